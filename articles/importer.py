@@ -1,0 +1,185 @@
+"""Import story text files into the archive: all of them, or none.
+
+Every file is read and checked before anything is written; one bad file stops the whole run
+and every problem is reported as `path:line: reason`. A story is identified by its date and
+the slug of its headline, so importing a file again updates its story instead of adding one.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from people.names import NameFinder
+
+from .models import Article, Mention, Publication
+from .storyfile import Story, StoryFileError, parse
+
+STORY_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int | None
+    reason: str
+
+    def __str__(self):
+        return (
+            f"{self.path}:{self.line}: {self.reason}"
+            if self.line
+            else f"{self.path}: {self.reason}"
+        )
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    action: str  # "created", "updated" or "unchanged"
+    article: Article
+
+
+def collect_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files as given, and the `.txt` files found under folders, each once, in a stable order."""
+    files, problems, seen = [], [], set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(f"*{STORY_SUFFIX}") if p.is_file())
+            if not found:
+                problems.append(
+                    Problem(path, None, f"no {STORY_SUFFIX} story files in this folder")
+                )
+        elif path.is_file():
+            found = [path]
+        else:
+            problems.append(Problem(path, None, "no such file or folder"))
+            continue
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files, problems
+
+
+def read_stories(files: list[Path]) -> tuple[list[tuple[Path, Story]], list[Problem]]:
+    stories, problems, first_seen = [], [], {}
+    for path in files:
+        try:
+            story = parse(path.read_bytes())
+        except StoryFileError as error:
+            problems.append(Problem(path, error.line, error.reason))
+            continue
+        except OSError as error:
+            problems.append(Problem(path, None, f"cannot be read ({error.strerror})"))
+            continue
+        if story.identity in first_seen:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"the same story as {first_seen[story.identity]} "
+                    f"({story.published_on}, “{story.title}”)",
+                )
+            )
+            continue
+        first_seen[story.identity] = path
+        stories.append((path, story))
+    return stories, problems
+
+
+def import_stories(
+    paths: list[Path],
+    *,
+    status: str = Article.Status.PUBLISHED,
+    publication: Publication | None = None,
+    dry_run: bool = False,
+) -> list[Outcome]:
+    """Import every story in `paths`, or raise ImportFailed having written nothing.
+
+    A new story gets `status` and `publication`; an existing one keeps its own, which editors
+    may have changed since. With `dry_run`, everything is done and then rolled back.
+    """
+    files, problems = collect_paths(paths)
+    stories, unreadable = read_stories(files)
+    problems += unreadable
+    if problems:
+        raise ImportFailed(problems)
+
+    outcomes = []
+    with transaction.atomic():
+        finder = NameFinder.from_database()
+        for path, story in stories:
+            try:
+                article, action = save_story(story, status=status, publication=publication)
+            except ValidationError as error:
+                problems += [
+                    Problem(path, None, f"{field}: {message}")
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                ]
+                continue
+            if link_people(article, story, finder) and action == "unchanged":
+                action = "updated"
+            outcomes.append(Outcome(path, action, article))
+        if problems or dry_run:
+            transaction.set_rollback(True)
+    if problems:
+        raise ImportFailed(problems)
+    return outcomes
+
+
+def save_story(story: Story, *, status: str, publication: Publication | None):
+    fields = {"title": story.title, "dek": story.dek, "body": story.body, "kind": story.kind}
+    article = (
+        Article.objects.select_for_update()
+        .filter(published_on=story.published_on, slug=story.slug)
+        .first()
+    )
+    if article is None:
+        article = Article(
+            published_on=story.published_on,
+            slug=story.slug,
+            status=status,
+            publication=publication,
+            **fields,
+        )
+        article.full_clean()
+        article.save()
+        return article, "created"
+    changed = [name for name, value in fields.items() if getattr(article, name) != value]
+    if not changed:
+        return article, "unchanged"
+    for name in changed:
+        setattr(article, name, fields[name])
+    article.full_clean()
+    article.save(update_fields=changed)
+    return article, "updated"
+
+
+def link_people(article: Article, story: Story, finder: NameFinder) -> int:
+    """Add the known people the story names; those in the headline are its subjects.
+
+    Mentions an editor added or changed are left as they are. Returns how many were added.
+    """
+    in_headline = finder.find(story.title)
+    named = finder.find("\n\n".join([story.title, story.dek, story.body]))
+    existing = set(article.mentions.values_list("person_id", flat=True))
+    new = [
+        Mention(
+            article=article,
+            person_id=person_id,
+            role=Mention.Role.SUBJECT if person_id in in_headline else Mention.Role.MENTIONED,
+        )
+        for person_id in named
+        if person_id not in existing
+    ]
+    Mention.objects.bulk_create(new)
+    return len(new)

@@ -1,0 +1,314 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from people.citations import Citation, WebAddressField
+from people.models import Person
+from people.timestamps import Timestamped
+
+
+class PublicationManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Publication(models.Model):
+    """An outlet: a magazine, a newspaper, a social network where people speak for themselves."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    url = WebAddressField("URL", blank=True, help_text="The outlet's home page.")
+
+    objects = PublicationManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:publication", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ArticleKind(models.TextChoices):
+    INTERVIEW = "interview", "Interview"
+    PROFILE = "profile", "Profile"
+    NEWS = "news", "News"
+    STATEMENT = "statement", "Statement"
+    FEATURE = "feature", "Feature"
+    OPINION = "opinion", "Opinion"
+    SOCIAL_POST = "social_post", "Social post"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and dated today or earlier.
+
+        A published story dated in the future is scheduled; it appears on its own when its
+        day comes. Every public view, feed and sitemap starts here.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, published_on, slug):
+        return self.get(published_on=published_on, slug=slug)
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tags through a real foreign key: proper joins and indexes, and dumps with natural keys."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = "tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
+        ]
+
+    class NaturalKeyManager(models.Manager):
+        def get_by_natural_key(self, published_on, slug, tag_name):
+            return self.get(
+                content_object__published_on=published_on,
+                content_object__slug=slug,
+                tag__name=tag_name,
+            )
+
+    objects = NaturalKeyManager()
+
+    def natural_key(self):
+        return (*self.content_object.natural_key(), self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class Article(Timestamped):
+    Kind = ArticleKind
+    Status = ArticleStatus
+
+    title = models.CharField("headline", max_length=300)
+    slug = models.SlugField(
+        max_length=255,
+        help_text="The headline in the address. Unique among the stories of the same day.",
+    )
+    dek = models.TextField(
+        blank=True, help_text="The standfirst under the headline: one or two sentences."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Plain text; separate paragraphs with a blank line. No markup: "
+        "what you type is what readers see.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    published_on = models.DateField(
+        "date",
+        default=timezone.localdate,
+        help_text="The story's date. A published story dated in the future stays hidden "
+        "until that day.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="outlet",
+    )
+    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, if known.")
+    people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        get_latest_by = "published_on"
+        constraints = [
+            # The permalink /articles/<yyyy>/<mm>/<dd>/<slug>/, and the importer's identity.
+            models.UniqueConstraint(
+                fields=["published_on", "slug"],
+                name="article_unique_slug_per_day",
+                violation_error_message="Another story on this date already has this slug.",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ArticleKind.values), name="article_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_known"
+            ),
+        ]
+        indexes = [
+            # published() and the date archive: status filter, newest first.
+            models.Index(fields=["status", "-published_on", "-id"], name="article_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": self.published_on.year,
+                "month": f"{self.published_on.month:02d}",
+                "day": f"{self.published_on.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_on <= timezone.localdate()
+
+    def natural_key(self):
+        return (self.published_on.isoformat(), self.slug)
+
+
+class MentionRole(models.TextChoices):
+    SUBJECT = "subject", "Subject"
+    MENTIONED = "mentioned", "Mentioned"
+
+
+class MentionManager(models.Manager):
+    def get_by_natural_key(self, published_on, slug, person_slug):
+        return self.get(
+            article__published_on=published_on, article__slug=slug, person__slug=person_slug
+        )
+
+
+class Mention(models.Model):
+    """A person in a story: its subject, or only mentioned."""
+
+    Role = MentionRole
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
+
+    objects = MentionManager()
+
+    class Meta:
+        ordering = ["article", "role", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "person"],
+                name="mention_unique_person_per_article",
+                violation_error_message="This person is already listed in this story.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MentionRole.values), name="mention_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display().lower()})"
+
+    def natural_key(self):
+        return (*self.article.natural_key(), self.person.slug)
+
+    natural_key.dependencies = ["articles.article", "people.person"]
+
+
+class UidManager(models.Manager):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class Quote(models.Model):
+    """Words someone said, as a story reports them."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    speaker = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="Leave empty when the story does not say who said it.",
+    )
+    text = models.TextField(help_text="The words only, without the quotation marks around them.")
+    context = models.CharField(
+        max_length=200, blank=True, help_text="How it was said: “told Vogue”, “wrote on Instagram”."
+    )
+    said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the story: quotes are shown from the lowest number."
+    )
+
+    objects = UidManager()
+
+    class Meta:
+        ordering = ["article", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"“{text}”"
+
+    def get_absolute_url(self):
+        return reverse("articles:quote", kwargs={"pk": self.pk})
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
+class SourceLink(Citation):
+    """Where a story, or one of its quotes, comes from."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    quote = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sources",
+        help_text="Set when the source backs one quote rather than the whole story.",
+    )
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="source_links",
+        verbose_name="outlet",
+    )
+    published_on = models.DateField(null=True, blank=True)
+
+    objects = UidManager()
+
+    class Meta:
+        ordering = ["article", "id"]
+        verbose_name = "source"
+        constraints = [*Citation.Meta.constraints]
+
+    def natural_key(self):
+        return (str(self.uid),)

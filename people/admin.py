@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from .models import Alias, Person, Relationship, Source
+
+RELATIONSHIP_FIELDS = [
+    "started_on",
+    "started_precision",
+    "ended_on",
+    "ended_precision",
+    "end_reason",
+    "sources",
+]
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    extra = 1
+
+
+class RelationshipAsFirstInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "person_a"
+    fields = ["kind", "person_b", *RELATIONSHIP_FIELDS]
+    autocomplete_fields = ["person_b", "sources"]
+    extra = 0
+    verbose_name = "relationship"
+    verbose_name_plural = "relationships — this person first (married to…, parent of…)"
+
+
+class RelationshipAsSecondInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "person_b"
+    fields = ["person_a", "kind", *RELATIONSHIP_FIELDS]
+    autocomplete_fields = ["person_a", "sources"]
+    extra = 0
+    verbose_name = "relationship"
+    verbose_name_plural = "relationships — this person second (… parent of this person)"
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "other_names", "born_on", "wikidata_id", "updated_at"]
+    search_fields = ["name", "full_name", "slug", "aliases__name", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sources"]
+    date_hierarchy = "born_on"
+    list_filter = ["pronouns"]
+    inlines = [AliasInline, RelationshipAsFirstInline, RelationshipAsSecondInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "full_name", "pronouns", "bio"]}),
+        ("Dates", {"fields": ["born_on", "died_on"]}),
+        ("References", {"fields": ["wikidata_id", "sources"]}),
+    ]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="also known as")
+    def other_names(self, person):
+        return ", ".join(alias.name for alias in person.aliases.all())
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "started_display", "ended_display", "end_reason"]
+    list_filter = ["kind", "end_reason"]
+    list_select_related = ["person_a", "person_b"]
+    search_fields = ["person_a__name", "person_b__name", "person_a__aliases__name"]
+    autocomplete_fields = ["person_a", "person_b", "sources"]
+    date_hierarchy = "started_on"
+    fields = ["person_a", "kind", "person_b", *RELATIONSHIP_FIELDS[:5], "place", "note", "sources"]
+    show_full_result_count = False
+
+    @admin.display(description="since", ordering="started_on")
+    def started_display(self, relationship):
+        return relationship.started_display
+
+    @admin.display(description="until", ordering="ended_on")
+    def ended_display(self, relationship):
+        return relationship.ended_display
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["label", "outlet", "published_on", "url"]
+    search_fields = ["label", "outlet", "url"]
+    date_hierarchy = "published_on"

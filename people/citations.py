@@ -1,0 +1,71 @@
+"""What every citation shares: a label and, when it is known, an http(s) link."""
+
+from django import forms
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+
+WEB_ADDRESS_ONLY = "Enter a web address starting with http:// or https://."
+validate_http_url = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_ONLY)
+
+
+class WebAddressFormField(forms.URLField):
+    default_validators = [validate_http_url]
+    default_error_messages = {"invalid": WEB_ADDRESS_ONLY}
+
+
+class WebAddressField(models.URLField):
+    """A link readers may follow: http or https only, never javascript: or data:."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 500)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        # An address typed without a scheme is taken as https (Django 6's default).
+        return super().formfield(
+            **{"form_class": WebAddressFormField, "assume_scheme": "https", **kwargs}
+        )
+
+
+class Citation(models.Model):
+    url = WebAddressField(
+        "URL",
+        blank=True,
+        help_text="Leave empty when the exact address is not known: the source is then cited "
+        "by its label, unlinked. Never guess an address.",
+    )
+    label = models.CharField(
+        max_length=300,
+        help_text="How the source is cited: outlet, date and title, e.g. "
+        "“Vogue, 9 February 2022, cover story interview”.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # Only web links: javascript:, data: and friends never reach a page.
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="%(app_label)s_%(class)s_url_http",
+                violation_error_message=WEB_ADDRESS_ONLY,
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+
+def normalise_url(url: str) -> str:
+    """Lower-case the scheme so the database constraint sees what browsers see."""
+    url = (url or "").strip()
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.lower() in {"http", "https"}:
+        return f"{scheme.lower()}://{rest}"
+    return url

@@ -1,0 +1,38 @@
+"""Dates known only to a year or a month: “2014”, “May 2014”, “24 May 2014”."""
+
+import datetime
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def truncate(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """The first day of the period a partial date stands for, so such dates sort and compare."""
+    if value is None:
+        return None
+    if precision == Precision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == Precision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def format_partial(value: datetime.date | None, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return str(value.year)
+    if precision == Precision.MONTH:
+        return f"{value:%B} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def age_on(born_on: datetime.date | None, day: datetime.date | None) -> int | None:
+    if born_on is None or day is None or day < born_on:
+        return None
+    return day.year - born_on.year - ((day.month, day.day) < (born_on.month, born_on.day))

@@ -1,0 +1,352 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.urls import reverse
+from django.utils import timezone
+
+from .citations import Citation
+from .dates import Precision, age_on, format_partial, truncate
+from .timestamps import Timestamped
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, label, url):
+        return self.get(label=label, url=url)
+
+
+class Source(Citation):
+    """Where a fact about a person or a relationship comes from."""
+
+    outlet = models.CharField(max_length=200, blank=True, help_text="Wikipedia, Vogue, People…")
+    published_on = models.DateField(null=True, blank=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            *Citation.Meta.constraints,
+            # The natural key used by fixtures (`loaddata demo` twice updates, never duplicates).
+            models.UniqueConstraint(fields=["label", "url"], name="people_source_unique_citation"),
+        ]
+
+    def natural_key(self):
+        return (self.label, self.url)
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_aliases(self):
+        return self.prefetch_related("aliases")
+
+
+class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Person(Timestamped):
+    name = models.CharField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The name in the address: kim-kardashian."
+    )
+    full_name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Full or legal name when it differs: “Kimberly Noel Kardashian”.",
+    )
+    born_on = models.DateField(null=True, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    pronouns = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="she/her, he/him, they/them… Used to tell who “she said” refers to.",
+    )
+    bio = models.TextField(blank=True, help_text="A few plain sentences; no markup.")
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q186304.")],
+    )
+    sources = models.ManyToManyField(
+        Source, blank=True, related_name="people", help_text="Where the dates and names come from."
+    )
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(born_on__isnull=True)
+                | Q(died_on__isnull=True)
+                | Q(died_on__gte=F("born_on")),
+                name="person_died_not_before_born",
+                violation_error_message="Death cannot come before birth.",
+            ),
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="person_unique_wikidata_id",
+                violation_error_message="Another person already has this Wikidata ID.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+    def age_on(self, day: datetime.date | None = None) -> int | None:
+        """Age in whole years on `day` (today by default); None if unknown or after death."""
+        day = day or timezone.localdate()
+        if self.died_on and day > self.died_on:
+            return None
+        return age_on(self.born_on, day)
+
+    def relationships(self):
+        return Relationship.objects.involving(self)
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, name, person_slug):
+        return self.get(name=name, person__slug=person_slug)
+
+
+class Alias(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, help_text="Another name: Ye, Yeezy, Kim.")
+    is_ambiguous = models.BooleanField(
+        "ambiguous",
+        default=False,
+        help_text="Tick when the name is also an ordinary word or a place (“Chicago”): it is then "
+        "never taken as this person on its own when stories are read.",
+    )
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="alias_unique_per_person"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name, *self.person.natural_key())
+
+    natural_key.dependencies = ["people.person"]
+
+
+class RelationshipKind(models.TextChoices):
+    MARRIED = "married", "Married"
+    ENGAGED = "engaged", "Engaged"
+    DATING = "dating", "Dating"
+    PARENT = "parent", "Parent of"
+    SIBLING = "sibling", "Siblings"
+    CO_PARENTS = "co_parents", "Co-parents"
+    FRIENDS = "friends", "Friends"
+    COLLABORATORS = "collaborators", "Collaborators"
+    FEUD = "feud", "Feud"
+
+
+class EndReason(models.TextChoices):
+    DIVORCE = "divorce", "Divorce"
+    ANNULMENT = "annulment", "Annulment"
+    BREAKUP = "breakup", "Breakup"
+    ENGAGEMENT = "engagement", "Engagement"
+    DEATH = "death", "Death"
+    MARRIAGE = "marriage", "Marriage"
+    RECONCILIATION = "reconciliation", "Reconciliation"
+    ESTRANGEMENT = "estrangement", "Estrangement"
+    OTHER = "other", "Other"
+
+
+class RelationshipQuerySet(models.QuerySet):
+    def involving(self, person):
+        """Both directions: a relationship is stored once and read from either side."""
+        return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
+            "person_a", "person_b"
+        )
+
+    def current(self):
+        return self.filter(ended_on__isnull=True, end_reason="")
+
+    def past(self):
+        return self.exclude(ended_on__isnull=True, end_reason="")
+
+
+class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):
+    def get_by_natural_key(self, kind, started_on, person_a_slug, person_b_slug):
+        return self.get(
+            kind=kind,
+            started_on=started_on,
+            person_a__slug=person_a_slug,
+            person_b__slug=person_b_slug,
+        )
+
+
+class Relationship(Timestamped):
+    """Two people and how they are related, from when to when, and on whose word.
+
+    Symmetric kinds (married, siblings…) are stored once and read from both sides. The one
+    directed kind, parent, reads “A is parent of B”, and from B “child of A”.
+    """
+
+    Kind = RelationshipKind
+    EndReason = EndReason
+
+    DIRECTED_KINDS = frozenset({Kind.PARENT})
+
+    # How each side reads the relationship: (as person A, as person B).
+    PHRASES = {
+        Kind.MARRIED: ("married to", "married to"),
+        Kind.ENGAGED: ("engaged to", "engaged to"),
+        Kind.DATING: ("dating", "dating"),
+        Kind.PARENT: ("parent of", "child of"),
+        Kind.SIBLING: ("sibling of", "sibling of"),
+        Kind.CO_PARENTS: ("co-parent with", "co-parent with"),
+        Kind.FRIENDS: ("friends with", "friends with"),
+        Kind.COLLABORATORS: ("collaborator of", "collaborator of"),
+        Kind.FEUD: ("feuding with", "feuding with"),
+    }
+
+    person_a = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="relationships_as_a",
+        db_index=False,  # covered by relationship_person_a_idx
+        verbose_name="person",
+        help_text="For “parent of”: the parent.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person_b = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="relationships_as_b",
+        db_index=False,  # covered by relationship_person_b_idx
+        verbose_name="other person",
+        help_text="For “parent of”: the child.",
+    )
+    started_on = models.DateField(
+        "since",
+        null=True,
+        blank=True,
+        help_text="Enter the first day of the month or year "
+        "when only the month or the year is known, and set the precision.",
+    )
+    started_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    ended_on = models.DateField("until", null=True, blank=True)
+    ended_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    end_reason = models.CharField(
+        max_length=20,
+        choices=EndReason.choices,
+        blank=True,
+        help_text="Why it ended; set it even when the end date is unknown.",
+    )
+    place = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where, if it matters: “Florence, Italy” for a wedding.",
+    )
+    note = models.TextField(blank=True, help_text="Milestones worth telling, in plain sentences.")
+    sources = models.ManyToManyField(Source, blank=True, related_name="relationships")
+
+    objects = RelationshipManager()
+
+    class Meta:
+        ordering = [F("started_on").asc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(person_a=F("person_b")),
+                name="relationship_not_self",
+                violation_error_message="A person cannot be related to themselves.",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="relationship_ends_after_start",
+                violation_error_message="A relationship cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RelationshipKind.values),
+                name="relationship_kind_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_reason="") | Q(end_reason__in=EndReason.values),
+                name="relationship_end_reason_known",
+            ),
+            # Order-free: A–B and B–A are the same pair, so a symmetric relationship cannot be
+            # entered twice from the two sides, nor can two people each be the other's parent.
+            # The same pair may marry twice, on two dates.
+            models.UniqueConstraint(
+                Least("person_a", "person_b"),
+                Greatest("person_a", "person_b"),
+                F("kind"),
+                Coalesce("started_on", Value(datetime.date(1, 1, 1))),
+                name="relationship_unique_pair_kind_start",
+                violation_error_message="These two people already have a relationship of this "
+                "kind starting on that date.",
+            ),
+        ]
+        indexes = [
+            # Person pages read relationships from both sides: one index per side.
+            models.Index(fields=["person_b", "kind"], name="relationship_person_b_idx"),
+            models.Index(fields=["person_a", "kind"], name="relationship_person_a_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a} {self.PHRASES[self.kind][0]} {self.person_b}"
+
+    @property
+    def is_directed(self):
+        return self.kind in self.DIRECTED_KINDS
+
+    @property
+    def is_current(self):
+        return self.ended_on is None and not self.end_reason
+
+    def other(self, person):
+        return self.person_b if person.pk == self.person_a_id else self.person_a
+
+    def phrase_for(self, person):
+        """How `person` reads it: Kanye West is “parent of” North West, she is “child of” him."""
+        as_a, as_b = self.PHRASES[self.kind]
+        return as_a if person.pk == self.person_a_id else as_b
+
+    @property
+    def started_display(self):
+        return format_partial(self.started_on, self.started_precision)
+
+    @property
+    def ended_display(self):
+        return format_partial(self.ended_on, self.ended_precision)
+
+    def natural_key(self):
+        started = self.started_on.isoformat() if self.started_on else None
+        return (self.kind, started, self.person_a.slug, self.person_b.slug)
+
+    natural_key.dependencies = ["people.person"]
+
+    def clean(self):
+        self.started_on = truncate(self.started_on, self.started_precision)
+        self.ended_on = truncate(self.ended_on, self.ended_precision)
+        if self.ended_on and not self.end_reason and not self.is_directed:
+            raise ValidationError({"end_reason": "Say why it ended (divorce, breakup…)."})

@@ -1,0 +1,58 @@
+import datetime
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from articles.models import Article, Publication
+from people.models import Person
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Pages render hashed static names, as in production: collect them once per session."""
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+
+
+@pytest.fixture
+def make_person(db):
+    def make(name, **fields):
+        fields.setdefault("slug", name.lower().replace(" ", "-"))
+        return Person.objects.create(name=name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db):
+    def make(title="A story", **fields):
+        fields.setdefault("slug", title.lower().replace(" ", "-"))
+        fields.setdefault("published_on", datetime.date(2022, 2, 9))
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        fields.setdefault("body", "First paragraph.\n\nSecond paragraph.")
+        return Article.objects.create(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def vogue(db):
+    return Publication.objects.create(name="Vogue", slug="vogue", url="https://www.vogue.com/")
+
+
+@pytest.fixture
+def on_postgres():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: set DATABASE_URL to a PostgreSQL database")

@@ -1,0 +1,122 @@
+from django.urls import reverse
+
+from people.models import Person, Relationship, Source
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def person_form(**fields):
+    return {
+        "name": "Ava Stone",
+        "slug": "ava-stone",
+        "full_name": "",
+        "pronouns": "she/her",
+        "bio": "",
+        "born_on": "1990-01-02",
+        "died_on": "",
+        "wikidata_id": "",
+        **management("aliases", 0),
+        **management("relationships_as_a", 0),
+        **management("relationships_as_b", 0),
+        "_save": "Save",
+        **fields,
+    }
+
+
+def test_a_person_is_added_with_aliases_and_relationships_inline(admin_client, make_person):
+    leo = make_person("Leo Marsh")
+    mia = make_person("Mia Chen")
+    source = Source.objects.create(label="Harper’s Bazaar, 14 September 2021")
+    form = person_form(
+        **management("aliases", 1),
+        **{"aliases-0-name": "Stone", "aliases-0-is_ambiguous": "on"},
+        **management("relationships_as_a", 1),
+        **{
+            "relationships_as_a-0-kind": "engaged",
+            "relationships_as_a-0-person_b": str(leo.pk),
+            "relationships_as_a-0-started_on": "2021-09-01",
+            "relationships_as_a-0-started_precision": "month",
+            "relationships_as_a-0-ended_on": "",
+            "relationships_as_a-0-ended_precision": "day",
+            "relationships_as_a-0-end_reason": "",
+            "relationships_as_a-0-sources": [str(source.pk)],
+        },
+        **management("relationships_as_b", 1),
+        **{
+            "relationships_as_b-0-person_a": str(mia.pk),
+            "relationships_as_b-0-kind": "friends",
+            "relationships_as_b-0-started_on": "",
+            "relationships_as_b-0-started_precision": "year",
+            "relationships_as_b-0-ended_on": "",
+            "relationships_as_b-0-ended_precision": "day",
+            "relationships_as_b-0-end_reason": "",
+        },
+    )
+    response = admin_client.post(reverse("admin:people_person_add"), form)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    ava = Person.objects.get(slug="ava-stone")
+    assert [(a.name, a.is_ambiguous) for a in ava.aliases.all()] == [("Stone", True)]
+    engaged = Relationship.objects.get(kind="engaged")
+    assert (engaged.person_a, engaged.person_b) == (ava, leo)
+    assert engaged.started_display == "September 2021"
+    assert list(engaged.sources.all()) == [source]
+    assert {(r.phrase_for(ava), r.other(ava).name) for r in ava.relationships()} == {
+        ("engaged to", "Leo Marsh"),
+        ("friends with", "Mia Chen"),
+    }
+
+
+def test_a_relationship_with_oneself_is_refused_in_the_form(admin_client, demo):
+    kim = Person.objects.get(slug="kim-kardashian")
+    url = reverse("admin:people_relationship_add")
+    response = admin_client.post(
+        url,
+        {
+            "person_a": str(kim.pk),
+            "kind": "friends",
+            "person_b": str(kim.pk),
+            "started_precision": "day",
+            "ended_precision": "day",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be related to themselves" in response.content.decode()
+
+
+def test_a_relationship_entered_again_from_the_other_side_is_refused(admin_client, demo):
+    kim = Person.objects.get(slug="kim-kardashian")
+    kanye = Person.objects.get(slug="kanye-west")
+    before = Relationship.objects.count()
+    response = admin_client.post(
+        reverse("admin:people_relationship_add"),
+        {
+            "person_a": str(kanye.pk),
+            "kind": "married",
+            "person_b": str(kim.pk),
+            "started_on": "2014-05-24",
+            "started_precision": "day",
+            "ended_precision": "day",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "already have a relationship of this kind" in response.content.decode()
+    assert Relationship.objects.count() == before
+
+
+def test_the_person_pages_of_the_admin_open(admin_client, demo):
+    kanye = Person.objects.get(slug="kanye-west")
+    assert admin_client.get(reverse("admin:people_person_changelist")).status_code == 200
+    response = admin_client.get(reverse("admin:people_person_change", args=[kanye.pk]))
+    assert response.status_code == 200
+    assert "Yeezy" in response.content.decode()
+    response = admin_client.get(reverse("admin:people_person_changelist"), {"q": "Yeezy"})
+    assert "Kanye West" in response.content.decode()
