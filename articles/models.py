@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.db import models
@@ -182,6 +183,12 @@ class Article(Timestamped):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
     @property
+    def published_at(self):
+        """The story's date as the start of that day, for feeds and sitemaps."""
+        moment = datetime.datetime.combine(self.published_on, datetime.time.min)
+        return timezone.make_aware(moment)
+
+    @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_on <= timezone.localdate()
 
@@ -239,6 +246,16 @@ class UidManager(models.Manager):
         return self.get(uid=uid)
 
 
+class QuoteQuerySet(models.QuerySet):
+    def published(self):
+        """Quotes readers may see: those of published stories (the rule lives in one place)."""
+        return self.filter(article__in=Article.objects.published())
+
+
+class QuoteManager(UidManager.from_queryset(QuoteQuerySet)):
+    pass
+
+
 class Quote(models.Model):
     """Words someone said, as a story reports them."""
 
@@ -261,7 +278,7 @@ class Quote(models.Model):
         default=0, help_text="Order in the story: quotes are shown from the lowest number."
     )
 
-    objects = UidManager()
+    objects = QuoteManager()
 
     class Meta:
         ordering = ["article", "position", "id"]

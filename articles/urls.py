@@ -1,16 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import converters, feeds, views
+
+register_converter(converters.FourDigits, "yyyy")
+register_converter(converters.TwoDigits, "dd")
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.front_page, name="front"),
+    path("articles/", views.ArchiveIndex.as_view(), name="archive"),
+    path("articles/<yyyy:year>/", views.YearArchive.as_view(), name="year"),
+    path("articles/<yyyy:year>/<dd:month>/", views.MonthArchive.as_view(), name="month"),
+    path("articles/<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchive.as_view(), name="day"),
     path(
-        "articles/<int:year>/<int:month>/<int:day>/<slug:slug>/",
-        views.article_detail,
+        "articles/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        views.StoryDetail.as_view(),
         name="detail",
     ),
+    path("quotes/", views.quote_list, name="quotes"),
     path("quotes/<int:pk>/", views.quote_detail, name="quote"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("publications/<slug:slug>/", views.publication_detail, name="publication"),
+    path("search/", views.search_page, name="search"),
+    path("feeds/latest/", feeds.LatestStoriesFeed(), name="latest_feed"),
 ]

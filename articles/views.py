@@ -1,34 +1,253 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, DateField, Q
+from django.db.models.functions import Trunc
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import Truncator
+from django.views.generic import dates
+from taggit.models import Tag
 
-from .models import Article, Publication, Quote
+from people.models import Person
+from people.structured_data import as_script
+
+from .models import Article, Mention, Publication, Quote, SourceLink
+from .search import search
+from .structured_data import article_data, quote_data
+
+PAGE_SIZE = 20
+RELATED_STORIES = 5
+# “People in the news”: who the latest stories are about.
+NEWS_WINDOW = 200
+
+
+def page_of(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def story_list(queryset):
+    """What a list of stories needs: one query, whatever the page shows."""
+    return queryset.select_related("publication").only(
+        "title",
+        "slug",
+        "dek",
+        "kind",
+        "published_on",
+        "publication__name",
+        "publication__slug",
+    )
 
 
 def front_page(request):
-    latest = Article.objects.published().select_related("publication")[:20]
-    return render(request, "articles/front_page.html", {"latest": latest})
-
-
-def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(
-        Article.objects.published().select_related("publication"),
-        published_on__year=year,
-        published_on__month=month,
-        published_on__day=day,
-        slug=slug,
+    latest = list(story_list(Article.objects.published())[:10])
+    quotes = list(
+        Quote.objects.published()
+        .select_related("speaker", "article")
+        .order_by("-article__published_on", "-id")[:6]
     )
-    return render(request, "articles/article_detail.html", {"article": article})
+    recent = Article.objects.published().order_by("-published_on", "-id").values("id")
+    in_the_news = list(
+        Person.objects.filter(mentions__article__in=recent[:NEWS_WINDOW])
+        .annotate(stories=Count("mentions"))
+        .order_by("-stories", "name")[:8]
+    )
+    return render(
+        request,
+        "articles/front_page.html",
+        {"latest": latest, "quotes": quotes, "in_the_news": in_the_news},
+    )
+
+
+class ArchiveMixin:
+    """The date archive: published stories only, two-digit months and days in addresses."""
+
+    date_field = "published_on"
+    month_format = "%m"
+    day_format = "%d"
+    paginate_by = PAGE_SIZE
+    # published() alone decides what is public, scheduled stories included: one rule.
+    allow_future = True
+    context_object_name = "stories"
+
+    def get_queryset(self):
+        return story_list(Article.objects.published())
+
+    def counts(self, period, **filters):
+        """Stories per year, month or day, in one grouped query: {first day: count}."""
+        return dict(
+            Article.objects.published()
+            .filter(**filters)
+            .annotate(period=Trunc("published_on", period, output_field=DateField()))
+            .values("period")
+            .annotate(n=Count("id"))
+            .order_by("period")
+            .values_list("period", "n")
+        )
+
+
+class ArchiveIndex(ArchiveMixin, dates.ArchiveIndexView):
+    template_name = "articles/archive_index.html"
+    date_list_period = "year"
+
+    def get_context_data(self, **kwargs):
+        counts = self.counts("year")
+        return super().get_context_data(year_counts=counts, **kwargs)
+
+
+class YearArchive(ArchiveMixin, dates.YearArchiveView):
+    template_name = "articles/archive_year.html"
+    make_object_list = True
+
+    def get_context_data(self, **kwargs):
+        counts = self.counts("month", published_on__year=self.get_year())
+        return super().get_context_data(
+            month_counts=counts, page_title=f"Stories of {self.get_year()}", **kwargs
+        )
+
+
+class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
+    template_name = "articles/archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = context["month"]
+        context["day_counts"] = self.counts(
+            "day", published_on__year=month.year, published_on__month=month.month
+        )
+        context["page_title"] = f"Stories of {month:%B %Y}"
+        return context
+
+
+class DayArchive(ArchiveMixin, dates.DayArchiveView):
+    template_name = "articles/archive_day.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        day = context["day"]
+        context["page_title"] = f"Stories of {day.day} {day:%B %Y}"
+        return context
+
+
+class StoryDetail(ArchiveMixin, dates.DateDetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("publication")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        mentions = list(
+            Mention.objects.filter(article=article)
+            .select_related("person")
+            .order_by("role", "person__name")
+        )
+        quotes = list(article.quotes.select_related("speaker").order_by("position", "id"))
+        sources = list(
+            SourceLink.objects.filter(article=article)
+            .select_related("publication", "quote")
+            .order_by("id")
+        )
+        tags = list(article.tags.order_by("name"))
+        people = [mention.person for mention in mentions]
+        absolute = self.request.build_absolute_uri
+        return super().get_context_data(
+            mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
+            quotes=quotes,
+            sources=sources,
+            tags=tags,
+            related=related_stories(article, people, tags),
+            previous=neighbour(article, before=True),
+            next=neighbour(article, before=False),
+            jsonld=as_script(article_data(article, people, absolute)),
+            **kwargs,
+        )
+
+
+def related_stories(article, people, tags, limit=RELATED_STORIES):
+    """Stories sharing the most people or tags with `article`, newest first among equals."""
+    if not people and not tags:
+        return []
+    by_people = Q(mentions__person__in=people)
+    by_tags = Q(tagged_items__tag__in=tags)
+    return list(
+        story_list(Article.objects.published())
+        .filter(by_people | by_tags)
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count("mentions", filter=by_people, distinct=True)
+            + Count("tagged_items", filter=by_tags, distinct=True)
+        )
+        .order_by("-shared", "-published_on", "-id")[:limit]
+    )
+
+
+def neighbour(article, *, before):
+    """The story just before (or after) `article` in the archive's order."""
+    day, pk = article.published_on, article.pk
+    if before:
+        condition = Q(published_on__lt=day) | Q(published_on=day, pk__lt=pk)
+        order = ("-published_on", "-id")
+    else:
+        condition = Q(published_on__gt=day) | Q(published_on=day, pk__gt=pk)
+        order = ("published_on", "id")
+    neighbours = Article.objects.published().filter(condition).order_by(*order)
+    return neighbours.only("title", "slug", "published_on").first()
+
+
+def quote_list(request):
+    quotes = Quote.objects.published().select_related("speaker", "article")
+    speaker = None
+    if slug := request.GET.get("person"):
+        speaker = get_object_or_404(Person, slug=slug)
+        quotes = quotes.filter(speaker=speaker)
+    page = page_of(request, quotes.order_by("-article__published_on", "-article_id", "position"))
+    return render(request, "articles/quote_list.html", {"page": page, "speaker": speaker})
 
 
 def quote_detail(request, pk):
     quote = get_object_or_404(
-        Quote.objects.filter(article__in=Article.objects.published()).select_related(
-            "article", "speaker"
-        ),
-        pk=pk,
+        Quote.objects.published().select_related("speaker", "article__publication"), pk=pk
     )
-    return render(request, "articles/quote_detail.html", {"quote": quote})
+    sources = list(quote.sources.select_related("publication"))
+    jsonld = as_script(quote_data(quote, request.build_absolute_uri))
+    speaker = quote.speaker.name if quote.speaker else "Unattributed"
+    return render(
+        request,
+        "articles/quote_detail.html",
+        {
+            "quote": quote,
+            "quote_title": f"{speaker}: “{Truncator(quote.text).words(12)}”",
+            "sources": sources,
+            "jsonld": jsonld,
+        },
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    stories = story_list(Article.objects.published().filter(tags=tag))
+    page = page_of(request, stories)
+    if not page.object_list and page.number == 1:
+        raise Http404("No published stories with this tag.")
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
 def publication_detail(request, slug):
     publication = get_object_or_404(Publication, slug=slug)
-    return render(request, "articles/publication_detail.html", {"publication": publication})
+    stories = story_list(
+        Article.objects.published()
+        .filter(Q(publication=publication) | Q(sources__publication=publication))
+        .distinct()
+    )
+    page = page_of(request, stories)
+    return render(
+        request,
+        "articles/publication_detail.html",
+        {"publication": publication, "page": page},
+    )
+
+
+def search_page(request):
+    query = request.GET.get("q", "")
+    results = search(query)
+    return render(request, "articles/search.html", {"query": query, "results": results})

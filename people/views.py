@@ -1,12 +1,58 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import Person
+from .graph import relationship_map
+from .models import Person, Relationship
+from .profile import family, timeline
+from .structured_data import as_script, person_data, with_context
+
+STORIES_PER_PAGE = 20
+QUOTES_SHOWN = 10
+DIRECTORY_PAGE = 200
 
 
 def person_list(request):
-    return render(request, "people/person_list.html", {"people": Person.objects.all()})
+    people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name")
+    page = Paginator(people, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "people/person_list.html", {"page": page})
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.with_aliases(), slug=slug)
-    return render(request, "people/person_detail.html", {"person": person})
+    person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
+    relationships = list(person.relationships().prefetch_related("sources"))
+    children = [
+        r.person_b_id
+        for r in relationships
+        if r.kind == Relationship.Kind.PARENT and r.person_a_id == person.pk
+    ]
+    other_parents = (
+        Relationship.objects.filter(kind=Relationship.Kind.PARENT, person_b__in=children)
+        .exclude(person_a=person)
+        .select_related("person_a", "person_b")
+        if children
+        else []
+    )
+    # Reverse relations keep `people` free of imports from `articles`.
+    stories = Paginator(
+        person.articles.published().select_related("publication").order_by("-published_on", "-id"),
+        STORIES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    quotes = list(
+        person.quotes.published()
+        .select_related("article")
+        .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "age": person.age_on(),
+            "family": family(person, relationships, other_parents),
+            "relationship_map": relationship_map(person, relationships),
+            "timeline": timeline(person, relationships, stories.object_list, quotes),
+            "stories": stories,
+            "quotes": quotes,
+            "jsonld": as_script(with_context(person_data(person, request.build_absolute_uri))),
+        },
+    )

@@ -1,15 +1,47 @@
 import datetime
+import json
+import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Mention, Quote, SourceLink
+from people.models import Person
+
+SEED_URL = (
+    "/articles/2022/02/09/"
+    "kim-kardashian-admits-shes-kanyes-biggest-cheerleader-in-front-of-the-kids-even-when-feuding/"
+)
+
+
+def html(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200, url
+    return len(queries)
+
+
+def ld_json(page):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+# --- published, drafts, scheduled ------------------------------------------------------
 
 
 def test_the_front_page_lists_published_stories_only(client, make_article):
     make_article("Out now")
     make_article("Still a draft", status=Article.Status.DRAFT)
     make_article("Coming soon", published_on=timezone.localdate() + datetime.timedelta(days=1))
-    content = client.get("/").content.decode()
+    content = html(client, "/")
     assert "Out now" in content
     assert "Still a draft" not in content and "Coming soon" not in content
 
@@ -18,8 +50,14 @@ def test_a_story_has_a_permalink_and_a_draft_has_none(client, make_article):
     story = make_article("Out now")
     draft = make_article("Still a draft", status=Article.Status.DRAFT)
     assert story.get_absolute_url() == "/articles/2022/02/09/out-now/"
-    assert client.get(story.get_absolute_url()).status_code == 200
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    html(client, story.get_absolute_url())
+    html(client, draft.get_absolute_url(), status=404)
+
+
+def test_a_permalink_has_one_form(client, make_article):
+    make_article("Out now")
+    html(client, "/articles/2022/2/9/out-now/", status=404)
+    html(client, "/articles/22/02/09/out-now/", status=404)
 
 
 def test_published_means_published_and_dated_today_or_before(make_article):
@@ -28,3 +66,261 @@ def test_published_means_published_and_dated_today_or_before(make_article):
     make_article("Tomorrow", published_on=today + datetime.timedelta(days=1))
     make_article("Draft", status=Article.Status.DRAFT, published_on=today)
     assert [a.title for a in Article.objects.published()] == ["Today"]
+
+
+@pytest.fixture
+def hidden(demo, make_article):
+    """A draft and a scheduled story, about Kim, tagged, quoted and sourced like the rest."""
+    kim = Person.objects.get(slug="kim-kardashian")
+    future = timezone.localdate() + datetime.timedelta(days=3)
+    stories = [
+        make_article("Secretdraft Story", status=Article.Status.DRAFT),
+        make_article("Secretscheduled Story", published_on=future),
+    ]
+    for story in stories:
+        story.tags.add("divorce", "secrettag")
+        Mention.objects.create(article=story, person=kim, role="subject")
+        Quote.objects.create(article=story, speaker=kim, text=f"Secretquote of {story.slug}")
+        SourceLink.objects.create(article=story, label="Secretsource", url="https://example.org/")
+    return stories
+
+
+def test_drafts_and_scheduled_stories_never_show(client, hidden):
+    quote = Quote.objects.filter(text__startswith="Secretquote").first()
+    pages = [
+        "/",
+        "/articles/",
+        "/articles/2022/",
+        "/articles/2022/02/",
+        "/articles/2022/02/09/",
+        SEED_URL,
+        "/people/kim-kardashian/",
+        "/people/kim-kardashian/feed/",
+        "/quotes/",
+        "/quotes/?person=kim-kardashian",
+        "/tags/divorce/",
+        "/tags/divorce/feed/",
+        "/feeds/latest/",
+        "/search/?q=secretdraft",
+        "/search/?q=secretquote",
+        "/search/?q=secretscheduled",
+        "/sitemap.xml",
+        "/publications/vogue/",
+    ]
+    for url in pages:
+        content = html(client, url)
+        # Searches echo their lower-case query; the hidden data is capitalised.
+        assert "Secret" not in content and "secrettag" not in content, url
+    for story in hidden:
+        html(client, story.get_absolute_url(), status=404)
+    html(client, quote.get_absolute_url(), status=404)
+    html(client, "/tags/secrettag/", status=404)
+
+
+def test_archive_counts_leave_drafts_out(client, hidden):
+    content = html(client, "/articles/2022/")
+    assert re.search(r"February</a> <span class=\"count\">1</span>", content)
+    assert "1 story<" in content
+
+
+def test_a_scheduled_story_appears_on_its_day(client, make_article, monkeypatch):
+    today = timezone.localdate()
+    story = make_article("Embargoed", published_on=today + datetime.timedelta(days=1))
+    html(client, story.get_absolute_url(), status=404)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=1))
+    html(client, story.get_absolute_url())
+
+
+# --- the story page ---------------------------------------------------------------------
+
+
+def test_the_story_page_shows_everything_about_the_story(client, demo):
+    content = html(client, SEED_URL)
+    assert "<h1>Kim Kardashian Admits She’s Kanye’s ‘Biggest Cheerleader’" in content
+    assert "Kim Kardashian opened up about co-parenting" in content
+    assert "Wednesday 9 February 2022" in content and ">Interview<" in content
+    assert "GOD PLEASE BRING OUR FAMILY BACK TOGETHER" in content
+    assert 'href="/people/kanye-west/">Kanye West</a>, Instagram caption' in content
+    # People with their age on the story's date.
+    assert 'Kim Kardashian</a> <span class="age">41 at the time</span>' in content
+    assert 'Kanye West</a> <span class="age">44 at the time</span>' in content
+    assert 'North West</a> <span class="age">8 at the time</span>' in content
+    assert 'href="/tags/co-parenting/">co-parenting</a>' in content
+    assert "<cite>Vogue, cover story interview with Kim Kardashian" in content
+    assert "cited unlinked" in content
+
+
+def test_related_stories_share_people_or_tags_and_neighbours_follow_the_archive(
+    client, demo, make_article
+):
+    kanye = Person.objects.get(slug="kanye-west")
+    before = make_article("Earlier Story", published_on=datetime.date(2022, 1, 5))
+    after = make_article("Later Story", published_on=datetime.date(2022, 3, 5))
+    unrelated = make_article("Unrelated Story", published_on=datetime.date(2021, 1, 1))
+    Mention.objects.create(article=before, person=kanye)
+    after.tags.add("divorce")
+    content = html(client, SEED_URL)
+    related = content.split('id="related-heading"')[1].split("</section>")[0]
+    assert "Earlier Story" in related and "Later Story" in related
+    assert "Unrelated Story" not in related
+    neighbours = content.split('class="prev-next"')[1]
+    assert 'rel="prev" href="/articles/2022/01/05/earlier-story/"' in neighbours
+    assert 'rel="next" href="/articles/2022/03/05/later-story/"' in neighbours
+    assert unrelated.title not in neighbours
+
+
+def test_the_story_page_describes_itself_for_sharing_and_search_engines(client, demo):
+    content = html(client, SEED_URL)
+    assert f'<link rel="canonical" href="http://testserver{SEED_URL}">' in content
+    assert '<meta property="og:type" content="article">' in content
+    assert '<meta name="description" content="Kim Kardashian opened up' in content
+    data = ld_json(content)
+    assert data["@type"] == "NewsArticle"
+    assert data["datePublished"] == "2022-02-09"
+    assert {p["name"] for p in data["mentions"]} == {
+        "Kim Kardashian",
+        "Kanye West",
+        "North West",
+        "Saint West",
+        "Chicago West",
+        "Psalm West",
+    }
+
+
+def test_query_count_does_not_grow_with_quotes_people_tags_or_sources(
+    client, make_person, make_article
+):
+    def story_with(n, title):
+        story = make_article(title, slug=title.lower())
+        for i in range(n):
+            person = make_person(f"{title} Person {i}")
+            Mention.objects.create(article=story, person=person)
+            Quote.objects.create(article=story, speaker=person, text=f"Quote {i}", position=i)
+            SourceLink.objects.create(article=story, label=f"Source {i}")
+            story.tags.add(f"{title}-tag-{i}")
+        return story
+
+    small, large = story_with(4, "Small"), story_with(40, "Large")
+    assert query_count(client, small.get_absolute_url()) == query_count(
+        client, large.get_absolute_url()
+    )
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/articles/",
+        "/articles/2022/",
+        "/articles/2022/02/",
+        "/articles/2022/02/09/",
+        "/tags/busy/",
+        "/publications/vogue/",
+        "/quotes/",
+        "/people/",
+        "/feeds/latest/",
+        "/tags/busy/feed/",
+        "/sitemap.xml",
+        "/search/?q=Story",
+    ],
+)
+def test_list_pages_cost_the_same_for_3_or_30_items(client, vogue, make_person, make_article, url):
+    def add(n, offset):
+        for i in range(offset, offset + n):
+            person = make_person(f"Person {i}")
+            story = make_article(
+                f"Story {i}", publication=vogue, published_on=datetime.date(2022, 2, 9)
+            )
+            story.tags.add("busy")
+            Mention.objects.create(article=story, person=person)
+            Quote.objects.create(article=story, speaker=person, text=f"Said {i}")
+
+    add(3, 0)
+    few = query_count(client, url)
+    add(27, 3)
+    assert query_count(client, url) == few
+
+
+def test_the_archive_is_paginated_with_counts(client, make_article):
+    for day in range(1, 26):
+        make_article(f"Story {day}", published_on=datetime.date(2022, 2, day))
+    content = html(client, "/articles/2022/02/")
+    assert "25 stories" in content and "Page 1 of 2" in content
+    assert re.search(r'href="/articles/2022/02/25/">25 February</a> <span class="count">1', content)
+    page_two = html(client, "/articles/2022/02/?page=2")
+    assert "Story 1<" in page_two and "Story 25<" not in page_two
+    assert 'href="/articles/2022/">2022</a> <span class="count">25' in html(client, "/articles/")
+
+
+def test_a_year_without_stories_is_not_found(client, make_article):
+    make_article("Out now")
+    html(client, "/articles/1999/", status=404)
+
+
+def test_quotes_list_and_permalink(client, demo):
+    content = html(client, "/quotes/")
+    assert content.count('class="quote"') == 4
+    quote = Quote.objects.get(text__startswith="GOD PLEASE")
+    page = html(client, f"/quotes/{quote.pk}/")
+    assert "GOD PLEASE BRING OUR FAMILY BACK TOGETHER" in page
+    assert "Instagram caption" in page and 'href="/people/kanye-west/"' in page
+    data = ld_json(page)
+    assert data["@type"] == "Quotation" and data["creator"]["name"] == "Kanye West"
+    by_kim = html(client, "/quotes/?person=kim-kardashian")
+    assert by_kim.count('class="quote"') == 3
+    html(client, "/quotes/?person=nobody", status=404)
+
+
+def test_tag_and_outlet_pages(client, demo):
+    assert "Biggest Cheerleader" in html(client, "/tags/co-parenting/")
+    # The seed story has no outlet of its own but cites Vogue.
+    assert "Biggest Cheerleader" in html(client, "/publications/vogue/")
+    html(client, "/tags/no-such-tag/", status=404)
+    html(client, "/publications/no-such-outlet/", status=404)
+
+
+def test_feeds_are_atom(client, demo):
+    for url in ["/feeds/latest/", "/tags/divorce/feed/", "/people/kim-kardashian/feed/"]:
+        response = client.get(url)
+        assert response["Content-Type"].startswith("application/atom+xml"), url
+        assert "<entry>" in response.content.decode() and "Biggest Cheerleader" in (
+            response.content.decode()
+        )
+
+
+# --- hostile text -----------------------------------------------------------------------
+
+PAYLOADS = [
+    '<script>alert("x")</script>',
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    "</script><script>alert(1)</script>",
+]
+
+
+def test_hostile_text_is_shown_literally_and_runs_nowhere(client, make_person, make_article):
+    payload = " ".join(PAYLOADS)
+    person = make_person(f"Evil {payload}", slug="evil", bio=payload)
+    story = make_article(
+        f"Headline {payload}",
+        slug="evil-story",
+        dek=f"Dek {payload}",
+        body=f"Body {payload}\n\nA javascript:alert(1) link and {{{{ 7|add:7 }}}} {{% now 'Y' %}}",
+    )
+    story.tags.add(f"tag {PAYLOADS[1]}")
+    Mention.objects.create(article=story, person=person)
+    Quote.objects.create(article=story, speaker=person, text=f"Quote {payload}", context=payload)
+    SourceLink.objects.create(article=story, label=f"Label {payload}")
+    for url in [story.get_absolute_url(), "/people/evil/", "/", "/quotes/", "/search/?q=Evil"]:
+        content = html(client, url)
+        for raw in PAYLOADS:
+            assert raw not in content, (url, raw)
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content, url
+    content = html(client, story.get_absolute_url())
+    assert "{{ 7|add:7 }} {% now &#x27;Y&#x27; %}" in content
+    assert 'href="javascript' not in content
+    data = ld_json(content)  # the JSON-LD block survives </script> in the data
+    assert data["headline"] == f"Headline {payload}"

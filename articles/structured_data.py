@@ -1,0 +1,39 @@
+from people.structured_data import person_reference, with_context
+
+
+def article_data(article, people, absolute) -> dict:
+    data = {
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "datePublished": article.published_on.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "articleSection": article.get_kind_display(),
+        "mentions": [person_reference(person, absolute) for person in people],
+    }
+    if article.dek:
+        data["description"] = article.dek
+    if article.byline:
+        data["author"] = {"@type": "Person", "name": article.byline}
+    if article.publication:
+        data["publisher"] = {"@type": "Organization", "name": article.publication.name}
+    return with_context(data)
+
+
+def quote_data(quote, absolute) -> dict:
+    data = {
+        "@type": "Quotation",
+        "text": quote.text,
+        "url": absolute(quote.get_absolute_url()),
+        "isPartOf": {
+            "@type": "NewsArticle",
+            "headline": quote.article.title,
+            "url": absolute(quote.article.get_absolute_url()),
+        },
+    }
+    if quote.speaker:
+        data["creator"] = person_reference(quote.speaker, absolute)
+    if quote.said_on:
+        data["dateCreated"] = quote.said_on.isoformat()
+    return with_context(data)

@@ -1,0 +1,171 @@
+import datetime
+import json
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Mention, Quote
+from people.models import Person, Relationship, Source
+
+D = datetime.date
+
+
+def html(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def section(content, heading_id):
+    return content.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+def test_the_person_page_tells_who_they_are(client, demo):
+    content = html(client, "/people/kim-kardashian/")
+    assert "<h1>Kim Kardashian</h1>" in content
+    assert "Also known as Kimberly Noel Kardashian, Kim, Kim Kardashian West" in content
+    assert 'Born <time datetime="1980-10-21">21 October 1980</time> (age ' in content
+    assert "Keeping Up with the Kardashians" in content
+    assert 'href="/people/kim-kardashian/feed/"' in content
+    assert 'href="https://www.wikidata.org/wiki/Q186304"' in content
+
+
+def test_relationships_are_grouped_and_dated_to_their_precision(client, demo):
+    content = section(html(client, "/people/kim-kardashian/"), "relationships-heading")
+    before = content.split("<h3>Before</h3>")[1].split("</ul>")[0]
+    assert re.search(
+        r"Married to</span> <a href=\"/people/kanye-west/\">Kanye West</a>, "
+        r"<span class=\"tie__span\">24 May 2014 – 2 March 2022</span>, divorced",
+        before,
+    )
+    assert "Began dating" not in before  # that is timeline wording
+    assert "April 2012 – 21 October 2013</span>, then engaged" in before
+    assert "Florence, Italy" in before
+    children = content.split("<h3>Children</h3>")[1].split("</ul>")[0]
+    assert (
+        children.index("North West")
+        < children.index("Saint West")
+        < children.index("Chicago West")
+        < children.index("Psalm West")
+    )
+    co_parents = content.split("<h3>Co-parents</h3>")[1].split("</ul>")[0]
+    assert 'Co-parent with <a href="/people/kanye-west/">Kanye West</a> of' in co_parents
+    assert 'Chicago West</a> and <a href="/people/psalm-west/">Psalm West</a>' in co_parents
+
+
+def test_a_child_reads_their_parents(client, demo):
+    content = section(html(client, "/people/north-west/"), "relationships-heading")
+    parents = content.split("<h3>Parents</h3>")[1].split("</ul>")[0]
+    assert 'Child of</span> <a href="/people/kim-kardashian/">Kim Kardashian</a>' in parents
+    assert "Kanye West" in parents
+    assert "<h3>Children</h3>" not in content
+
+
+def test_the_timeline_merges_relationships_stories_and_quotes_in_order(client, demo):
+    content = section(html(client, "/people/kim-kardashian/"), "timeline-heading")
+    order = [
+        "Born",
+        'Began dating <a href="/people/kanye-west/">',
+        'Became a parent: <a href="/people/north-west/">',
+        'Engaged to <a href="/people/kanye-west/">',
+        'Married <a href="/people/kanye-west/">',
+        'Became a parent: <a href="/people/psalm-west/">',
+        'Said: <a href="/quotes/',
+        'Story: <a href="/articles/2022/02/09/',
+        'Divorced from <a href="/people/kanye-west/">',
+    ]
+    positions = [content.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert "April 2012" in content  # month precision kept
+
+
+def test_what_they_said_and_their_stories(client, demo):
+    content = html(client, "/people/kanye-west/")
+    said = section(content, "said-heading")
+    assert "GOD PLEASE BRING OUR FAMILY BACK TOGETHER" in said
+    assert "You could be so hurt" not in said
+    assert "Biggest Cheerleader" in section(content, "stories-heading")
+
+
+def test_the_relationship_map_links_every_relative(client, demo):
+    content = section(html(client, "/people/kim-kardashian/"), "map-heading")
+    assert "<svg" in content
+    for slug in ["kanye-west", "north-west", "saint-west", "chicago-west", "psalm-west"]:
+        assert f'href="/people/{slug}/"' in content, slug
+
+
+def test_the_person_page_describes_the_person_in_json_ld(client, demo):
+    content = html(client, "/people/kanye-west/")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)
+    data = json.loads(blocks[0])
+    assert data["@type"] == "Person" and data["name"] == "Kanye West"
+    assert data["birthDate"] == "1977-06-08"
+    assert {"Ye", "Yeezy"} <= set(data["alternateName"])
+    assert data["sameAs"] == ["https://www.wikidata.org/wiki/Q15935"]
+    assert '<meta property="og:type" content="profile">' in content
+
+
+def test_the_directory_is_alphabetical(client, demo, make_person):
+    make_person("Ava Stone")
+    content = html(client, "/people/")
+    assert content.index('<h2 id="letter-1">A</h2>') < content.index(">K</h2>")
+    assert content.index("Kanye West") < content.index("Kim Kardashian")
+    assert 'href="/people/ava-stone/"' in content
+    html(client, "/people/nobody-here/", status=404)
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_person_page_costs_the_same_for_3_or_30_relationships(
+    client, make_person, make_article
+):
+    def person_with(n, name):
+        person = make_person(name)
+        source = Source.objects.create(label=f"Source for {name}")
+        for i in range(n):
+            other = make_person(f"{name} relative {i}", born_on=D(2000, 1, 1 + i % 28))
+            kind = [Relationship.Kind.PARENT, Relationship.Kind.FRIENDS, Relationship.Kind.MARRIED][
+                i % 3
+            ]
+            relationship = Relationship.objects.create(
+                person_a=person,
+                person_b=other,
+                kind=kind,
+                started_on=D(2000 + i, 1, 1),
+                ended_on=D(2001 + i, 1, 1) if kind == "married" else None,
+                end_reason="divorce" if kind == "married" else "",
+            )
+            relationship.sources.add(source)
+            if kind == Relationship.Kind.PARENT:
+                co_parent = make_person(f"{name} co-parent {i}")
+                Relationship.objects.create(person_a=co_parent, person_b=other, kind=kind)
+            story = make_article(f"{name} story {i}", slug=f"{name}-story-{i}".lower())
+            Mention.objects.create(article=story, person=person)
+            Quote.objects.create(article=story, speaker=person, text=f"Said {i}")
+        person.aliases.create(name=f"{name} alias")
+        return person
+
+    few, many = person_with(3, "Few"), person_with(30, "Many")
+    assert query_count(client, few.get_absolute_url()) == query_count(
+        client, many.get_absolute_url()
+    )
+
+
+def test_a_person_with_nothing_yet_has_a_plain_page(client, make_person):
+    person = make_person("New Person")
+    content = html(client, person.get_absolute_url())
+    assert "No relationships recorded." in content and "No stories yet." in content
+    assert "<svg" not in content
+
+
+def test_a_deceased_person_shows_their_lifespan(client, make_person):
+    make_person("Late Star", born_on=D(1950, 3, 1), died_on=D(2000, 6, 1))
+    content = html(client, "/people/late-star/")
+    assert '1 March 1950</time> – <time datetime="2000-06-01">1 June 2000</time>' in content
+    assert "(age" not in content
+    assert Person.objects.get(slug="late-star").age_on() is None
