@@ -136,10 +136,9 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        mentions = list(
-            Mention.objects.filter(article=article)
-            .select_related("person")
-            .order_by("role", "person__name")
+        mentions = sorted(
+            Mention.objects.filter(article=article).select_related("person"),
+            key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
         quotes = list(article.quotes.select_related("speaker").order_by("position", "id"))
         sources = list(
