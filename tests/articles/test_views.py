@@ -324,3 +324,25 @@ def test_hostile_text_is_shown_literally_and_runs_nowhere(client, make_person, m
     assert 'href="javascript' not in content
     data = ld_json(content)  # the JSON-LD block survives </script> in the data
     assert data["headline"] == f"Headline {payload}"
+
+
+def test_the_quote_page_and_the_person_feed_cost_the_same_for_few_or_many(
+    client, make_person, make_article
+):
+    def quote_with(n, name):
+        person = make_person(name)
+        story = make_article(f"{name} story", slug=f"{name}-story".lower())
+        quote = Quote.objects.create(article=story, speaker=person, text=f"{name} said")
+        for i in range(n):
+            SourceLink.objects.create(article=story, quote=quote, label=f"{name} source {i}")
+            other = make_article(f"{name} story {i}", slug=f"{name}-story-{i}".lower())
+            Mention.objects.create(article=other, person=person)
+        return quote
+
+    few, many = quote_with(1, "Few"), quote_with(12, "Many")
+    assert query_count(client, few.get_absolute_url()) == query_count(
+        client, many.get_absolute_url()
+    )
+    assert query_count(client, f"/people/{few.speaker.slug}/feed/") == query_count(
+        client, f"/people/{many.speaker.slug}/feed/"
+    )
