@@ -1,6 +1,7 @@
 import datetime
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from people.citations import Citation, WebAddressField
+from people.fulltext import SearchDocument
 from people.models import Person
 from people.timestamps import Timestamped
 
@@ -135,6 +137,11 @@ class Article(Timestamped):
     byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, if known.")
     people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(("title", "A"), ("dek", "B"), ("body", "C")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleManager()
 
@@ -276,6 +283,11 @@ class Quote(models.Model):
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known.")
     position = models.PositiveIntegerField(
         default=0, help_text="Order in the story: quotes are shown from the lowest number."
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(("text", "A")),
+        output_field=SearchVectorField(),
+        db_persist=True,
     )
 
     objects = QuoteManager()

@@ -1,75 +1,344 @@
-"""Search across stories, quotes and people.
+"""Search across stories, quotes and people: `search()` for the reader's page, `match_stories()`
+for the admin (people are found by people/search.py).
 
-A plain, portable first version: case-insensitive matching of every word of the query, on
-SQLite and PostgreSQL alike. Results respect `published()`; the query is capped in length.
+PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see people/fulltext.py)
+matched with `websearch_to_tsquery` — "exact phrase", -exclude, or — ranked with `ts_rank`
+among the newest matches, highlighted with `ts_headline` for the page shown only.
+
+SQLite (the embedded default): the same syntax parsed in Python (search_syntax.py) and matched
+with LIKE; stories ranked by where the words appear (headline, dek) then by date; names
+matched by similarity in Python. Same page, same interface, plainer results.
+
+Ranking every match of a common word is what makes full-text search slow on a large archive,
+so only the newest CANDIDATES matches are ranked, faceted and paged through; the page says so.
 """
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, Q, TextField, Value
+from django.db.models.functions import Concat, ExtractYear, Left, Replace
+from taggit.models import Tag
 
+from people.fulltext import CONFIG
 from people.models import Person
+from people.search import find_people
 
 from .models import Article, Quote
+from .search_syntax import clean, highlight, marked, parse
 
 MAX_QUERY_LENGTH = 200
-MAX_WORDS = 8
-LIMIT = 20
+CANDIDATES = 1000
+PER_PAGE = 20
+QUOTES_SHOWN = 5
+FACET_SIZE = 8
+SNIPPET_SOURCE = 5000  # characters of dek and body given to ts_headline
+START, STOP = "\ue000", "\ue001"  # private-use sentinels, turned into <mark> after escaping
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    year: int | None = None
+    person: str = ""
+    tag: str = ""
+
+    @classmethod
+    def from_request(cls, params):
+        kind = params.get("kind", "")
+        year = params.get("year", "")
+        return cls(
+            kind=kind if kind in Article.Kind.values else "",
+            year=int(year) if year.isdigit() and 1000 <= int(year) <= 9999 else None,
+            person=(params.get("person", "") or "")[:200],
+            tag=(params.get("tag", "") or "")[:200],
+        )
+
+    def __bool__(self):
+        return bool(self.kind or self.year or self.person or self.tag)
+
+    def as_params(self, **changes):
+        values = {
+            "kind": self.kind,
+            "year": self.year or "",
+            "person": self.person,
+            "tag": self.tag,
+        } | changes
+        return {key: value for key, value in values.items() if value}
+
+    def stories(self, queryset, prefix=""):
+        conditions = {}
+        if self.kind:
+            conditions[f"{prefix}kind"] = self.kind
+        if self.year:
+            conditions[f"{prefix}published_on__year"] = self.year
+        if self.person:
+            conditions[f"{prefix}mentions__person__slug"] = self.person
+        if self.tag:
+            conditions[f"{prefix}tags__slug"] = self.tag
+        return queryset.filter(**conditions)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    query_string: str = ""  # the search with this value chosen, or dropped if it is chosen
 
 
 @dataclass
 class Results:
     query: str = ""
-    message: str = ""
+    messages: list[str] = field(default_factory=list)
     people: list = field(default_factory=list)
-    quotes: list = field(default_factory=list)
-    stories: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)  # (quote, highlighted text)
+    stories: object = None  # a Page of (story, snippet)
+    total: int = 0
+    capped: bool = False
+    facets: dict = field(default_factory=dict)
+    filters: Filters = field(default_factory=Filters)
 
     @property
-    def count(self):
-        return len(self.people) + len(self.quotes) + len(self.stories)
+    def found(self):
+        return bool(self.people or self.quotes or self.total)
+
+    def query_string(self, **changes):
+        return urlencode({"q": self.query, **self.filters.as_params(**changes)})
 
 
-def words_of(query: str) -> list[str]:
-    cleaned = "".join(c if c.isalnum() or c in "’'-" else " " for c in query)
-    return [word for word in cleaned.split() if word][:MAX_WORDS]
-
-
-def matching(words, *fields):
-    condition = Q()
-    for word in words:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
-        condition &= any_field
-    return condition
-
-
-def search(query: str) -> Results:
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) -> Results:
+    filters = filters or Filters()
+    query, shortened = clean(raw_query, MAX_QUERY_LENGTH)
+    results = Results(query=query, filters=filters)
+    if shortened:
+        results.messages.append(
+            f"Your search was long, so only its first {MAX_QUERY_LENGTH} characters were used."
+        )
+    parsed = parse(query)
     if not query:
-        return Results(message="Type a name, a few words of a quote or a headline.")
-    words = words_of(query)
-    if not words:
-        return Results(query=query, message="Try letters or numbers: that search has none.")
-    people = (
-        Person.objects.filter(matching(words, "name", "full_name", "aliases__name"))
-        .distinct()
-        .order_by("name")[:LIMIT]
-    )
-    quotes = (
-        Quote.objects.published()
-        .filter(matching(words, "text", "speaker__name"))
-        .select_related("speaker", "article")
-        .order_by("-article__published_on", "-id")[:LIMIT]
-    )
-    stories = (
-        Article.objects.published()
-        .filter(matching(words, "title", "dek", "body"))
-        .select_related("publication")
-        .order_by("-published_on", "-id")[:LIMIT]
-    )
-    results = Results(query=query, people=list(people), quotes=list(quotes), stories=list(stories))
-    if not results.count:
-        results.message = "Nothing found. Check the spelling, or try fewer words."
+        results.messages.append("Type a name, a few words of a quote or of a headline.")
+        return results
+    if not parsed:
+        results.messages.append(
+            "That search has no words to look for: try a name or a few words of a quote."
+        )
+        return results
+
+    backend = Postgres(query, parsed) if connection.vendor == "postgresql" else Portable(parsed)
+    ids = backend.ranked_story_ids(filters.stories(Article.objects.published()))
+    results.capped = len(ids) > CANDIDATES
+    ids = ids[:CANDIDATES]
+    results.total = len(ids)
+    results.facets = facets(ids, filters)
+    for name, values in results.facets.items():
+        for value in values:
+            value.query_string = results.query_string(
+                **{name: "" if value.selected else value.value}
+            )
+    results.stories = Paginator(ids, PER_PAGE).get_page(page)
+    results.stories.object_list = backend.stories_with_snippets(list(results.stories))
+    quotes = Quote.objects.published().filter(article__in=filters.stories(Article.objects.all()))
+    results.quotes = backend.quotes(quotes)
+    if not filters:
+        results.people = find_people(Person.objects.all(), parsed.terms)
+    if not results.found:
+        results.messages.append(backend.nothing_found())
     return results
+
+
+def match_stories(queryset, raw_query):
+    """Stories (drafts included: this is for editors) matching a search, for the admin."""
+    query, _ = clean(raw_query, MAX_QUERY_LENGTH)
+    parsed = parse(query)
+    if not parsed:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        return queryset.filter(search_vector=Postgres(query, parsed).tsquery)
+    return queryset.filter(Portable(parsed).condition("title", "dek", "body", "slug"))
+
+
+NOTHING_FOUND = "Nothing found. Check the spelling, or try fewer words."
+
+
+class Postgres:
+    def __init__(self, query, parsed):
+        self.query = query
+        self.tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
+        self.parsed = parsed
+
+    def nothing_found(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, self.query]
+            )
+            (nodes,) = cursor.fetchone()
+        if nodes == 0:
+            return "Those words are too common to search for: add a more specific one."
+        return NOTHING_FOUND
+
+    def ranked_story_ids(self, matches):
+        newest = (
+            matches.filter(search_vector=self.tsquery)
+            .order_by("-published_on", "-id")
+            .values("pk")[: CANDIDATES + 1]
+        )
+        return list(
+            Article.objects.filter(pk__in=newest)
+            .annotate(rank=SearchRank(F("search_vector"), self.tsquery))
+            .order_by("-rank", "-published_on", "-id")
+            .values_list("pk", flat=True)
+        )
+
+    def stories_with_snippets(self, ids):
+        source = Left(
+            Replace(
+                Replace(Concat("dek", Value(" "), "body", output_field=TextField()), Value(START)),
+                Value(STOP),
+            ),
+            SNIPPET_SOURCE,
+        )
+        stories = (
+            Article.objects.filter(pk__in=ids)
+            .select_related("publication")
+            .annotate(
+                snippet=SearchHeadline(
+                    source,
+                    self.tsquery,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        )
+        by_id = {story.pk: story for story in stories}
+        return [(by_id[pk], marked(by_id[pk].snippet, START, STOP)) for pk in ids if pk in by_id]
+
+    def quotes(self, quotes):
+        newest = (
+            quotes.filter(search_vector=self.tsquery)
+            .order_by("-article__published_on", "-id")
+            .values("pk")[:CANDIDATES]
+        )
+        found = (
+            Quote.objects.filter(pk__in=newest)
+            .select_related("speaker", "article")
+            .annotate(
+                rank=SearchRank(F("search_vector"), self.tsquery),
+                marked_text=SearchHeadline(
+                    Replace(Replace("text", Value(START)), Value(STOP)),
+                    self.tsquery,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    highlight_all=True,
+                ),
+            )
+            .order_by("-rank", "-article__published_on", "-id")[:QUOTES_SHOWN]
+        )
+        return [(quote, marked(quote.marked_text, START, STOP)) for quote in found]
+
+
+class Portable:
+    """The SQLite search: LIKE matching of the parsed query, ranking in Python."""
+
+    def __init__(self, parsed):
+        self.parsed = parsed
+
+    def nothing_found(self):
+        return NOTHING_FOUND
+
+    def condition(self, *fields):
+        def anywhere(term):
+            # From the start of a word: “divorce” finds “divorced”, “ye” does not find “Okoye”.
+            pattern = word_start(term)
+            found = Q()
+            for name in fields:
+                found |= Q(**{f"{name}__iregex": pattern})
+            return found
+
+        condition = Q()
+        for group in self.parsed.groups:
+            alternatives = Q()
+            for term in group:
+                alternatives |= anywhere(term)
+            condition &= alternatives
+        for term in self.parsed.excluded:
+            condition &= ~anywhere(term)
+        return condition
+
+    def ranked_story_ids(self, matches):
+        rows = (
+            matches.filter(self.condition("title", "dek", "body"))
+            .order_by("-published_on", "-id")
+            .values_list("pk", "title", "dek")[: CANDIDATES + 1]
+        )
+        patterns = [re.compile(word_start(term), re.IGNORECASE) for term in self.parsed.terms]
+
+        def weight(row):
+            _, title, dek = row
+            return sum(3 * bool(p.search(title)) + 2 * bool(p.search(dek)) for p in patterns)
+
+        # sorted() is stable: among equal weights the newest stay first.
+        return [row[0] for row in sorted(rows, key=weight, reverse=True)]
+
+    def stories_with_snippets(self, ids):
+        by_id = Article.objects.select_related("publication").in_bulk(ids)
+        terms = self.parsed.terms
+        return [
+            (by_id[pk], highlight(f"{by_id[pk].dek} {by_id[pk].body}", terms))
+            for pk in ids
+            if pk in by_id
+        ]
+
+    def quotes(self, quotes):
+        found = (
+            quotes.filter(self.condition("text"))
+            .select_related("speaker", "article")
+            .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
+        )
+        return [(quote, highlight(quote.text, self.parsed.terms, around=10_000)) for quote in found]
+
+
+def word_start(term):
+    return r"\b" + re.escape(term)
+
+
+def facets(ids, filters):
+    """Counts among the matches, to narrow them: kind, year, person, tag."""
+    stories = Article.objects.filter(pk__in=ids)
+    kinds = dict(Article.Kind.choices)
+    kind_counts = stories.values_list("kind").annotate(n=Count("id")).order_by("-n", "kind")
+    year_counts = (
+        stories.annotate(year=ExtractYear("published_on"))
+        .values_list("year")
+        .annotate(n=Count("id"))
+        .order_by("-year")
+    )
+    people = (
+        Person.objects.filter(mentions__article__in=ids)
+        .values_list("slug", "name")
+        .annotate(n=Count("mentions"))
+        .order_by("-n", "name")[:FACET_SIZE]
+    )
+    tags = (
+        Tag.objects.filter(articles_taggedarticle_items__content_object__in=ids)
+        .values_list("slug", "name")
+        .annotate(n=Count("articles_taggedarticle_items"))
+        .order_by("-n", "name")[:FACET_SIZE]
+    )
+    return {
+        "kind": [FacetValue(k, kinds[k], n, k == filters.kind) for k, n in kind_counts],
+        "year": [FacetValue(str(y), str(y), n, y == filters.year) for y, n in year_counts],
+        "person": [FacetValue(s, name, n, s == filters.person) for s, name, n in people],
+        "tag": [FacetValue(s, name, n, s == filters.tag) for s, name, n in tags],
+    }

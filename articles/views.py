@@ -11,7 +11,7 @@ from people.models import Person
 from people.structured_data import as_script
 
 from .models import Article, Mention, Publication, Quote, SourceLink
-from .search import search
+from .search import Filters, search
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
@@ -247,6 +247,15 @@ def publication_detail(request, slug):
 
 
 def search_page(request):
-    query = request.GET.get("q", "")
-    results = search(query)
-    return render(request, "articles/search.html", {"query": query, "results": results})
+    results = search(
+        request.GET.get("q", ""), Filters.from_request(request.GET), request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": results.query,
+            "results": results,
+            "extra_query": "&" + results.query_string(),
+        },
+    )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Alias, Person, Relationship, Source
+from .search import find_people, terms_of
 
 RELATIONSHIP_FIELDS = [
     "started_on",
@@ -40,7 +41,9 @@ class RelationshipAsSecondInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "other_names", "born_on", "wikidata_id", "updated_at"]
-    search_fields = ["name", "full_name", "slug", "aliases__name", "wikidata_id"]
+    # Names, aliases and near spellings through people/search.py (see get_search_results).
+    search_fields = ["name"]
+    search_help_text = "A name or an alias; a slip of the keyboard is forgiven (Kayne)."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sources"]
     date_hierarchy = "born_on"
@@ -55,6 +58,14 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = terms_of(search_term)
+        if not terms:
+            return queryset, False
+        by_wikidata = queryset.filter(wikidata_id__in=[t.upper() for t in terms])
+        found = find_people(queryset, terms, limit=100)
+        return queryset.filter(pk__in=[p.pk for p in found]) | by_wikidata, False
 
     @admin.display(description="also known as")
     def other_names(self, person):

@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from .citations import Citation
 from .dates import Precision, age_on, format_partial, truncate
+from .fulltext import SearchDocument, fold
 from .timestamps import Timestamped
 
 
@@ -75,6 +77,14 @@ class Person(Timestamped):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="people", help_text="Where the dates and names come from."
     )
+    # Every name and alias, folded (“zoe kravitz”): kept by people/signals.py, searched with
+    # trigrams on PostgreSQL and LIKE on SQLite.
+    search_names = models.TextField(default="", blank=True, editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchDocument(("name", "A"), ("search_names", "B")),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = PersonManager()
 
@@ -112,6 +122,11 @@ class Person(Timestamped):
 
     def relationships(self):
         return Relationship.objects.involving(self)
+
+    def folded_names(self) -> str:
+        """What search matches a person on: name, full name and every alias, folded."""
+        names = [self.name, self.full_name, *self.aliases.values_list("name", flat=True)]
+        return fold(" ".join(name for name in names if name))
 
     def natural_key(self):
         return (self.slug,)

@@ -1,0 +1,30 @@
+"""Keep `Person.search_names` in step with the person's names and aliases.
+
+Raw saves (`loaddata`) are handled too: a fixture's people must be findable once loaded, and
+by the time an alias arrives its person is already there.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Alias, Person
+
+
+def refresh_search_names(person):
+    names = person.folded_names()
+    if names != person.search_names:
+        Person.objects.filter(pk=person.pk).update(search_names=names)
+        person.search_names = names
+
+
+@receiver(post_save, sender=Person)
+def person_saved(sender, instance, **kwargs):
+    refresh_search_names(instance)
+
+
+@receiver(post_save, sender=Alias)
+@receiver(post_delete, sender=Alias)
+def alias_changed(sender, instance, **kwargs):
+    person = Person.objects.filter(pk=instance.person_id).first()
+    if person is not None:
+        refresh_search_names(person)

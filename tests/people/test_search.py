@@ -1,0 +1,62 @@
+import pytest
+
+from people.models import Alias, Person
+from people.search import find_people, rank, terms_of, tokens_of
+
+
+@pytest.fixture
+def names(demo, make_person):
+    make_person("Zoë Kravitz", slug="zoe-kravitz")
+    make_person("Katy Perry")
+    make_person("Kane Brown")
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Kayne", "Kanye West"),
+        ("Kardashain", "Kim Kardashian"),
+        ("Zoe", "Zoë Kravitz"),
+        ("zoë kravitz", "Zoë Kravitz"),
+        ("Yeezy", "Kanye West"),
+        ("Kan", "Kanye West"),
+        ("kim kardashian", "Kim Kardashian"),
+    ],
+)
+def test_names_survive_misspellings_accents_and_half_typed_words(names, typed, expected):
+    assert find_people(Person.objects.all(), [typed])[0].name == expected
+
+
+def test_a_near_name_does_not_bring_in_strangers(names):
+    found = [p.name for p in find_people(Person.objects.all(), ["Kayne"])]
+    assert found[0] == "Kanye West"
+    assert "Katy Perry" not in found
+
+
+def test_names_follow_alias_changes(demo):
+    kim = Person.objects.get(slug="kim-kardashian")
+    assert not find_people(Person.objects.all(), ["Kimmy"])
+    alias = Alias.objects.create(person=kim, name="Kimmy")
+    assert [p.name for p in find_people(Person.objects.all(), ["Kimmy"])] == ["Kim Kardashian"]
+    alias.delete()
+    kim.refresh_from_db()
+    assert "kimmy" not in kim.search_names
+
+
+def test_people_loaded_from_a_fixture_are_findable(demo):
+    assert Person.objects.get(slug="kanye-west").search_names == (
+        "kanye west ye kanye kanye omari west ye yeezy"
+    )
+
+
+def test_terms_and_tokens_ignore_operators():
+    assert terms_of('"Kim Kardashian" -kanye or Ye') == ["Kim", "Kardashian", "Ye"]
+    assert tokens_of(["Zoë-Kravitz"]) == ["zoe", "kravitz"]
+
+
+def test_ranking_prefers_people_matching_more_words(make_person):
+    kim = make_person("Kim Kardashian")
+    kim.search_names = "kim kardashian"
+    other = make_person("Kim Possible")
+    other.search_names = "kim possible"
+    assert rank([other, kim], ["kim", "kardashian"]) == [kim, other]
