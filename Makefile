@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint format check install clean
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
+BENCH_ARTICLES ?= 100000
+
+.PHONY: run test lint format check install clean bench
 
 install: $(STAMP)
 
@@ -34,6 +37,10 @@ format: $(STAMP)
 check: lint $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) test
+
+# Not part of `make test`: builds (or reuses) a generated archive on PostgreSQL and measures.
+bench: $(STAMP)
+	$(PY) -m bench.search --articles $(BENCH_ARTICLES) --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -14,6 +14,7 @@ so only the newest CANDIDATES matches are ranked, faceted and paged through; the
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, TextField, Value
-from django.db.models.functions import Concat, ExtractYear, Left, Replace
+from django.db.models.functions import Concat, Left, Replace
 from taggit.models import Tag
 
 from people.fulltext import CONFIG
@@ -33,6 +34,7 @@ from .search_syntax import clean, highlight, marked, parse
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 1000
+QUOTE_CANDIDATES = 200
 PER_PAGE = 20
 QUOTES_SHOWN = 5
 FACET_SIZE = 8
@@ -131,11 +133,12 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
         return results
 
     backend = Postgres(query, parsed) if connection.vendor == "postgresql" else Portable(parsed)
-    ids = backend.ranked_story_ids(filters.stories(Article.objects.published()))
-    results.capped = len(ids) > CANDIDATES
-    ids = ids[:CANDIDATES]
-    results.total = len(ids)
-    results.facets = facets(ids, filters)
+    rows = backend.ranked_stories(filters.stories(Article.objects.published()))
+    results.capped = len(rows) > CANDIDATES
+    rows = rows[:CANDIDATES]
+    ids = [pk for pk, _, _ in rows]
+    results.total = len(rows)
+    results.facets = facets(rows, filters)
     for name, values in results.facets.items():
         for value in values:
             value.query_string = results.query_string(
@@ -182,7 +185,7 @@ class Postgres:
             return "Those words are too common to search for: add a more specific one."
         return NOTHING_FOUND
 
-    def ranked_story_ids(self, matches):
+    def ranked_stories(self, matches):
         newest = (
             matches.filter(search_vector=self.tsquery)
             .order_by("-published_on", "-id")
@@ -192,7 +195,7 @@ class Postgres:
             Article.objects.filter(pk__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), self.tsquery))
             .order_by("-rank", "-published_on", "-id")
-            .values_list("pk", flat=True)
+            .values_list("pk", "kind", "published_on")
         )
 
     def stories_with_snippets(self, ids):
@@ -224,16 +227,23 @@ class Postgres:
         return [(by_id[pk], marked(by_id[pk].snippet, START, STOP)) for pk in ids if pk in by_id]
 
     def quotes(self, quotes):
+        # The newest quotes entered stand for the newest said: ordering by the story's date
+        # would sort every match of a common word.
         newest = (
             quotes.filter(search_vector=self.tsquery)
-            .order_by("-article__published_on", "-id")
-            .values("pk")[:CANDIDATES]
+            .order_by("-id")
+            .values("pk")[:QUOTE_CANDIDATES]
+        )
+        best = list(
+            Quote.objects.filter(pk__in=newest)
+            .annotate(rank=SearchRank(F("search_vector"), self.tsquery))
+            .order_by("-rank", "-id")
+            .values_list("pk", flat=True)[:QUOTES_SHOWN]
         )
         found = (
-            Quote.objects.filter(pk__in=newest)
+            Quote.objects.filter(pk__in=best)
             .select_related("speaker", "article")
             .annotate(
-                rank=SearchRank(F("search_vector"), self.tsquery),
                 marked_text=SearchHeadline(
                     Replace(Replace("text", Value(START)), Value(STOP)),
                     self.tsquery,
@@ -243,9 +253,9 @@ class Postgres:
                     highlight_all=True,
                 ),
             )
-            .order_by("-rank", "-article__published_on", "-id")[:QUOTES_SHOWN]
         )
-        return [(quote, marked(quote.marked_text, START, STOP)) for quote in found]
+        by_id = {quote.pk: quote for quote in found}
+        return [(by_id[pk], marked(by_id[pk].marked_text, START, STOP)) for pk in best]
 
 
 class Portable:
@@ -276,20 +286,20 @@ class Portable:
             condition &= ~anywhere(term)
         return condition
 
-    def ranked_story_ids(self, matches):
+    def ranked_stories(self, matches):
         rows = (
             matches.filter(self.condition("title", "dek", "body"))
             .order_by("-published_on", "-id")
-            .values_list("pk", "title", "dek")[: CANDIDATES + 1]
+            .values_list("pk", "kind", "published_on", "title", "dek")[: CANDIDATES + 1]
         )
         patterns = [re.compile(word_start(term), re.IGNORECASE) for term in self.parsed.terms]
 
         def weight(row):
-            _, title, dek = row
+            title, dek = row[3], row[4]
             return sum(3 * bool(p.search(title)) + 2 * bool(p.search(dek)) for p in patterns)
 
         # sorted() is stable: among equal weights the newest stay first.
-        return [row[0] for row in sorted(rows, key=weight, reverse=True)]
+        return [row[:3] for row in sorted(rows, key=weight, reverse=True)]
 
     def stories_with_snippets(self, ids):
         by_id = Article.objects.select_related("publication").in_bulk(ids)
@@ -304,7 +314,7 @@ class Portable:
         found = (
             quotes.filter(self.condition("text"))
             .select_related("speaker", "article")
-            .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
+            .order_by("-id")[:QUOTES_SHOWN]
         )
         return [(quote, highlight(quote.text, self.parsed.terms, around=10_000)) for quote in found]
 
@@ -313,17 +323,17 @@ def word_start(term):
     return r"\b" + re.escape(term)
 
 
-def facets(ids, filters):
-    """Counts among the matches, to narrow them: kind, year, person, tag."""
-    stories = Article.objects.filter(pk__in=ids)
+def facets(rows, filters):
+    """Counts among the matches, to narrow them: kind, year, person, tag.
+
+    `rows` are the ranked candidates as (id, kind, date): kinds and years are counted here,
+    people and tags by the database.
+    """
+    ids = [pk for pk, _, _ in rows]
     kinds = dict(Article.Kind.choices)
-    kind_counts = stories.values_list("kind").annotate(n=Count("id")).order_by("-n", "kind")
-    year_counts = (
-        stories.annotate(year=ExtractYear("published_on"))
-        .values_list("year")
-        .annotate(n=Count("id"))
-        .order_by("-year")
-    )
+    kind_counts = Counter(kind for _, kind, _ in rows).most_common()
+    kind_counts.sort(key=lambda item: (-item[1], item[0]))
+    year_counts = sorted(Counter(day.year for _, _, day in rows).items(), reverse=True)
     people = (
         Person.objects.filter(mentions__article__in=ids)
         .values_list("slug", "name")

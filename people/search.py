@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from rapidfuzz.distance import DamerauLevenshtein
 
 from .fulltext import CONFIG, fold
+from .models import Person
 
 CANDIDATES = 200
 SHOWN = 8
@@ -49,17 +50,12 @@ def candidates(people, tokens):
         for token in tokens:
             # Two letters still catch a swap after them (“kayne”, “kardashain”).
             near |= Q(search_names__contains=token[:2])
-    # How often a person is in the news breaks ties: “Kayne” is one slip from Kane Brown too.
-    return list(
-        people.filter(near)
-        .only("pk", "name", "slug", "search_names")
-        .annotate(stories=Count("mentions"))[:CANDIDATES]
-    )
+    return list(people.filter(near).only("pk", "name", "slug", "search_names")[:CANDIDATES])
 
 
 def rank(people, tokens, limit=SHOWN):
-    """Most query words matched first, then the closest spellings, the most written about,
-    and the name."""
+    """Most query words matched first, then the closest spellings, then the most written
+    about (“Kayne” is one slip from Kane Brown too), then the name."""
     scored = []
     for person in people:
         names = person.search_names.split()
@@ -70,9 +66,23 @@ def rank(people, tokens, limit=SHOWN):
                 matched += 1
                 closeness += best
         if matched:
-            stories = getattr(person, "stories", 0)
-            scored.append((-matched, -closeness, -stories, person.name, person))
-    return [person for *_, person in sorted(scored, key=lambda row: row[:4])][:limit]
+            scored.append((-matched, -closeness, person))
+    scored.sort(key=lambda row: row[:2])
+    shortlist = scored[:limit]
+    # Counting mentions is costly for the famous: only for people tied on the spelling.
+    keys = [row[:2] for row in shortlist]
+    tied = [row[2].pk for row in shortlist if keys.count(row[:2]) > 1]
+    counts = (
+        dict(
+            Person.objects.filter(pk__in=tied)
+            .annotate(stories=Count("mentions"))
+            .values_list("pk", "stories")
+        )
+        if tied
+        else {}
+    )
+    shortlist.sort(key=lambda row: (row[0], row[1], -counts.get(row[2].pk, 0), row[2].name))
+    return [person for *_, person in shortlist]
 
 
 def closeness_of(token, name):

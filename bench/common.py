@@ -1,0 +1,65 @@
+"""Shared set-up for the benchmarks: a generated archive on PostgreSQL, built once, reused."""
+
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url):
+    """Create the benchmark database if it is missing (it is never the working database)."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_archive(database_url, articles, seed=1):
+    """Reuse the generated archive when it is big enough; otherwise build it afresh."""
+    ensure_database(database_url)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM articles_article").fetchone()
+    if count >= articles:
+        print(f"reusing the generated archive: {count:,} stories")
+        return count
+    if count:
+        subprocess.run([*manage, "flush", "--no-input"], env=env, check=True)
+    subprocess.run(
+        [*manage, "generate_archive", "--articles", str(articles), "--seed", str(seed)],
+        env=env,
+        check=True,
+    )
+    return articles
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(times):
+    return statistics.median(times), percentile(times, 0.95)

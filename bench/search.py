@@ -1,0 +1,110 @@
+"""Search speed on a generated archive on PostgreSQL: median and 95th percentile per query.
+
+    python -m bench.search [--articles 100000] [--repeat 15] [--database-url URL]
+
+Measures the search engine (`articles.search.search`, every query it runs: matches, ranking,
+facets, snippets, people, quotes) and the whole page through Django's test client, then shows
+the query plans of the main statements so one can see the GIN indexes at work.
+"""
+
+import argparse
+import time
+
+from bench.common import DEFAULT_URL, ensure_archive, setup_django, summary
+
+
+def typical_queries(famous, tag_slug):
+    return [
+        ("famous name", famous, {}),
+        ("misspelt name", famous.replace("a", "e", 1)[:-1] + famous[-1:], {}),
+        ("common word", "wedding", {}),
+        ("two words", "divorce custody", {}),
+        ("phrase", '"red carpet"', {}),
+        ("exclusion", "album -tour", {}),
+        ("alternatives", "engagement or proposal", {}),
+        ("rare words", "yacht sequel", {}),
+        ("with facets", "album", {"kind": "interview", "tag": tag_slug}),
+        ("deep page", "wedding", {"page": "40"}),
+        ("stop words only", "the and of", {}),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    options = parser.parse_args()
+
+    ensure_archive(options.database_url, options.articles)
+    setup_django(options.database_url)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from articles.models import Article
+    from articles.search import Filters, search
+    from people.models import Person
+
+    setup_test_environment()
+    client = Client()
+    famous = Person.objects.filter(mentions__isnull=False).order_by("pk").first()
+    tag = Article.tags.through.objects.values_list("tag__slug", flat=True).first()
+    stories = Article.objects.count()
+    print(f"\nSearch on {stories:,} stories, PostgreSQL {connection.pg_version // 10000}, "
+          f"{options.repeat} runs each (milliseconds)\n")
+    print(f"{'query':<18} {'q':<28} {'engine p50':>10} {'p95':>7} {'page p50':>9} {'p95':>7}"
+          f" {'stories':>8}")
+    for label, query, params in typical_queries(famous.name, tag):
+        filters = Filters.from_request(params)
+        engine, page = [], []
+        for _ in range(options.repeat):
+            started = time.perf_counter()
+            results = search(query, filters, params.get("page", 1))
+            engine.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            response = client.get("/search/", {"q": query, **params})
+            page.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        e50, e95 = summary(engine)
+        p50, p95 = summary(page)
+        total = f"{results.total}{'+' if results.capped else ''}"
+        print(f"{label:<18} {query[:28]:<28} {e50:>10.1f} {e95:>7.1f} {p50:>9.1f} {p95:>7.1f}"
+              f" {total:>8}")
+
+    print("\nQuery plans (EXPLAIN ANALYZE) of the statements behind “wedding”:\n")
+    explain(connection, "stories: newest matches, ranked", """
+        SELECT a.id FROM articles_article a WHERE a.id IN (
+            SELECT id FROM articles_article
+            WHERE status = 'published' AND published_on <= CURRENT_DATE
+              AND search_vector @@ websearch_to_tsquery('newsroom', 'wedding')
+            ORDER BY published_on DESC, id DESC LIMIT 1001)
+        ORDER BY ts_rank(a.search_vector, websearch_to_tsquery('newsroom', 'wedding')) DESC,
+                 a.published_on DESC, a.id DESC""")
+    explain(connection, "rare words", """
+        SELECT id FROM articles_article
+        WHERE status = 'published' AND published_on <= CURRENT_DATE
+          AND search_vector @@ websearch_to_tsquery('newsroom', 'yacht sequel')
+        ORDER BY published_on DESC, id DESC LIMIT 1001""")
+    explain(connection, "quotes: the newest 200 matches", """
+        SELECT id FROM articles_quote
+        WHERE search_vector @@ websearch_to_tsquery('newsroom', 'wedding')
+        ORDER BY id DESC LIMIT 200""")
+    explain(connection, "names by trigram", f"""
+        SELECT id FROM people_person
+        WHERE search_names %> '{famous.name.split()[0].lower()[:4]}x'""")
+
+
+def explain(connection, title, sql):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
+        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql)
+        print(f"-- {title}")
+        for (line,) in cursor.fetchall():
+            print("   " + line)
+        print()
+
+
+if __name__ == "__main__":
+    main()
