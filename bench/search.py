@@ -52,10 +52,14 @@ def main():
     famous = Person.objects.filter(mentions__isnull=False).order_by("pk").first()
     tag = Article.tags.through.objects.values_list("tag__slug", flat=True).first()
     stories = Article.objects.count()
-    print(f"\nSearch on {stories:,} stories, PostgreSQL {connection.pg_version // 10000}, "
-          f"{options.repeat} runs each (milliseconds)\n")
-    print(f"{'query':<18} {'q':<28} {'engine p50':>10} {'p95':>7} {'page p50':>9} {'p95':>7}"
-          f" {'stories':>8}")
+    print(
+        f"\nSearch on {stories:,} stories, PostgreSQL {connection.pg_version // 10000}, "
+        f"{options.repeat} runs each (milliseconds)\n"
+    )
+    print(
+        f"{'query':<18} {'q':<28} {'engine p50':>10} {'p95':>7} {'page p50':>9} {'p95':>7}"
+        f" {'stories':>8}"
+    )
     for label, query, params in typical_queries(famous.name, tag):
         filters = Filters.from_request(params)
         engine, page = [], []
@@ -70,30 +74,48 @@ def main():
         e50, e95 = summary(engine)
         p50, p95 = summary(page)
         total = f"{results.total}{'+' if results.capped else ''}"
-        print(f"{label:<18} {query[:28]:<28} {e50:>10.1f} {e95:>7.1f} {p50:>9.1f} {p95:>7.1f}"
-              f" {total:>8}")
+        print(
+            f"{label:<18} {query[:28]:<28} {e50:>10.1f} {e95:>7.1f} {p50:>9.1f} {p95:>7.1f}"
+            f" {total:>8}"
+        )
 
     print("\nQuery plans (EXPLAIN ANALYZE) of the statements behind “wedding”:\n")
-    explain(connection, "stories: newest matches, ranked", """
+    explain(
+        connection,
+        "stories: newest matches, ranked",
+        """
         SELECT a.id FROM articles_article a WHERE a.id IN (
             SELECT id FROM articles_article
             WHERE status = 'published' AND published_on <= CURRENT_DATE
               AND search_vector @@ websearch_to_tsquery('newsroom', 'wedding')
             ORDER BY published_on DESC, id DESC LIMIT 1001)
         ORDER BY ts_rank(a.search_vector, websearch_to_tsquery('newsroom', 'wedding')) DESC,
-                 a.published_on DESC, a.id DESC""")
-    explain(connection, "rare words", """
+                 a.published_on DESC, a.id DESC""",
+    )
+    explain(
+        connection,
+        "rare words",
+        """
         SELECT id FROM articles_article
         WHERE status = 'published' AND published_on <= CURRENT_DATE
           AND search_vector @@ websearch_to_tsquery('newsroom', 'yacht sequel')
-        ORDER BY published_on DESC, id DESC LIMIT 1001""")
-    explain(connection, "quotes: the newest 200 matches", """
+        ORDER BY published_on DESC, id DESC LIMIT 1001""",
+    )
+    explain(
+        connection,
+        "quotes: the newest 200 matches",
+        """
         SELECT id FROM articles_quote
         WHERE search_vector @@ websearch_to_tsquery('newsroom', 'wedding')
-        ORDER BY id DESC LIMIT 200""")
-    explain(connection, "names by trigram", f"""
+        ORDER BY id DESC LIMIT 200""",
+    )
+    explain(
+        connection,
+        "names by trigram",
+        f"""
         SELECT id FROM people_person
-        WHERE search_names %> '{famous.name.split()[0].lower()[:4]}x'""")
+        WHERE search_names %> '{famous.name.split()[0].lower()[:4]}x'""",
+    )
 
 
 def explain(connection, title, sql):
