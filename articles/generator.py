@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from people.fulltext import fold
+from people.fulltext import fold, name_keys
 
 FIRST = (
     "Ava Leo Mia Noah Zoe Liam Ruby Kai Nadia Omar Ines Felix Maya Theo Lena Jude Iris Ezra "
@@ -161,7 +161,7 @@ class Generator:
         self.report = report
         self.today = today or timezone.localdate()
         self.writer = RowWriter()
-        self.people_count = max(50, articles // 40)
+        self.people_count = max(50, articles // 10)
 
     def run(self):
         """Each batch is its own transaction: a million stories in one would queue millions of
@@ -191,6 +191,7 @@ class Generator:
             born = self.today - datetime.timedelta(days=rng.randint(16 * 365, 80 * 365))
             pronouns = rng.choice(PRONOUNS)
             alias = first if rng.random() < 0.2 else ""
+            names = fold(f"{name} {alias}".strip())
             self.writer.add(
                 "people_person",
                 (
@@ -206,6 +207,7 @@ class Generator:
                     "bio",
                     "wikidata_id",
                     "search_names",
+                    "name_keys",
                 ),
                 (
                     pk,
@@ -219,7 +221,8 @@ class Generator:
                     pronouns,
                     f"{name} is a performer in the generated archive.",
                     "",
-                    fold(f"{name} {alias}".strip()),
+                    names,
+                    name_keys(names),
                 ),
             )
             if alias:

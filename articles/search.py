@@ -146,10 +146,12 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
             )
     results.stories = Paginator(ids, PER_PAGE).get_page(page)
     results.stories.object_list = backend.stories_with_snippets(list(results.stories))
-    quotes = Quote.objects.published().filter(article__in=filters.stories(Article.objects.all()))
-    results.quotes = backend.quotes(quotes)
+    # Facets narrow the stories; quotes and people are shown for the plain search only.
     if not filters:
-        results.people = find_people(Person.objects.all(), parsed.terms)
+        results.quotes = backend.quotes(Quote.objects.published())
+        # Only a search that found nothing else is worth the wider, slower net for names.
+        nothing_else = not results.total and not results.quotes
+        results.people = find_people(Person.objects.all(), parsed.terms, wider=nothing_else)
     if not results.found:
         results.messages.append(backend.nothing_found())
     return results

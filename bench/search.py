@@ -45,6 +45,7 @@ def main():
 
     from articles.models import Article
     from articles.search import Filters, search
+    from people.fulltext import name_keys
     from people.models import Person
 
     setup_test_environment()
@@ -109,18 +110,26 @@ def main():
         WHERE search_vector @@ websearch_to_tsquery('newsroom', 'wedding')
         ORDER BY id DESC LIMIT 200""",
     )
+    variants = "', '".join(sorted(set(name_keys("nedia okafor", prefixes=False).split())))
     explain(
         connection,
-        "names by trigram",
-        f"""
-        SELECT id FROM people_person
-        WHERE search_names %> '{famous.name.split()[0].lower()[:4]}x'""",
+        "names one slip away (“Nedia Okafor”), by keys",
+        f"SELECT id FROM people_person WHERE newsroom_name_keys(name_keys) && ARRAY['{variants}']",
+    )
+    explain(
+        connection,
+        "names further off, by trigrams (only when nothing else is found)",
+        "SELECT id FROM people_person WHERE search_names %> 'kardasshiann'",
+        setup="SET LOCAL enable_seqscan = off",
     )
 
 
-def explain(connection, title, sql):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
+def explain(connection, title, sql, setup=""):
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if setup:
+            cursor.execute(setup)
         cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql)
         print(f"-- {title}")
         for (line,) in cursor.fetchall():

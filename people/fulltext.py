@@ -23,6 +23,23 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+def name_keys(folded: str, prefixes: bool = True) -> str:
+    """Keys a name is found by: each word of the folded names; each word with one letter left
+    out, for words of four letters or more, so that two spellings one slip apart — a swap, a
+    missing, extra or wrong letter — share a key (“kayne” and “kanye” share “kane”,
+    “kardashain” and “kardashian” “kardashan”); and, with `prefixes`, the starts of each word
+    from two letters, for someone still typing (“kan”). Looked up exactly, with a GIN index on
+    PostgreSQL, so finding a name costs the same with a hundred people or a million."""
+    keys = set()
+    for word in folded.split():
+        keys.add(word)
+        if len(word) >= 4:
+            keys.update(word[:i] + word[i + 1 :] for i in range(len(word)))
+        if prefixes:
+            keys.update(word[:end] for end in range(2, len(word)))
+    return " ".join(sorted(keys))
+
+
 class SearchDocument(Func):
     """A weighted tsvector of some of the row's own columns, e.g. title A, dek B, body C.
 
@@ -78,6 +95,7 @@ DROP_CONFIG = [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}"]
 
 
 def gin_index(name: str, table: str, column: str, opclass: str = "") -> PostgresOnly:
+    """`column` may be an expression in parentheses."""
     using = f"gin ({column} {opclass})".replace(" )", ")")
     return PostgresOnly(
         f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING {using}",

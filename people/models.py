@@ -80,6 +80,9 @@ class Person(Timestamped):
     # Every name and alias, folded (“zoe kravitz”): kept by people/signals.py, searched with
     # trigrams on PostgreSQL and LIKE on SQLite.
     search_names = models.TextField(default="", blank=True, editable=False)
+    # Those names' words and their one-letter-off variants: people/search.py finds misspelt
+    # names by exact lookups of these keys.
+    name_keys = models.TextField(default="", blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=SearchDocument(("name", "A"), ("search_names", "B")),
         output_field=SearchVectorField(),

@@ -1,4 +1,4 @@
-"""Keep `Person.search_names` in step with the person's names and aliases.
+"""Keep `Person.search_names` and `Person.name_keys` in step with the person's names and aliases.
 
 Raw saves (`loaddata`) are handled too: a fixture's people must be findable once loaded, and
 by the time an alias arrives its person is already there.
@@ -7,14 +7,16 @@ by the time an alias arrives its person is already there.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .fulltext import name_keys
 from .models import Alias, Person
 
 
 def refresh_search_names(person):
     names = person.folded_names()
-    if names != person.search_names:
-        Person.objects.filter(pk=person.pk).update(search_names=names)
-        person.search_names = names
+    if names != person.search_names or not person.name_keys:
+        keys = name_keys(names)
+        Person.objects.filter(pk=person.pk).update(search_names=names, name_keys=keys)
+        person.search_names, person.name_keys = names, keys
 
 
 @receiver(post_save, sender=Person)

@@ -60,3 +60,9 @@ def test_ranking_prefers_people_matching_more_words(make_person):
     other = make_person("Kim Possible")
     other.search_names = "kim possible"
     assert rank([other, kim], ["kim", "kardashian"]) == [kim, other]
+
+
+def test_a_name_two_slips_away_is_found_by_trigrams_when_nothing_else_is(on_postgres, names):
+    assert find_people(Person.objects.all(), ["Kardasshiann"]) == []
+    found = find_people(Person.objects.all(), ["Kardasshiann"], wider=True)
+    assert [p.name for p in found] == ["Kim Kardashian"]
