@@ -3,9 +3,10 @@ Kim Kardashian, “Zoe” Zoë.
 
 Names are folded (lower case, no accents) into `Person.search_names`; every word of them, its
 one-letter-off variants and its starts go into `Person.name_keys` (see `fulltext.name_keys`).
-Candidates are the people sharing a key with a typed word — one exact lookup in a GIN index on
-PostgreSQL, so the cost does not grow with the number of people — or, when none does, people
-whose names are similar by trigrams (pg_trgm). Candidates are then ranked in Python by
+Candidates are the people whose stored name vector matches the words (PostgreSQL full text,
+GIN), or who share a key with a typed word — one exact lookup in a GIN index on PostgreSQL, so
+the cost does not grow with the number of people — or, when nothing else is found, people whose
+names are similar by trigrams (pg_trgm). Candidates are then ranked in Python by
 Damerau–Levenshtein similarity (rapidfuzz): one slip, a swap included, is forgiven in a word of
 four letters or more.
 """
@@ -13,11 +14,12 @@ four letters or more.
 import re
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
 from django.db.models import Count, F, Func, TextField
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .fulltext import fold, name_keys
+from .fulltext import CONFIG, fold, name_keys
 from .models import Person
 
 CANDIDATES = 200
@@ -52,10 +54,18 @@ def candidates(people, tokens, wider=False):
         keyed = people.filter(
             name_keys__regex=r"(^| )(" + "|".join(re.escape(k) for k in variants) + ")( |$)"
         )
-    found = list(keyed.order_by().only("pk", "name", "slug", "search_names")[:CANDIDATES])
+    found = {}
+    sources = [keyed]
+    if connection.vendor == "postgresql":
+        # The stored, weighted vector of names and aliases (GIN): stemmed full-text matches.
+        words = SearchQuery(" or ".join(tokens), search_type="websearch", config=CONFIG)
+        sources.insert(0, people.filter(search_vector=words))
+    for source in sources:
+        for person in source.order_by().only("pk", "name", "slug", "search_names")[:CANDIDATES]:
+            found.setdefault(person.pk, person)
     if not found and wider and connection.vendor == "postgresql":
-        found = similar_by_trigrams(people, tokens)
-    return found
+        return similar_by_trigrams(people, tokens)
+    return list(found.values())
 
 
 def similar_by_trigrams(people, tokens):

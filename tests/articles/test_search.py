@@ -216,6 +216,7 @@ def test_search_uses_the_gin_indexes(on_postgres, db):
         "quote_search_vector_idx",
         "person_search_vector_idx",
         "person_search_names_trgm_idx",
+        "person_name_keys_idx",
     } <= set(indexes)
     assert "gin_trgm_ops" in indexes["person_search_names_trgm_idx"]
     assert "article_search_vector_idx" in plan
