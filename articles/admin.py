@@ -1,13 +1,29 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.forms import Textarea
 
-from .models import Article, Mention, Publication, Quote, SourceLink
+from people.versions import Change, StaleEditGuard, VersionedAdmin, compared_fields, field_changes
+
+from .models import (
+    Article,
+    Correction,
+    Dismissal,
+    Finding,
+    Mention,
+    Publication,
+    Quote,
+    SourceLink,
+)
 from .search import match_stories
+
+# The parts of a story edited in its one screen, each kept in its own history.
+STORY_PARTS = [Mention, Quote, SourceLink, Correction]
 
 
 class MentionInline(admin.TabularInline):
     model = Mention
+    fields = ["person", "role", "status"]
     autocomplete_fields = ["person"]
     extra = 1
     verbose_name = "person in this story"
@@ -16,7 +32,7 @@ class MentionInline(admin.TabularInline):
 
 class QuoteInline(admin.StackedInline):
     model = Quote
-    fields = [("speaker", "context", "said_on", "position"), "text"]
+    fields = [("speaker", "context", "said_on", "position", "status"), "text"]
     autocomplete_fields = ["speaker"]
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 90})}}
     extra = 1
@@ -24,15 +40,41 @@ class QuoteInline(admin.StackedInline):
 
 class SourceLinkInline(admin.TabularInline):
     model = SourceLink
-    fields = ["label", "url", "publication", "published_on"]
+    fields = ["label", "url", "publication", "published_on", "check_status", "checked_at"]
+    readonly_fields = ["check_status", "checked_at"]
     autocomplete_fields = ["publication"]
     extra = 1
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["corrected_on", "note"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
+    extra = 0
+    verbose_name_plural = "corrections (public, shown on the story)"
+
+
+class ToCheckFilter(admin.SimpleListFilter):
+    title = "found by the archive"
+    parameter_name = "to_check"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "quotes or people to check")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            found = Finding.FOUND
+            return queryset.filter(
+                Exists(Quote.objects.filter(article=OuterRef("pk"), status=found))
+                | Exists(Mention.objects.filter(article=OuterRef("pk"), status=found))
+            )
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["title", "published_on", "kind", "status", "publication"]
-    list_filter = ["status", "kind", "publication"]
+    list_filter = ["status", ToCheckFilter, "kind", "publication"]
     list_select_related = ["publication"]
     # The readers' search engine, drafts included (see get_search_results).
     search_fields = ["title"]
@@ -40,7 +82,8 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication"]
-    inlines = [MentionInline, QuoteInline, SourceLinkInline]
+    inlines = [MentionInline, QuoteInline, SourceLinkInline, CorrectionInline]
+    actions = ["confirm_found"]
     save_on_top = True
     show_full_result_count = False
     fieldsets = [
@@ -54,6 +97,60 @@ class ArticleAdmin(admin.ModelAdmin):
             return queryset, False
         return match_stories(queryset, search_term), False
 
+    def save_formset(self, request, form, formset, change):
+        # What an editor drops from a story is not found in it again.
+        super().save_formset(request, form, formset, change)
+        for dropped in formset.deleted_objects:
+            if isinstance(dropped, Mention):
+                Dismissal.objects.get_or_create(article=form.instance, person_id=dropped.person_id)
+            elif isinstance(dropped, Quote):
+                Dismissal.objects.get_or_create(article=form.instance, quote_text=dropped.text)
+
+    @admin.action(description="Confirm the quotes and people found in these stories")
+    def confirm_found(self, request, queryset):
+        quotes = Quote.objects.filter(article__in=queryset, status=Finding.FOUND)
+        mentions = Mention.objects.filter(article__in=queryset, status=Finding.FOUND)
+        confirmed = 0
+        # One by one, so each confirmation is kept in the version history with its editor.
+        for part in [*quotes, *mentions]:
+            part.status = Finding.CONFIRMED
+            part.save()
+            confirmed += 1
+        messages.success(request, f"Confirmed {confirmed} quote(s) and people.")
+
+    # Versions of a story include its quotes, people, sources and corrections.
+
+    @staticmethod
+    def related_changes(story, when):
+        changes = []
+        for model in STORY_PARTS:
+            then = {item.pk: item for item in model.history.as_of(when).filter(article_id=story.pk)}
+            now = {item.pk: item for item in model.objects.filter(article_id=story.pk)}
+            name = model._meta.verbose_name
+            for pk in then.keys() - now.keys():
+                changes.append(Change(f"{name} removed", str(then[pk]), "—"))
+            for pk in now.keys() - then.keys():
+                changes.append(Change(f"{name} added", "—", str(now[pk])))
+            for pk in then.keys() & now.keys():
+                for change in field_changes(model, then[pk], now[pk]):
+                    changes.append(
+                        Change(f"{name} “{now[pk]}”: {change.field}", change.then, change.now)
+                    )
+        return changes
+
+    def restore_related(self, story, when):
+        for model in STORY_PARTS:
+            then = {item.pk: item for item in model.history.as_of(when).filter(article_id=story.pk)}
+            for item in model.objects.filter(article_id=story.pk).exclude(pk__in=then):
+                item.delete()
+            for pk, old in then.items():
+                current = model.objects.filter(pk=pk).first() or model(pk=pk)
+                for field in compared_fields(model):
+                    setattr(current, field.attname, getattr(old, field.attname))
+                if hasattr(current, "uid"):
+                    current.uid = old.uid
+                current.save()
+
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
@@ -63,8 +160,9 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "speaker", "context", "said_on", "article"]
+class QuoteAdmin(VersionedAdmin):
+    list_display = ["__str__", "speaker", "context", "said_on", "status", "article"]
+    list_filter = ["status"]
     list_select_related = ["speaker", "article"]
     search_fields = ["text", "speaker__name", "context"]
     autocomplete_fields = ["speaker", "article"]

@@ -208,6 +208,7 @@ class Generator:
                     "wikidata_id",
                     "search_names",
                     "name_keys",
+                    "revision",
                 ),
                 (
                     pk,
@@ -223,6 +224,7 @@ class Generator:
                     "",
                     names,
                     name_keys(names),
+                    1,
                 ),
             )
             if alias:
@@ -250,6 +252,7 @@ class Generator:
             "end_reason",
             "place",
             "note",
+            "revision",
         )
         for pk, _, _, born in people:
             for _ in range(rng.choice((0, 1, 1, 2, 3))):
@@ -290,6 +293,7 @@ class Generator:
                         "breakup" if ended else "",
                         "",
                         "",
+                        1,
                     ),
                 )
 
@@ -409,6 +413,7 @@ class Generator:
                 "status",
                 "publication_id",
                 "byline",
+                "revision",
             ),
             (
                 pk,
@@ -423,20 +428,31 @@ class Generator:
                 status,
                 outlet_id,
                 f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                1,
             ),
         )
         for index, person in enumerate(people):
             writer.add(
                 "articles_mention",
-                ("article_id", "person_id", "role"),
-                (pk, person[0], "subject" if index == 0 else "mentioned"),
+                ("article_id", "person_id", "role", "status"),
+                (pk, person[0], "subject" if index == 0 else "mentioned", "confirmed"),
             )
         for tag in {self.tags[pick_tag()] for _ in range(rng.choice((1, 2, 3)))}:
             writer.add("articles_taggedarticle", ("tag_id", "content_object_id"), (tag, pk))
         for quote_pk, speaker, text, saying, position in quotes:
             writer.add(
                 "articles_quote",
-                ("id", "uid", "article_id", "speaker_id", "text", "context", "said_on", "position"),
+                (
+                    "id",
+                    "uid",
+                    "article_id",
+                    "speaker_id",
+                    "text",
+                    "context",
+                    "said_on",
+                    "position",
+                    "status",
+                ),
                 (
                     quote_pk,
                     str(uuid.UUID(int=rng.getrandbits(128))),
@@ -446,11 +462,21 @@ class Generator:
                     saying,
                     None,
                     position,
+                    "confirmed",
                 ),
             )
         writer.add(
             "articles_sourcelink",
-            ("url", "label", "uid", "article_id", "quote_id", "publication_id", "published_on"),
+            (
+                "url",
+                "label",
+                "uid",
+                "article_id",
+                "quote_id",
+                "publication_id",
+                "published_on",
+                "check_error",
+            ),
             (
                 "",
                 f"{outlet}, {day:%-d %B %Y}",
@@ -459,6 +485,7 @@ class Generator:
                 None,
                 outlet_id,
                 day,
+                "",
             ),
         )
         self.last_quote_count = len(quotes)

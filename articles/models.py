@@ -6,10 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from people.citations import Citation, WebAddressField
+from people.editing import Revisioned
 from people.fulltext import SearchDocument
 from people.models import Person
 from people.timestamps import Timestamped
@@ -101,7 +103,7 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
-class Article(Timestamped):
+class Article(Timestamped, Revisioned):
     Kind = ArticleKind
     Status = ArticleStatus
 
@@ -144,6 +146,7 @@ class Article(Timestamped):
     )
 
     objects = ArticleManager()
+    history = HistoricalRecords(app="history", excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-published_on", "-id"]
@@ -203,6 +206,14 @@ class Article(Timestamped):
         return (self.published_on.isoformat(), self.slug)
 
 
+class Finding(models.TextChoices):
+    """Whether a person or a quote was found in the text by the archive, or checked by an
+    editor. Found quotes stay off the public pages until an editor confirms them."""
+
+    FOUND = "found", "Found, to check"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
 class MentionRole(models.TextChoices):
     SUBJECT = "subject", "Subject"
     MENTIONED = "mentioned", "Mentioned"
@@ -223,8 +234,10 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
+    status = models.CharField(max_length=10, choices=Finding.choices, default=Finding.CONFIRMED)
 
     objects = MentionManager()
+    history = HistoricalRecords(app="history")
 
     class Meta:
         ordering = ["article", "role", "person__name"]
@@ -255,8 +268,8 @@ class UidManager(models.Manager):
 
 class QuoteQuerySet(models.QuerySet):
     def published(self):
-        """Quotes readers may see: those of published stories (the rule lives in one place)."""
-        return self.filter(article__in=Article.objects.published())
+        """Quotes readers may see: confirmed ones, of published stories (the rule lives here)."""
+        return self.filter(status=Finding.CONFIRMED, article__in=Article.objects.published())
 
 
 class QuoteManager(UidManager.from_queryset(QuoteQuerySet)):
@@ -284,6 +297,12 @@ class Quote(models.Model):
     position = models.PositiveIntegerField(
         default=0, help_text="Order in the story: quotes are shown from the lowest number."
     )
+    status = models.CharField(
+        max_length=10,
+        choices=Finding.choices,
+        default=Finding.CONFIRMED,
+        help_text="A quote found in the text is shown to readers once an editor confirms it.",
+    )
     search_vector = models.GeneratedField(
         expression=SearchDocument(("text", "A")),
         output_field=SearchVectorField(),
@@ -291,6 +310,7 @@ class Quote(models.Model):
     )
 
     objects = QuoteManager()
+    history = HistoricalRecords(app="history", excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["article", "position", "id"]
@@ -333,6 +353,7 @@ class SourceLink(Citation):
     published_on = models.DateField(null=True, blank=True)
 
     objects = UidManager()
+    history = HistoricalRecords(app="history")
 
     class Meta:
         ordering = ["article", "id"]
@@ -341,3 +362,54 @@ class SourceLink(Citation):
 
     def natural_key(self):
         return (str(self.uid),)
+
+
+class Correction(models.Model):
+    """A public note that a story was corrected: shown on the story and in its JSON-LD."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    corrected_on = models.DateField(default=timezone.localdate)
+    note = models.TextField(help_text="What was wrong and what it now says, in plain words.")
+
+    objects = UidManager()
+    history = HistoricalRecords(app="history")
+
+    class Meta:
+        ordering = ["article", "corrected_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.corrected_on}: {self.note[:60]}"
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+
+class Dismissal(models.Model):
+    """A found person or quote an editor dropped from a story: never found there again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissals")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    quote_text = models.TextField(blank=True)
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "person"],
+                condition=Q(person__isnull=False),
+                name="dismissal_unique_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(quote_text=""),
+                name="dismissal_names_something",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person or self.quote_text[:40]} dropped from {self.article}"

@@ -1,7 +1,7 @@
 from people.structured_data import person_reference, with_context
 
 
-def article_data(article, people, absolute) -> dict:
+def article_data(article, people, absolute, corrections=()) -> dict:
     data = {
         "@type": "NewsArticle",
         "headline": article.title,
@@ -18,6 +18,15 @@ def article_data(article, people, absolute) -> dict:
         data["author"] = {"@type": "Person", "name": article.byline}
     if article.publication:
         data["publisher"] = {"@type": "Organization", "name": article.publication.name}
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.note,
+                "datePublished": correction.corrected_on.isoformat(),
+            }
+            for correction in corrections
+        ]
     return with_context(data)
 
 

@@ -10,7 +10,7 @@ from taggit.models import Tag
 from people.models import Person
 from people.structured_data import as_script
 
-from .models import Article, Mention, Publication, Quote, SourceLink
+from .models import Article, Finding, Mention, Publication, Quote, SourceLink
 from .search import Filters, search
 from .structured_data import article_data, quote_data
 
@@ -131,8 +131,22 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    @property
+    def previewing(self):
+        """Staff see drafts and scheduled stories, and quotes still to check, marked as such."""
+        return self.request.user.is_staff
+
     def get_queryset(self):
-        return Article.objects.published().select_related("publication")
+        stories = Article.objects.all() if self.previewing else Article.objects.published()
+        return stories.select_related("publication")
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.previewing:
+            # A preview is for the one editor looking at it: never kept by a cache or indexed.
+            response["Cache-Control"] = "private, no-store"
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -140,7 +154,11 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             Mention.objects.filter(article=article).select_related("person"),
             key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
-        quotes = list(article.quotes.select_related("speaker").order_by("position", "id"))
+        quotes = article.quotes.select_related("speaker").order_by("position", "id")
+        if not self.previewing:
+            quotes = quotes.filter(status=Finding.CONFIRMED)
+        quotes = list(quotes)
+        corrections = list(article.corrections.all())
         sources = list(
             SourceLink.objects.filter(article=article)
             .select_related("publication", "quote")
@@ -152,12 +170,14 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         return super().get_context_data(
             mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
             quotes=quotes,
+            corrections=corrections,
+            previewing=self.previewing,
             sources=sources,
             tags=tags,
             related=related_stories(article, people, tags),
             previous=neighbour(article, before=True),
             next=neighbour(article, before=False),
-            jsonld=as_script(article_data(article, people, absolute)),
+            jsonld=as_script(article_data(article, people, absolute, corrections)),
             **kwargs,
         )
 

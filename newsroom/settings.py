@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "taggit",
+    "simple_history",
     "newsroom",
     "people",
     "articles",
+    "history",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change kept in the version history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -118,6 +122,10 @@ STORAGES = {
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Versions are restored through the compare page (people/versions.py), which restores a story
+# with its quotes, people, sources and corrections; the library's own revert form would not.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

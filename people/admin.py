@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import Alias, Person, Relationship, Source
 from .search import find_people, terms_of
+from .versions import Change, StaleEditGuard, VersionedAdmin
 
 RELATIONSHIP_FIELDS = [
     "started_on",
@@ -39,7 +40,7 @@ class RelationshipAsSecondInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["name", "other_names", "born_on", "wikidata_id", "updated_at"]
     # Names, aliases and near spellings through people/search.py (see get_search_results).
     search_fields = ["name"]
@@ -59,6 +60,30 @@ class PersonAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
+    # Versions of a person include their aliases (relationships keep their own history).
+
+    @staticmethod
+    def related_changes(person, when):
+        then = {a.pk: a for a in Alias.history.as_of(when).filter(person_id=person.pk)}
+        now = {a.pk: a for a in person.aliases.all()}
+        return (
+            [Change("alias removed", then[pk].name, "—") for pk in then.keys() - now.keys()]
+            + [Change("alias added", "—", now[pk].name) for pk in now.keys() - then.keys()]
+            + [
+                Change("alias", then[pk].name, now[pk].name)
+                for pk in then.keys() & now.keys()
+                if then[pk].name != now[pk].name
+            ]
+        )
+
+    def restore_related(self, person, when):
+        then = {a.pk: a for a in Alias.history.as_of(when).filter(person_id=person.pk)}
+        person.aliases.exclude(pk__in=then).delete()
+        for pk, old in then.items():
+            alias = Alias.objects.filter(pk=pk).first() or Alias(pk=pk, person=person)
+            alias.name, alias.is_ambiguous = old.name, old.is_ambiguous
+            alias.save()
+
     def get_search_results(self, request, queryset, search_term):
         terms = terms_of(search_term)
         if not terms:
@@ -73,7 +98,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
+class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["__str__", "kind", "started_display", "ended_display", "end_reason"]
     list_filter = ["kind", "end_reason"]
     list_select_related = ["person_a", "person_b"]

@@ -42,6 +42,16 @@ class Citation(models.Model):
         help_text="How the source is cited: outlet, date and title, e.g. "
         "“Vogue, 9 February 2022, cover story interview”.",
     )
+    # Written by `manage.py check_sources`.
+    checked_at = models.DateTimeField("last checked", null=True, blank=True, editable=False)
+    check_status = models.PositiveSmallIntegerField(
+        "HTTP status",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Of the last check; empty when the address did not answer at all.",
+    )
+    check_error = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -60,6 +70,13 @@ class Citation(models.Model):
     def save(self, *args, **kwargs):
         self.url = normalise_url(self.url)
         super().save(*args, **kwargs)
+
+    @property
+    def is_broken(self):
+        """Checked, and the address did not answer with a page."""
+        return self.checked_at is not None and not (
+            self.check_status is not None and self.check_status < 400
+        )
 
 
 def normalise_url(url: str) -> str:

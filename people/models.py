@@ -8,9 +8,11 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .citations import Citation
 from .dates import Precision, age_on, format_partial, truncate
+from .editing import Revisioned
 from .fulltext import SearchDocument, fold
 from .timestamps import Timestamped
 
@@ -50,7 +52,7 @@ class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
         return self.get(slug=slug)
 
 
-class Person(Timestamped):
+class Person(Timestamped, Revisioned):
     name = models.CharField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The name in the address: kim-kardashian."
@@ -90,6 +92,9 @@ class Person(Timestamped):
     )
 
     objects = PersonManager()
+    history = HistoricalRecords(
+        app="history", excluded_fields=["search_vector", "search_names", "name_keys"]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +156,7 @@ class Alias(models.Model):
     )
 
     objects = AliasManager()
+    history = HistoricalRecords(app="history")
 
     class Meta:
         ordering = ["name"]
@@ -216,7 +222,7 @@ class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):
         )
 
 
-class Relationship(Timestamped):
+class Relationship(Timestamped, Revisioned):
     """Two people and how they are related, from when to when, and on whose word.
 
     Symmetric kinds (married, siblings…) are stored once and read from both sides. The one
@@ -287,6 +293,7 @@ class Relationship(Timestamped):
     sources = models.ManyToManyField(Source, blank=True, related_name="relationships")
 
     objects = RelationshipManager()
+    history = HistoricalRecords(app="history")
 
     class Meta:
         ordering = [F("started_on").asc(nulls_last=True), "id"]

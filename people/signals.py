@@ -7,8 +7,9 @@ by the time an alias arrives its person is already there.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .editing import record_loaded, touch
 from .fulltext import name_keys
-from .models import Alias, Person
+from .models import Alias, Person, Relationship
 
 
 def refresh_search_names(person):
@@ -20,13 +21,33 @@ def refresh_search_names(person):
 
 
 @receiver(post_save, sender=Person)
-def person_saved(sender, instance, **kwargs):
+def person_saved(sender, instance, raw=False, **kwargs):
     refresh_search_names(instance)
+    if raw:
+        record_loaded(instance)
+
+
+@receiver(post_save, sender=Alias)
+@receiver(post_save, sender=Relationship)
+def part_loaded(sender, instance, raw=False, **kwargs):
+    if raw:
+        record_loaded(instance)
 
 
 @receiver(post_save, sender=Alias)
 @receiver(post_delete, sender=Alias)
-def alias_changed(sender, instance, **kwargs):
+def alias_changed(sender, instance, raw=False, **kwargs):
     person = Person.objects.filter(pk=instance.person_id).first()
     if person is not None:
         refresh_search_names(person)
+        if not raw:
+            touch(Person, person.pk)
+
+
+@receiver(post_save, sender=Relationship)
+@receiver(post_delete, sender=Relationship)
+def relationship_changed(sender, instance, raw=False, **kwargs):
+    """Both people's pages changed: neither form may overwrite it unawares."""
+    if not raw:
+        touch(Person, instance.person_a_id)
+        touch(Person, instance.person_b_id)
