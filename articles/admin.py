@@ -5,6 +5,7 @@ from django.forms import Textarea
 
 from people.versions import Change, StaleEditGuard, VersionedAdmin, compared_fields, field_changes
 
+from .admin_filters import SourceHealthFilter
 from .models import (
     Article,
     Correction,
@@ -74,7 +75,7 @@ class ToCheckFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["title", "published_on", "kind", "status", "publication"]
-    list_filter = ["status", ToCheckFilter, "kind", "publication"]
+    list_filter = ["status", ToCheckFilter, SourceHealthFilter, "kind", "publication"]
     list_select_related = ["publication"]
     # The readers' search engine, drafts included (see get_search_results).
     search_fields = ["title"]

@@ -1,0 +1,216 @@
+import argparse
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import SourceLink
+from articles.sourcecheck import ERROR_MAX_LENGTH, Result, check_urls
+from people.models import Source
+
+# Stories' sources and people's: both are citations with the same check fields.
+CITATION_MODELS = [SourceLink, Source]
+
+# Addresses checked, then recorded in one transaction: an interrupted run keeps what it did.
+BATCH_SIZE = 200
+
+
+def positive_int(text):
+    return _number(text, int, lambda n: n >= 1, "a whole number, 1 or more")
+
+
+def whole_number(text):
+    return _number(text, int, lambda n: n >= 0, "a whole number, 0 or more")
+
+
+def positive_seconds(text):
+    return _number(text, float, lambda n: 0 < n <= 300, "a number of seconds above 0, at most 300")
+
+
+def _number(text, kind, acceptable, expected):
+    try:
+        number = kind(text)
+    except ValueError:
+        number = None
+    if number is None or not acceptable(number):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got “{text}”")
+    return number
+
+
+@dataclass
+class Address:
+    """One web address and the sources that cite it."""
+
+    url: str
+    labels: list[str] = field(default_factory=list)
+    never_checked: bool = False
+    oldest_check: datetime.datetime | None = None
+
+    def cite(self, label, checked_at):
+        self.labels.append(label)
+        if checked_at is None:
+            self.never_checked = True
+        elif self.oldest_check is None or checked_at < self.oldest_check:
+            self.oldest_check = checked_at
+
+    @property
+    def label(self):
+        others = len(self.labels) - 1
+        return self.labels[0] + (f", and {others} more" if others else "")
+
+
+class Command(BaseCommand):
+    help = (
+        "Check that the web addresses of sources (stories' and people's) still answer, and "
+        "record on each source the answer and when it was checked. Each address is asked "
+        "once, politely. Broken links are reported, not treated as a failure."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--timeout",
+            type=positive_seconds,
+            default=5.0,
+            metavar="S",
+            help="Seconds to wait for each answer, at most 300 (default: 5).",
+        )
+        parser.add_argument(
+            "--concurrency",
+            type=positive_int,
+            default=8,
+            metavar="N",
+            help="Requests in flight at once, in all (default: 8).",
+        )
+        parser.add_argument(
+            "--per-host",
+            type=positive_int,
+            default=2,
+            metavar="N",
+            help="Requests in flight at once to one site (default: 2).",
+        )
+        parser.add_argument(
+            "--retries",
+            type=whole_number,
+            default=2,
+            metavar="N",
+            help="Extra attempts after a timeout, a refused connection or a “try later” "
+            "answer (429, 502, 503, 504), spaced out (default: 2).",
+        )
+        parser.add_argument(
+            "--older-than",
+            type=whole_number,
+            metavar="DAYS",
+            help="Only addresses never checked, or last checked more than DAYS days ago.",
+        )
+        parser.add_argument(
+            "--limit",
+            type=positive_int,
+            metavar="N",
+            help="Check at most N addresses: the never checked first, then the oldest checks.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check and report, but record nothing.",
+        )
+
+    def handle(self, *args, timeout, concurrency, per_host, retries, older_than, limit, **options):
+        dry_run = options["dry_run"]
+        verbosity = options["verbosity"]
+        addresses = self.addresses_due(older_than)[:limit]
+        self.stdout.write(
+            f"checking {len(addresses)} addresses ({concurrency} at once, {per_host} per site, "
+            f"timeout {timeout:g} s, {retries} retries)…"
+        )
+
+        def progress(url, result):
+            if verbosity >= 2:
+                self.stdout.write(f"  {describe(result)} {url}")
+
+        results: dict[str, Result] = {}
+        recorded = 0
+        for start in range(0, len(addresses), BATCH_SIZE):
+            batch = [address.url for address in addresses[start : start + BATCH_SIZE]]
+            checked = check_urls(
+                batch,
+                timeout=timeout,
+                concurrency=concurrency,
+                per_host=per_host,
+                retries=retries,
+                on_result=progress,
+            )
+            if not dry_run:
+                recorded += record(checked)
+            results.update(checked)
+            if len(addresses) > BATCH_SIZE:
+                self.stdout.write(f"checked {len(results)}/{len(addresses)} addresses")
+
+        self.report(addresses, results)
+        if dry_run:
+            self.stdout.write("dry run: nothing was written")
+        else:
+            self.stdout.write(f"recorded on {recorded} sources")
+
+    def addresses_due(self, older_than):
+        """Distinct addresses to check: the never checked first, then the longest unchecked."""
+        addresses: dict[str, Address] = {}
+        for model in CITATION_MODELS:
+            sources = model.objects.exclude(url="")
+            if older_than is not None:
+                cutoff = timezone.now() - datetime.timedelta(days=older_than)
+                sources = sources.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=cutoff))
+            rows = sources.order_by("pk").values_list("url", "label", "checked_at")
+            for url, label, checked_at in rows.iterator(chunk_size=2000):
+                addresses.setdefault(url, Address(url)).cite(label, checked_at)
+        oldest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        return sorted(
+            addresses.values(),
+            key=lambda a: (not a.never_checked, a.oldest_check or oldest, a.url),
+        )
+
+    def report(self, addresses, results):
+        counts = {"ok": 0, "broken": 0, "unreachable": 0}
+        for result in results.values():
+            counts[result.outcome] += 1
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"checked {len(results)} addresses: {counts['ok']} ok, "
+                f"{counts['broken']} broken, {counts['unreachable']} unreachable"
+            )
+        )
+        for address in sorted(addresses, key=lambda a: a.url):
+            result = results[address.url]
+            if not result.ok:
+                line = f"{describe(result)} {address.url} ({address.label})"
+                if result.error:
+                    line += f": {result.error}"
+                self.stdout.write(self.style.WARNING(line))
+
+
+def describe(result):
+    return "---" if result.status is None else str(result.status)
+
+
+def record(results: dict[str, Result]) -> int:
+    """Write the answers on every source citing each address; returns how many sources.
+
+    One UPDATE per distinct answer and model (all the addresses that answered 200 at once),
+    never one per row, and never `save()`: a check is not an edit, so neither the story's
+    revision nor its version history moves.
+    """
+    by_answer = defaultdict(list)
+    for url, result in results.items():
+        by_answer[(result.status, result.error[:ERROR_MAX_LENGTH])].append(url)
+    checked_at = timezone.now()
+    updated = 0
+    with transaction.atomic():
+        for (status, error), urls in by_answer.items():
+            for model in CITATION_MODELS:
+                updated += model.objects.filter(url__in=urls).update(
+                    check_status=status, check_error=error, checked_at=checked_at
+                )
+    return updated
