@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -6,6 +7,7 @@ from django.forms import Textarea
 from people.versions import Change, StaleEditGuard, VersionedAdmin, compared_fields, field_changes
 
 from .admin_filters import SourceHealthFilter
+from .finding import record_findings
 from .models import (
     Article,
     Correction,
@@ -22,8 +24,23 @@ from .search import match_stories
 STORY_PARTS = [Mention, Quote, SourceLink, Correction]
 
 
+class FindingForm(forms.ModelForm):
+    """A found person or quote the editor corrects is checked: it becomes confirmed."""
+
+    def save(self, commit=True):
+        if (
+            self.instance.pk
+            and self.instance.status == Finding.FOUND
+            and self.has_changed()
+            and "status" not in self.changed_data
+        ):
+            self.instance.status = Finding.CONFIRMED
+        return super().save(commit)
+
+
 class MentionInline(admin.TabularInline):
     model = Mention
+    form = FindingForm
     fields = ["person", "role", "status"]
     autocomplete_fields = ["person"]
     extra = 1
@@ -33,6 +50,7 @@ class MentionInline(admin.TabularInline):
 
 class QuoteInline(admin.StackedInline):
     model = Quote
+    form = FindingForm
     fields = [("speaker", "context", "said_on", "position", "status"), "text"]
     autocomplete_fields = ["speaker"]
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 90})}}
@@ -97,6 +115,16 @@ class ArticleAdmin(StaleEditGuard, VersionedAdmin):
         if not search_term.strip():
             return queryset, False
         return match_stories(queryset, search_term), False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        people, quotes = record_findings(form.instance)
+        if people or quotes:
+            messages.info(
+                request,
+                f"Found in the text: {people} person(s) and {quotes} quote(s) to check — "
+                "marked “found”; confirm, correct or delete them below.",
+            )
 
     def save_formset(self, request, form, formset, change):
         # What an editor drops from a story is not found in it again.

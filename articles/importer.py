@@ -11,9 +11,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from people.names import NameFinder
-
-from .models import Article, Mention, Publication
+from .finding import record_findings
+from .models import Article, Publication
 from .storyfile import Story, StoryFileError, parse
 
 STORY_SUFFIX = ".txt"
@@ -115,7 +114,6 @@ def import_stories(
 
     outcomes = []
     with transaction.atomic():
-        finder = NameFinder.from_database()
         for path, story in stories:
             try:
                 article, action = save_story(story, status=status, publication=publication)
@@ -126,7 +124,7 @@ def import_stories(
                     for message in messages
                 ]
                 continue
-            if link_people(article, story, finder) and action == "unchanged":
+            if any(record_findings(article)) and action == "unchanged":
                 action = "updated"
             outcomes.append(Outcome(path, action, article))
         if problems or dry_run:
@@ -162,24 +160,3 @@ def save_story(story: Story, *, status: str, publication: Publication | None):
     article.full_clean()
     article.save(update_fields=changed)
     return article, "updated"
-
-
-def link_people(article: Article, story: Story, finder: NameFinder) -> int:
-    """Add the known people the story names; those in the headline are its subjects.
-
-    Mentions an editor added or changed are left as they are. Returns how many were added.
-    """
-    in_headline = finder.find(story.title)
-    named = finder.find("\n\n".join([story.title, story.dek, story.body]))
-    existing = set(article.mentions.values_list("person_id", flat=True))
-    new = [
-        Mention(
-            article=article,
-            person_id=person_id,
-            role=Mention.Role.SUBJECT if person_id in in_headline else Mention.Role.MENTIONED,
-        )
-        for person_id in named
-        if person_id not in existing
-    ]
-    Mention.objects.bulk_create(new)
-    return len(new)

@@ -14,6 +14,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -94,23 +95,27 @@ def check_urls(
     more times. `on_result(url, result)` is called as each address is done (for progress).
     `sleep` is the coroutine function used to wait between attempts (tests pass a fake one).
 
-    Runs its own event loop: call it from synchronous code (a command, a test), or await
-    `acheck_urls` from asynchronous code.
+    Runs its own event loop — in a thread of its own when this thread already runs one (an
+    async caller, or a test session driving a browser) — or await `acheck_urls` directly.
     """
-    return asyncio.run(
-        acheck_urls(
-            urls,
-            timeout=timeout,
-            concurrency=concurrency,
-            per_host=per_host,
-            retries=retries,
-            max_redirects=max_redirects,
-            backoff=backoff,
-            max_wait=max_wait,
-            on_result=on_result,
-            sleep=sleep,
-        )
+    checking = acheck_urls(
+        urls,
+        timeout=timeout,
+        concurrency=concurrency,
+        per_host=per_host,
+        retries=retries,
+        max_redirects=max_redirects,
+        backoff=backoff,
+        max_wait=max_wait,
+        on_result=on_result,
+        sleep=sleep,
     )
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(checking)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, checking).result()
 
 
 async def acheck_urls(

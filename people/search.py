@@ -37,6 +37,19 @@ def tokens_of(terms) -> list[str]:
     return [token for term in terms for token in re.findall(r"\w+", fold(term))]
 
 
+def with_any_key(people, keys):
+    """People having any of `keys` among their name keys (see `fulltext.name_keys`): one
+    lookup in the GIN index on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return people.alias(
+            keys=Func(
+                F("name_keys"), function="newsroom_name_keys", output_field=ArrayField(TextField())
+            )
+        ).filter(keys__overlap=list(keys))
+    pattern = r"(^| )(" + "|".join(re.escape(key) for key in keys) + ")( |$)"
+    return people.filter(name_keys__regex=pattern)
+
+
 def candidates(people, tokens, wider=False):
     """People sharing a key with a typed word: the word itself, one slip away, or the start
     of a name. With `wider`, on PostgreSQL, when that finds no one, trigram similarity
@@ -44,16 +57,7 @@ def candidates(people, tokens, wider=False):
     if not tokens:
         return []
     variants = sorted(set(name_keys(" ".join(tokens), prefixes=False).split()))
-    if connection.vendor == "postgresql":
-        keyed = people.alias(
-            keys=Func(
-                F("name_keys"), function="newsroom_name_keys", output_field=ArrayField(TextField())
-            )
-        ).filter(keys__overlap=variants)
-    else:
-        keyed = people.filter(
-            name_keys__regex=r"(^| )(" + "|".join(re.escape(k) for k in variants) + ")( |$)"
-        )
+    keyed = with_any_key(people, variants)
     found = {}
     sources = [keyed]
     if connection.vendor == "postgresql":

@@ -619,3 +619,18 @@ def test_the_filtered_story_list_costs_the_same_however_many_broken_stories(
     with django_assert_num_queries(len(few)):
         response = admin_client.get(CHANGELIST, {"sources": "broken"})
     assert len(response.context["cl"].result_list) == 8
+
+
+def test_checking_works_from_a_thread_that_already_runs_an_event_loop(site):
+    """The browser tests keep an event loop running for the whole session; so do async
+    callers. The checker then runs its own loop in a worker thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def inside_a_loop():
+        return check_urls([site.url("/ok")], timeout=2)
+
+    # A thread of its own for the outer loop: this one may already run one (browser tests).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        results = thread.submit(asyncio.run, inside_a_loop()).result()
+    assert results[site.url("/ok")].status == 200
