@@ -116,7 +116,9 @@ def import_stories(
     with transaction.atomic():
         for path, story in stories:
             try:
-                article, action = save_story(story, status=status, publication=publication)
+                article, action = save_story(
+                    story, status=status, publication=publication, reason=f"Imported from {path}"
+                )
             except ValidationError as error:
                 problems += [
                     Problem(path, None, f"{field}: {message}")
@@ -134,7 +136,7 @@ def import_stories(
     return outcomes
 
 
-def save_story(story: Story, *, status: str, publication: Publication | None):
+def save_story(story: Story, *, status: str, publication: Publication | None, reason: str):
     fields = {"title": story.title, "dek": story.dek, "body": story.body, "kind": story.kind}
     article = (
         Article.objects.select_for_update()
@@ -150,6 +152,7 @@ def save_story(story: Story, *, status: str, publication: Publication | None):
             **fields,
         )
         article.full_clean()
+        article._change_reason = reason
         article.save()
         return article, "created"
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
@@ -158,5 +161,6 @@ def save_story(story: Story, *, status: str, publication: Publication | None):
     for name in changed:
         setattr(article, name, fields[name])
     article.full_clean()
+    article._change_reason = reason
     article.save(update_fields=changed)
     return article, "updated"

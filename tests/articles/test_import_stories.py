@@ -45,6 +45,7 @@ def test_imports_the_seed_story(db):
     assert len(article.paragraphs) == 5
     assert "\u00a0" not in article.body and "’" in article.body
     assert "created: " in out and "1 created, 0 updated, 0 unchanged" in out
+    assert article.history.get().history_change_reason == f"Imported from {SEED}"
 
 
 def test_imports_every_story_file_in_a_folder(db):
