@@ -8,13 +8,21 @@ from django.core import checks
 # commands on a developer's machine keep working without a key.
 @checks.register(checks.Tags.security, deploy=True)
 def secret_key_is_set(app_configs, **kwargs):
-    if not settings.DEBUG and settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
-        return [
-            checks.Error(
-                "SECRET_KEY is not set and DEBUG is off.",
-                hint="Set the SECRET_KEY environment variable to a long random value, "
-                "or set DEBUG=1 on a developer's machine.",
-                id="newsroom.E001",
-            )
-        ]
-    return []
+    if settings.DEBUG:
+        return []
+    key = settings.SECRET_KEY or ""
+    if key == settings.DEVELOPMENT_SECRET_KEY:
+        problem = "SECRET_KEY is not set and DEBUG is off."
+    elif key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5:
+        problem = "SECRET_KEY is a default or too weak (fewer than 50 characters) and DEBUG is off."
+    else:
+        return []
+    return [
+        checks.Error(
+            problem,
+            hint="Set the SECRET_KEY environment variable to a long random value, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))', "
+            "or set DEBUG=1 on a developer's machine.",
+            id="newsroom.E001",
+        )
+    ]

@@ -1,0 +1,19 @@
+"""The address a request comes from, for login throttling.
+
+Directly exposed, it is the connection's address. Behind a proxy (`BEHIND_PROXY=1`), every
+connection comes from the proxy, so the address is the last one the proxy added to
+X-Forwarded-For — the one it saw; earlier entries are whatever the client chose to send.
+"""
+
+from django.conf import settings
+
+
+def client_ip(request):
+    if settings.BEHIND_PROXY:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
