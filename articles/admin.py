@@ -4,7 +4,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms import Textarea
 
-from people.versions import Change, StaleEditGuard, VersionedAdmin, compared_fields, field_changes
+from people.versions import (
+    Change,
+    RevisionForm,
+    StaleEditGuard,
+    VersionedAdmin,
+    compared_fields,
+    field_changes,
+)
 
 from .admin_filters import SourceHealthFilter
 from .finding import record_findings
@@ -19,6 +26,8 @@ from .models import (
     SourceLink,
 )
 from .search import match_stories
+
+MAX_TAG_LENGTH = 100  # taggit's Tag.name
 
 # The parts of a story edited in its one screen, each kept in its own history.
 STORY_PARTS = [Mention, Quote, SourceLink, Correction]
@@ -73,6 +82,17 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = "corrections (public, shown on the story)"
 
 
+class ArticleForm(RevisionForm):
+    def clean_tags(self):
+        tags = self.cleaned_data.get("tags") or []
+        too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                f"A tag can be at most {MAX_TAG_LENGTH} characters: “{too_long[0][:40]}…”."
+            )
+        return tags
+
+
 class ToCheckFilter(admin.SimpleListFilter):
     title = "found by the archive"
     parameter_name = "to_check"
@@ -92,6 +112,7 @@ class ToCheckFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(StaleEditGuard, VersionedAdmin):
+    form = ArticleForm
     list_display = ["title", "published_on", "kind", "status", "publication"]
     list_filter = ["status", ToCheckFilter, SourceHealthFilter, "kind", "publication"]
     list_select_related = ["publication"]

@@ -252,7 +252,7 @@ def hostile(db, make_article):
         byline=HOSTILE,
         publication=outlet,
     )
-    story.tags.add(f"tag {HOSTILE}")
+    story.tags.add(f"t {PAYLOADS[0]}{PAYLOADS[1]}")  # tag names are at most 100 characters
     Mention.objects.create(article=story, person=person, role="subject")
     quote = Quote.objects.create(
         article=story, speaker=person, text=f"Quote {HOSTILE}", context=HOSTILE

@@ -171,3 +171,11 @@ def test_sources_are_listed_with_their_story(admin_client, demo):
     assert SourceLink.objects.count() == 3
     response = admin_client.get(reverse("admin:articles_quote_changelist"))
     assert response.status_code == 200
+
+
+def test_a_tag_too_long_is_refused_with_a_clear_message(admin_client, story_form):
+    story_form["tags"] = "fine, " + "x" * 150
+    response = admin_client.post(ADD_URL, story_form)
+    assert response.status_code == 200
+    assert "A tag can be at most 100 characters" in response.content.decode()
+    assert not Article.objects.filter(slug=story_form["slug"]).exists()
