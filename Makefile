@@ -34,8 +34,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# What CI runs: the linter, migrations in step with the models, the deployment check with
+# production settings (a throwaway key), and the whole suite.
 check: lint $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 HTTPS=1 ALLOWED_HOSTS=archive.example.org \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(MAKE) test
 
 # Not part of `make test`: builds (or reuses) a generated archive on PostgreSQL and measures.

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .finding import record_findings
 from .models import Article, Publication
 from .storyfile import Story, StoryFileError, parse
 
 STORY_SUFFIX = ".txt"
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def import_stories(
     status: str = Article.Status.PUBLISHED,
     publication: Publication | None = None,
     dry_run: bool = False,
+    progress=None,
 ) -> list[Outcome]:
     """Import every story in `paths`, or raise ImportFailed having written nothing.
 
@@ -112,9 +114,38 @@ def import_stories(
     if problems:
         raise ImportFailed(problems)
 
-    outcomes = []
+    # Two imports of the same files at once: the second to insert a story waits for the
+    # first, then finds it there (a unique-key conflict). Its transaction is rolled back and
+    # run again, and now sees the stories as existing.
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return write_stories(
+                stories,
+                status=status,
+                publication=publication,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        except IntegrityError:
+            if attempt == ATTEMPTS:
+                raise ImportFailed(
+                    [
+                        Problem(
+                            Path(paths[0]),
+                            None,
+                            "another import kept writing the same "
+                            "stories at the same time; nothing was written: run it again",
+                        )
+                    ]
+                ) from None
+
+
+def write_stories(stories, *, status, publication, dry_run, progress=None) -> list[Outcome]:
+    outcomes, problems = [], []
     with transaction.atomic():
-        for path, story in stories:
+        for number, (path, story) in enumerate(stories, start=1):
+            if progress:
+                progress(number, len(stories), path)
             try:
                 article, action = save_story(
                     story, status=status, publication=publication, reason=f"Imported from {path}"

@@ -38,8 +38,20 @@ class Command(BaseCommand):
             outlet = Publication.objects.filter(slug=publication).first()
             if outlet is None:
                 raise CommandError(f"--publication: no outlet with the slug “{publication}”")
+
+        def progress(number, total, path):
+            self.stdout.write(f"writing {number}/{total}: {path}")
+            self.stdout.flush()
+
+        verbose = options["verbosity"] >= 2
         try:
-            outcomes = import_stories(paths, status=status, publication=outlet, dry_run=dry_run)
+            outcomes = import_stories(
+                paths,
+                status=status,
+                publication=outlet,
+                dry_run=dry_run,
+                progress=progress if verbose else None,
+            )
         except ImportFailed as failure:
             for problem in failure.problems:
                 self.stderr.write(str(problem))
