@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.http import Http404
@@ -8,6 +7,7 @@ from django.views.generic import dates
 from taggit.models import Tag
 
 from people.models import Person
+from people.paging import CappedPaginator, page_of
 from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink
@@ -16,12 +16,9 @@ from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
 RELATED_STORIES = 5
+RELATED_CANDIDATES = 50
 # “People in the news”: who the latest stories are about.
 NEWS_WINDOW = 200
-
-
-def page_of(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def story_list(queryset):
@@ -64,6 +61,7 @@ class ArchiveMixin:
     month_format = "%m"
     day_format = "%d"
     paginate_by = PAGE_SIZE
+    paginator_class = CappedPaginator
     # published() alone decides what is public, scheduled stories included: one rule.
     allow_future = True
     context_object_name = "stories"
@@ -100,7 +98,10 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
     def get_context_data(self, **kwargs):
         counts = self.counts("month", published_on__year=self.get_year())
         return super().get_context_data(
-            month_counts=counts, page_title=f"Stories of {self.get_year()}", **kwargs
+            month_counts=counts,
+            total=sum(counts.values()),
+            page_title=f"Stories of {self.get_year()}",
+            **kwargs,
         )
 
 
@@ -113,6 +114,7 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
         context["day_counts"] = self.counts(
             "day", published_on__year=month.year, published_on__month=month.month
         )
+        context["total"] = sum(context["day_counts"].values())
         context["page_title"] = f"Stories of {month:%B %Y}"
         return context
 
@@ -183,15 +185,24 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
 
 
 def related_stories(article, people, tags, limit=RELATED_STORIES):
-    """Stories sharing the most people or tags with `article`, newest first among equals."""
+    """Stories sharing the most people or tags with `article`, newest first among equals.
+
+    Scored among each person's and each tag's newest RELATED_CANDIDATES stories only: a very
+    famous person is in a large share of the archive, and scoring all of it would make the
+    story page slower as the archive grows.
+    """
     if not people and not tags:
         return []
+    others = Article.objects.published().exclude(pk=article.pk).order_by("-published_on", "-id")
+    newest = [others.filter(mentions__person=person) for person in people]
+    newest += [others.filter(tagged_items__tag=tag) for tag in tags]
+    candidates = Q()
+    for stories in newest:
+        candidates |= Q(pk__in=stories.values("pk")[:RELATED_CANDIDATES])
     by_people = Q(mentions__person__in=people)
     by_tags = Q(tagged_items__tag__in=tags)
     return list(
-        story_list(Article.objects.published())
-        .filter(by_people | by_tags)
-        .exclude(pk=article.pk)
+        story_list(Article.objects.filter(candidates))
         .annotate(
             shared=Count("mentions", filter=by_people, distinct=True)
             + Count("tagged_items", filter=by_tags, distinct=True)
@@ -219,7 +230,9 @@ def quote_list(request):
     if slug := request.GET.get("person"):
         speaker = get_object_or_404(Person, slug=slug)
         quotes = quotes.filter(speaker=speaker)
-    page = page_of(request, quotes.order_by("-article__published_on", "-article_id", "position"))
+    page = page_of(
+        request, quotes.order_by("-article__published_on", "-article_id", "position"), PAGE_SIZE
+    )
     return render(request, "articles/quote_list.html", {"page": page, "speaker": speaker})
 
 
@@ -245,7 +258,7 @@ def quote_detail(request, pk):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stories = story_list(Article.objects.published().filter(tags=tag))
-    page = page_of(request, stories)
+    page = page_of(request, stories, PAGE_SIZE)
     if not page.object_list and page.number == 1:
         raise Http404("No published stories with this tag.")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
@@ -258,7 +271,7 @@ def publication_detail(request, slug):
         .filter(Q(publication=publication) | Q(sources__publication=publication))
         .distinct()
     )
-    page = page_of(request, stories)
+    page = page_of(request, stories, PAGE_SIZE)
     return render(
         request,
         "articles/publication_detail.html",

@@ -7,3 +7,8 @@ class HistoryConfig(AppConfig):
 
     name = "history"
     verbose_name = "Versions"
+
+    def ready(self):
+        from . import edition
+
+        edition.connect()

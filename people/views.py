@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from .graph import relationship_map
 from .models import Person, Relationship
+from .paging import page_of
 from .profile import family, timeline
 from .structured_data import as_script, person_data, with_context
 
@@ -13,7 +13,7 @@ DIRECTORY_PAGE = 200
 
 def person_list(request):
     people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name")
-    page = Paginator(people, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, people, DIRECTORY_PAGE, cap=None)
     return render(request, "people/person_list.html", {"page": page})
 
 
@@ -33,10 +33,11 @@ def person_detail(request, slug):
         else []
     )
     # Reverse relations keep `people` free of imports from `articles`.
-    stories = Paginator(
+    stories = page_of(
+        request,
         person.articles.published().select_related("publication").order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    )
     quotes = list(
         person.quotes.published()
         .select_related("article")

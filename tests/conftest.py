@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from articles.models import Article, Publication
+from history import edition
 from people.models import Person
 
 
@@ -17,6 +18,20 @@ def collected_static(tmp_path_factory):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+REAL_EDITION = edition.current
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings, monkeypatch):
+    """Tests change data inside a transaction that never commits, so no new edition starts:
+    pages are rendered afresh, and the edition is a constant (no query that comes and goes
+    with the time, for the tests that count queries), unless a test asks for them
+    (tests/test_pagecache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    fixed = edition.Stamp(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    monkeypatch.setattr(edition, "current", lambda: fixed)
 
 
 @pytest.fixture

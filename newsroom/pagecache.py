@@ -1,0 +1,104 @@
+"""Readers' pages answered without rendering: conditional GET, and a shared page cache.
+
+A public page depends on the archive's edition (history/edition.py: one more at every change),
+on the date (scheduled stories appear, ages change), on the code deployed and on its address.
+Those four make its ETag and its cache key, so nothing is ever purged: a change starts a new
+edition and every page is new from then on.
+
+- Conditional GET: a reader (or a proxy) that sends back the ETag of the edition still current
+  gets `304 Not Modified` before any view runs.
+- Page cache (`PAGE_CACHE_SECONDS`, 0 to turn it off): a page rendered for one reader is kept
+  in the cache (Redis when `REDIS_URL` is set, shared by every worker; local memory
+  otherwise) and served as it is to the next ones.
+
+Only anonymous requests qualify — no session or messages cookie, GET or HEAD, not the admin —
+and only 200 responses that set no cookie and are not marked private (staff previews are
+`private, no-store`). Everyone else goes through to the views as before.
+"""
+
+import datetime
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from history import edition
+
+PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
+
+
+@cache
+def release():
+    """A digest of the templates and code deployed, the same in every worker of one release:
+    a new release starts new ETags and cache keys even when the data has not changed."""
+    digest = hashlib.blake2b(digest_size=6)
+    for directory in ("newsroom", "people", "articles", "templates"):
+        for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
+            if path.suffix in {".py", ".html", ".json"} and "migrations" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
+
+
+def public(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(SKIPPED_PREFIXES)
+        and not PRIVATE_COOKIES.intersection(request.COOKIES)
+    )
+
+
+def storable(response):
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in control
+        and "no-store" not in control
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not public(request):
+            return self.get_response(request)
+        stamp = edition.current()
+        today = timezone.localdate()
+        etag = f'"{release()}-{stamp.number}-{today:%Y%m%d}"'
+        # Midnight starts a new day's pages too (scheduled stories appear): for If-Modified-Since.
+        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+        last_modified = max(stamp.changed_at, midnight).timestamp()
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = self.key(request, etag) if seconds else None
+        if key and (cached := default_cache.get(key)) is not None:
+            return cached
+        response = self.get_response(request)
+        if storable(response):
+            response["ETag"] = etag
+            response["Last-Modified"] = http_date(last_modified)
+            # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
+            patch_cache_control(response, public=True, no_cache=True)
+            if key:
+                default_cache.set(key, response, seconds)
+        return response
+
+    @staticmethod
+    def key(request, etag):
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return f"page:{etag}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"

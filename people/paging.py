@@ -1,0 +1,45 @@
+"""Page numbers that cost the same on a small archive and on a huge one.
+
+Django's Paginator counts every row (`COUNT(*)`) on every page and reaches deep pages with
+`OFFSET`: both grow with the list. A very famous person is in hundreds of thousands of stories;
+their page must not read them all to say how many there are. `CappedPaginator` counts at most
+`cap` rows (a `COUNT(*)` over a `LIMIT`, one index range) and offers pages up to that far; the
+page then says “1,000+” and points readers to the date archive or to search for older ones.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# Fifty pages of twenty: far more than readers page through, and cheap to count.
+CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, cap=CAP, **kwargs):
+        self.cap = cap
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def counted(self):
+        """Rows counted, up to one past the cap (so that we know there are more); all of
+        them when `cap` is None."""
+        if self.cap is None:
+            return super().count
+        rows = self.object_list[: self.cap + 1]
+        return rows.count() if isinstance(rows, QuerySet) else len(rows)
+
+    @cached_property
+    def count(self):
+        return self.counted if self.cap is None else min(self.counted, self.cap)
+
+    @property
+    def capped(self):
+        """True when there are more rows than the pages reach."""
+        return self.cap is not None and self.counted > self.cap
+
+
+def page_of(request, queryset, per_page, cap=CAP):
+    """The page the request asks for (`?page=`); out of range or not a number gives the
+    nearest page, never an error."""
+    return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
