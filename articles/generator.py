@@ -193,6 +193,7 @@ class Generator:
             self.tags = self.make_tags()
             self.make_stories(started)
             self.finish(set_aside)
+        self.vacuum()
         self.report(f"done in {time.monotonic() - started:.0f} s")
 
     # --- reference data -------------------------------------------------------------------
@@ -538,6 +539,16 @@ class Generator:
             ),
         )
         self.last_quote_count = len(quotes)
+
+    def vacuum(self):
+        """After the commit (VACUUM cannot run in a transaction): marks the new rows visible
+        to all, so that counts and lists read indexes alone rather than every row as well."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        self.report("vacuuming…")
+        with connection.cursor() as cursor:
+            for table in TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
 
     # --- indexes and statistics ---------------------------------------------------------------
 

@@ -1,13 +1,17 @@
+import datetime
+
+from django.db import connection
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
 from people.models import Person
-from people.paging import CappedPaginator, page_of
+from people.paging import CAP, CappedPaginator, among_newest, page_of
 from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink
@@ -86,33 +90,79 @@ class ArchiveIndex(ArchiveMixin, dates.ArchiveIndexView):
     template_name = "articles/archive_index.html"
     date_list_period = "year"
 
-    def get_context_data(self, **kwargs):
-        counts = self.counts("year")
-        return super().get_context_data(year_counts=counts, **kwargs)
+    def get_date_list(self, queryset, date_type=None, ordering="DESC"):
+        return periods("year")
 
 
 class YearArchive(ArchiveMixin, dates.YearArchiveView):
     template_name = "articles/archive_year.html"
     make_object_list = True
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        year = int(self.get_year())
+        months = periods("month", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+        if not months:
+            raise Http404("No stories that year.")
+        return months[::-1]
+
     def get_context_data(self, **kwargs):
-        counts = self.counts("month", published_on__year=self.get_year())
-        return super().get_context_data(
-            month_counts=counts,
-            total=sum(counts.values()),
-            page_title=f"Stories of {self.get_year()}",
-            **kwargs,
+        return super().get_context_data(page_title=f"Stories of {self.get_year()}", **kwargs)
+
+
+PERIOD_START = {
+    "postgresql": {
+        "year": "date_trunc('year', {})::date",
+        "month": "date_trunc('month', {})::date",
+    },
+    "sqlite": {"year": "strftime('%%Y-01-01', {})", "month": "strftime('%%Y-%%m-01', {})"},
+}
+
+
+def periods(unit, start=datetime.date.min, end=None):
+    """The years (or months) between `start` and `end` that have published stories, newest
+    first, as their first days.
+
+    A loose index scan: from the newest story, jump to the newest one before its period, and
+    so on — one index probe per period found, where `SELECT DISTINCT` or `GROUP BY` would read
+    every story in the archive.
+    """
+    end = end or timezone.localdate() + datetime.timedelta(days=1)
+    end = min(end, timezone.localdate() + datetime.timedelta(days=1))
+    first_day = PERIOD_START[connection.vendor][unit]
+    newest = (
+        "SELECT max(published_on) FROM articles_article "
+        "WHERE status = %s AND published_on >= %s AND published_on < {}"
+    )
+    sql = f"""
+        WITH RECURSIVE found(day) AS (
+            {newest.format("%s")}
+            UNION ALL
+            SELECT ({newest.format(first_day.format("found.day"))}) FROM found
+            WHERE found.day IS NOT NULL
         )
+        SELECT {first_day.format("day")} FROM found WHERE day IS NOT NULL
+    """
+    status = Article.Status.PUBLISHED
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [status, start, end, status, start])
+        days = [row[0] for row in cursor.fetchall()]
+    return [
+        day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day) for day in days
+    ]
 
 
 class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
     template_name = "articles/archive_month.html"
 
+    @staticmethod
+    def get_next_month_start(month):
+        return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = context["month"]
         context["day_counts"] = self.counts(
-            "day", published_on__year=month.year, published_on__month=month.month
+            "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
         context["total"] = sum(context["day_counts"].values())
         context["page_title"] = f"Stories of {month:%B %Y}"
@@ -196,9 +246,7 @@ def related_stories(article, people, tags, limit=RELATED_STORIES):
     others = Article.objects.published().exclude(pk=article.pk).order_by("-published_on", "-id")
     newest = [others.filter(mentions__person=person) for person in people]
     newest += [others.filter(tagged_items__tag=tag) for tag in tags]
-    candidates = Q()
-    for stories in newest:
-        candidates |= Q(pk__in=stories.values("pk")[:RELATED_CANDIDATES])
+    candidates = among_newest(newest, RELATED_CANDIDATES)
     by_people = Q(mentions__person__in=people)
     by_tags = Q(tagged_items__tag__in=tags)
     return list(
@@ -265,13 +313,16 @@ def tag_detail(request, slug):
 
 
 def publication_detail(request, slug):
+    """Stories the outlet published, and stories citing it as a source."""
     publication = get_object_or_404(Publication, slug=slug)
-    stories = story_list(
-        Article.objects.published()
-        .filter(Q(publication=publication) | Q(sources__publication=publication))
-        .distinct()
-    )
-    page = page_of(request, stories, PAGE_SIZE)
+    published = Article.objects.published().order_by("-published_on", "-id")
+    both = [
+        published.filter(publication=publication),
+        published.filter(sources__publication=publication),
+    ]
+    # The newest of each, as far as the pages reach, rather than an OR across two tables.
+    stories = story_list(Article.objects.filter(among_newest(both, CAP + 1)))
+    page = page_of(request, stories.order_by("-published_on", "-id"), PAGE_SIZE)
     return render(
         request,
         "articles/publication_detail.html",

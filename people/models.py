@@ -114,6 +114,10 @@ class Person(Timestamped, Revisioned):
                 violation_error_message="Another person already has this Wikidata ID.",
             ),
         ]
+        indexes = [
+            # The directory, A to Z, a page at a time.
+            models.Index(fields=["name", "id"], name="person_name_idx"),
+        ]
 
     def __str__(self):
         return self.name

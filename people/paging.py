@@ -8,7 +8,8 @@ page then says “1,000+” and points readers to the date archive or to search 
 """
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 
 # Fifty pages of twenty: far more than readers page through, and cheap to count.
@@ -26,7 +27,11 @@ class CappedPaginator(Paginator):
         them when `cap` is None."""
         if self.cap is None:
             return super().count
+        # How many, not which: without the order the database may take the cheapest path
+        # (say, a person's mentions rather than every story by date).
         rows = self.object_list[: self.cap + 1]
+        if isinstance(rows, QuerySet):
+            rows = self.object_list.order_by()[: self.cap + 1]
         return rows.count() if isinstance(rows, QuerySet) else len(rows)
 
     @cached_property
@@ -43,3 +48,19 @@ def page_of(request, queryset, per_page, cap=CAP):
     """The page the request asks for (`?page=`); out of range or not a number gives the
     nearest page, never an error."""
     return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
+
+
+def among_newest(querysets, limit):
+    """A condition for rows among the first `limit` of any of `querysets` (each ordered, newest
+    first): one `IN` over a `UNION ALL` of bounded index scans, where the database allows
+    LIMIT inside a UNION (PostgreSQL). SQLite does not; there it is one `IN` per queryset,
+    which the small archives SQLite serves can afford."""
+    sliced = [queryset.values("pk")[:limit] for queryset in querysets]
+    if not sliced:
+        return Q(pk__in=[])
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=sliced[0].union(*sliced[1:], all=True))
+    condition = Q()
+    for rows in sliced:
+        condition |= Q(pk__in=rows)
+    return condition

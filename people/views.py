@@ -12,7 +12,7 @@ DIRECTORY_PAGE = 200
 
 
 def person_list(request):
-    people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name")
+    people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name", "id")
     page = page_of(request, people, DIRECTORY_PAGE, cap=None)
     return render(request, "people/person_list.html", {"page": page})
 
