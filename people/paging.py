@@ -17,8 +17,8 @@ CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, cap=CAP, **kwargs):
-        self.cap = cap
+    def __init__(self, object_list, per_page, **kwargs):
+        self.cap = kwargs.pop("cap", CAP)  # None: count everything
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
@@ -44,10 +44,11 @@ class CappedPaginator(Paginator):
         return self.cap is not None and self.counted > self.cap
 
 
-def page_of(request, queryset, per_page, cap=CAP):
+def page_of(request, queryset, per_page, capped=True):
     """The page the request asks for (`?page=`); out of range or not a number gives the
     nearest page, never an error."""
-    return CappedPaginator(queryset, per_page, cap=cap).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, per_page, cap=CAP if capped else None)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def among_newest(querysets, limit):

@@ -13,7 +13,7 @@ DIRECTORY_PAGE = 200
 
 def person_list(request):
     people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name", "id")
-    page = page_of(request, people, DIRECTORY_PAGE, cap=None)
+    page = page_of(request, people, DIRECTORY_PAGE, capped=False)
     return render(request, "people/person_list.html", {"page": page})
 
 

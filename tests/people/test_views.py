@@ -169,3 +169,23 @@ def test_a_deceased_person_shows_their_lifespan(client, make_person):
     assert '1 March 1950</time> – <time datetime="2000-06-01">1 June 2000</time>' in content
     assert "(age" not in content
     assert Person.objects.get(slug="late-star").age_on() is None
+
+
+def test_a_person_in_more_stories_than_the_pages_reach(
+    client, make_person, make_article, monkeypatch
+):
+    monkeypatch.setattr("people.paging.CAP", 30)
+    person = make_person("Very Famous")
+
+    def stories(start, end):
+        for i in range(start, end):
+            story = make_article(f"Famous story {i}", slug=f"famous-{i}")
+            Mention.objects.create(article=story, person=person)
+
+    stories(0, 3)
+    few = query_count(client, person.get_absolute_url())
+    stories(3, 45)
+    assert query_count(client, person.get_absolute_url()) == few
+    content = client.get(person.get_absolute_url() + "?page=9").content.decode()
+    assert "Page 2 of 2" in content and "These pages list the newest 30;" in content
+    assert "Famous story 15<" in content and "Famous story 14<" not in content

@@ -1,0 +1,42 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from people.models import Person
+from people.paging import CappedPaginator, among_newest
+
+
+@pytest.fixture
+def twelve(make_person):
+    return [make_person(f"Person {i:02}") for i in range(12)]
+
+
+def test_counts_stop_at_the_cap_and_say_so(twelve):
+    people = Person.objects.order_by("name")
+    paginator = CappedPaginator(people, 2, cap=5)
+    assert paginator.count == 5 and paginator.capped and paginator.num_pages == 3
+    # Beyond the pages it reaches: the last one, not an error nor a deep OFFSET.
+    assert paginator.get_page(99).number == 3
+    assert [p.name for p in paginator.get_page(1)] == ["Person 00", "Person 01"]
+    whole = CappedPaginator(people, 2, cap=None)
+    assert whole.count == 12 and not whole.capped
+    under = CappedPaginator(people, 2, cap=50)
+    assert under.count == 12 and not under.capped
+
+
+def test_the_count_is_bounded_and_unordered(twelve):
+    with CaptureQueriesContext(connection) as queries:
+        assert CappedPaginator(Person.objects.order_by("name"), 2, cap=5).count == 5
+    (sql,) = [query["sql"] for query in queries]
+    assert "LIMIT 6" in sql and "ORDER BY" not in sql
+
+
+def test_among_newest_takes_the_first_of_each_list(twelve):
+    first, second = twelve[:6], twelve[6:]
+    lists = [
+        Person.objects.filter(pk__in=[p.pk for p in first]).order_by("-name"),
+        Person.objects.filter(pk__in=[p.pk for p in second]).order_by("name"),
+    ]
+    found = Person.objects.filter(among_newest(lists, 2)).order_by("name")
+    assert [p.name for p in found] == ["Person 04", "Person 05", "Person 06", "Person 07"]
+    assert not Person.objects.filter(among_newest([], 2)).exists()
