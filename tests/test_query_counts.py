@@ -1,0 +1,42 @@
+"""How many SQL queries each public page costs, on the demo data: the figures listed in
+docs/performance.md. The tests in tests/articles/test_views.py and tests/people/test_views.py
+show that they do not grow with the page's content; these pin them, so that a change that adds
+a query to a page is a change someone sees (and documents)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.articles.test_views import SEED_URL
+
+# (page, address, queries) — keep docs/performance.md in step.
+PAGES = [
+    ("front page", "/", 3),
+    ("story", SEED_URL, 9),
+    ("person (Kim Kardashian)", "/people/kim-kardashian/", 9),
+    ("people directory", "/people/", 2),
+    ("archive", "/articles/", 4),
+    ("year", "/articles/2022/", 6),
+    ("month", "/articles/2022/02/", 7),
+    ("day", "/articles/2022/02/09/", 7),
+    ("tag", "/tags/divorce/", 3),
+    ("outlet", "/publications/vogue/", 3),
+    ("quotes", "/quotes/", 2),
+    ("quote", None, 2),
+    # PostgreSQL also finds people by name keys and highlights with ts_headline.
+    ("search", "/search/?q=kanye", {"sqlite": 6, "postgresql": 8}),
+    ("latest feed", "/feeds/latest/", 1),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[page[0] for page in PAGES])
+def test_queries_per_page(client, demo, name, url, expected):
+    from articles.models import Quote
+
+    url = url or Quote.objects.published().first().get_absolute_url()
+    client.get(url)  # the first request of a process reads a few things once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    if isinstance(expected, dict):
+        expected = expected[connection.vendor]
+    assert len(queries) == expected, [query["sql"][:120] for query in queries]
