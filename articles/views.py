@@ -20,7 +20,7 @@ from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
 RELATED_STORIES = 5
-RELATED_CANDIDATES = 50
+RELATED_CANDIDATES = 20
 # “People in the news”: who the latest stories are about.
 NEWS_WINDOW = 200
 
@@ -262,11 +262,13 @@ def related_stories(article, people, tags, limit=RELATED_STORIES):
 def neighbour(article, *, before):
     """The story just before (or after) `article` in the archive's order."""
     day, pk = article.published_on, article.pk
+    # The plain bound on the date is redundant for the result but starts the index scan at
+    # `day`: without it, the newest story's "next" walks the whole archive to find nothing.
     if before:
-        condition = Q(published_on__lt=day) | Q(published_on=day, pk__lt=pk)
+        condition = Q(published_on__lte=day) & (Q(published_on__lt=day) | Q(pk__lt=pk))
         order = ("-published_on", "-id")
     else:
-        condition = Q(published_on__gt=day) | Q(published_on=day, pk__gt=pk)
+        condition = Q(published_on__gte=day) & (Q(published_on__gt=day) | Q(pk__gt=pk))
         order = ("published_on", "id")
     neighbours = Article.objects.published().filter(condition).order_by(*order)
     return neighbours.only("title", "slug", "published_on").first()
