@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from .sitemaps import sitemaps
@@ -8,7 +8,19 @@ from .views import healthz, robots_txt
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("people/", include("people.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of one sitemap per section, each in pages of at most 10,000 addresses.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),

@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from articles import views as article_views
+from newsroom.sitemaps import StorySitemap
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -19,15 +20,34 @@ def test_robots_txt_names_the_sitemap(client):
     assert "Disallow: /admin/" in lines
 
 
+def sitemap_locations(client):
+    """Every address of every section the sitemap index lists (all their pages)."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    locations = set()
+    for section in ET.fromstring(index.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        response = client.get(section.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, section.text
+        root = ET.fromstring(response.content)
+        locations |= {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    return locations
+
+
 def test_the_sitemap_lists_public_pages(client, demo):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    locations = {loc.text for loc in root.findall("s:url/s:loc", SITEMAP_NS)}
+    locations = sitemap_locations(client)
     assert "http://testserver/" in locations
     assert "http://testserver/people/kim-kardashian/" in locations
     assert "http://testserver/tags/divorce/" in locations
     assert any(loc.startswith("http://testserver/articles/2022/02/09/") for loc in locations)
+
+
+def test_the_sitemap_index_pages_each_section(client, make_article, monkeypatch):
+    monkeypatch.setattr(StorySitemap, "limit", 2)
+    stories = [make_article(f"Story {i}", slug=f"story-{i}") for i in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-stories.xml?p=3</loc>" in index and "?p=4" not in index
+    addresses = {f"http://testserver{story.get_absolute_url()}" for story in stories}
+    assert addresses <= sitemap_locations(client)
 
 
 def test_healthz_answers_ok_when_the_database_does(client, db):

@@ -105,6 +105,9 @@ def test_drafts_and_scheduled_stories_never_show(client, hidden):
         "/search/?q=secretquote",
         "/search/?q=secretscheduled",
         "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-people.xml",
+        "/sitemap-tags.xml",
         "/publications/vogue/",
     ]
     for url in pages:
@@ -239,6 +242,8 @@ def test_query_count_does_not_grow_with_quotes_people_tags_or_sources(
         "/feeds/latest/",
         "/tags/busy/feed/",
         "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-tags.xml",
         "/search/?q=Story",
     ],
 )
