@@ -46,6 +46,7 @@ check: lint $(STAMP)
 # Not part of `make test`: builds (or reuses) a generated archive on PostgreSQL and measures.
 bench: $(STAMP)
 	$(PY) -m bench.search --articles $(BENCH_ARTICLES) --database-url $(BENCH_DATABASE_URL)
+	$(PY) -m bench.http --articles $(BENCH_ARTICLES) --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) staticfiles

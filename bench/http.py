@@ -1,0 +1,635 @@
+"""Requests per second of the site as production serves it, against a bare Django baseline.
+
+    python -m bench.http [--articles 100000] [--database-url URL] [--duration 10]
+                         [--connections 16] [--json FILE]
+
+Builds (or reuses) the generated archive of `bench.common`, then starts gunicorn three times
+on a free loopback port, each time with two sync workers (one per core) and production
+settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time with `wrk`:
+
+1. Newsroom with the page cache off (`PAGE_CACHE_SECONDS=0`): the pages as rendered by the
+   views — a story, the most mentioned person, a month in the middle of the archive, the most
+   used tag, the front page, a search for a common word — and the story again sent with the
+   ETag its first answer carried (`If-None-Match`), which should be a `304 Not Modified`.
+2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=300`; Redis when it answers on
+   127.0.0.1:6379, else each worker's local memory): the story and the front page, as cached.
+3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
+   TechEmpower's test (read a table, add a row, sort, render an escaped template), "hello
+   world" a plain-text answer.
+
+Between rows the harness waits for the workers to go idle: wrk stops with requests still
+queued, and a slow page's backlog would otherwise be served during the next row.
+
+How to read the table: `req/s` is what the two workers served together with `--connections`
+clients asking without pause; `p50` and `p99` are wrk's latencies in milliseconds under that
+load, waiting in gunicorn's queue included (an answer slower than 30 s counts as a timeout,
+under socket errors, not in the latencies; "-" when every answer was); `non-2xx/3xx` and
+`socket errors` should be 0, else the row measured failures too. `ratio` divides the row's
+req/s by the baseline named beside it: an uncached page against "fortunes" (what Newsroom's
+own queries and templates cost beyond the cheapest database page), a cached page against
+"hello world" (a cached page should cost little more than Django answering at all).
+`target` is the ratio the page is meant to reach. A row that could not be measured says why.
+Below the table: each gunicorn worker's resident memory after the Newsroom runs.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from bench.common import DEFAULT_URL, ROOT, ensure_archive
+
+WORKERS = 2
+WRK_THREADS = 2
+WARM_UP_SECONDS = 2
+# gunicorn's own worker timeout: wrk's default, 2 s, would leave a slow page's latencies out of
+# p99 (counted as timeouts instead), and a slow page is what the table is there to show.
+WRK_TIMEOUT = "30s"
+RSS_TARGET_MB = 150
+REDIS_ADDRESS = ("127.0.0.1", 6379)
+REDIS_URL = "redis://127.0.0.1:6379/1"
+WARM_UP_SCRIPT = Path(__file__).with_name("warm_up.lua")
+
+# TechEmpower's table, as every framework in its benchmark loads it.
+FORTUNES = [
+    "fortune: No such file or directory",
+    "A computer scientist is someone who fixes things that aren't broken.",
+    "After enough decimal places, nobody gives a damn.",
+    "A bad random number generator: 1, 1, 1, 1, 1, 4.33e+67, 1, 1, 1",
+    "A computer program does what you tell it to do, not what you want it to do.",
+    "Emacs is a nice operating system, but I prefer UNIX. — Tom Christaensen",
+    "Any program that runs right is obsolete.",
+    "A list is only as strong as its weakest link. — Donald Knuth",
+    "Feature: A bug with seniority.",
+    "Computers make very fast, very accurate mistakes.",
+    '<script>alert("This should not be displayed in a browser alert box.");</script>',
+    "フレームワークのベンチマーク",
+]
+
+# Published and dated before today (in UTC, the settings' default), so visible to readers.
+VISIBLE = "status = 'published' AND published_on < (now() AT TIME ZONE 'UTC')::date"
+PAGE_QUERIES = {
+    "story": f"SELECT '/articles/' || to_char(published_on, 'YYYY/MM/DD') || '/' || slug || '/' "
+    f"FROM articles_article WHERE {VISIBLE} ORDER BY published_on DESC, id DESC LIMIT 1",
+    "person": "SELECT '/people/' || slug || '/' FROM people_person WHERE id = ("
+    "SELECT person_id FROM articles_mention GROUP BY person_id "
+    "ORDER BY count(*) DESC, person_id LIMIT 1)",
+    "month": "SELECT '/articles/' || to_char(min(published_on) + "
+    f"(max(published_on) - min(published_on)) / 2, 'YYYY/MM') || '/' "
+    f"FROM articles_article WHERE {VISIBLE}",
+    "tag": "SELECT '/tags/' || slug || '/' FROM taggit_tag WHERE id = ("
+    "SELECT tag_id FROM articles_taggedarticle GROUP BY tag_id "
+    "ORDER BY count(*) DESC, tag_id LIMIT 1)",
+}
+
+
+@dataclass
+class Row:
+    label: str
+    path: str
+    baseline: str | None = None
+    target: float | None = None
+    revalidate: bool = False
+
+
+class ServerFailed(Exception):
+    pass
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per row")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    return parser.parse_args()
+
+
+def find_wrk():
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("bench.http needs wrk, the HTTP load generator: apt-get install wrk")
+    return wrk
+
+
+# --- The database ----------------------------------------------------------------------------
+
+
+def ensure_fortunes(database_url):
+    """The baseline's table, beside the archive's in the same database, with exactly the rows
+    of TechEmpower's test."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_fortune "
+            "(id integer PRIMARY KEY, message varchar(2048) NOT NULL)"
+        )
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO bench_fortune (id, message) VALUES (%s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET message = EXCLUDED.message",
+                list(enumerate(FORTUNES, start=1)),
+            )
+        conn.execute("DELETE FROM bench_fortune WHERE id > %s", [len(FORTUNES)])
+
+
+def archive_facts(database_url):
+    """What the header tells, and the pages to load: the heaviest of their kinds."""
+    with psycopg.connect(database_url) as conn:
+        (stories,) = conn.execute("SELECT count(*) FROM articles_article").fetchone()
+        (version,) = conn.execute("SHOW server_version").fetchone()
+        pages = {name: conn.execute(sql).fetchone()[0] for name, sql in PAGE_QUERIES.items()}
+    missing = [name for name, path in pages.items() if not path]
+    if missing:
+        sys.exit(f"the archive has no {', '.join(missing)} to load: is it generated?")
+    return stories, version.split()[0], pages
+
+
+def page_cache():
+    """Redis when it answers (and Python can talk to it), else each worker's own memory."""
+    try:
+        with socket.create_connection(REDIS_ADDRESS, timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            answers = conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        answers = False
+    if not answers:
+        return None, "local memory (no Redis on 127.0.0.1:6379)"
+    if importlib.util.find_spec("redis") is None:
+        return None, "local memory (Redis answers, but the redis package is not installed)"
+    return REDIS_URL, f"Redis, {REDIS_URL}"
+
+
+# --- The servers -----------------------------------------------------------------------------
+
+
+def server_env(database_url, settings, **extra):
+    """Production settings, whatever the shell running the benchmark has set."""
+    dropped = {"DEBUG", "HTTPS", "BEHIND_PROXY", "PAGE_CACHE_SECONDS", "REDIS_URL"}
+    env = {name: value for name, value in os.environ.items() if name not in dropped}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_pids(pid):
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name, in parentheses, may hold spaces: the fields after it do not.
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def cpu_ticks(pid):
+    """User and system time of a process, in clock ticks (fields 14 and 15 of its stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def rss_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def get(url, headers=None, timeout=60):
+    """The status and headers of one GET (a 304 or an error page included), or the name of
+    the error when there was no HTTP answer at all."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+    except OSError as error:
+        return type(error).__name__, {}
+
+
+class Server:
+    def __init__(self, process, port, log_path, ready_path):
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.ready_path = ready_path
+
+    def workers(self):
+        return child_pids(self.process.pid)
+
+    def log_tail(self, size=3000):
+        return self.log_path.read_text(errors="replace")[-size:]
+
+    def wait_until_ready(self, timeout=60):
+        url = self.url + self.ready_path
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerFailed(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            if get(url, timeout=5)[0] == 200 and len(self.workers()) == WORKERS:
+                return
+            time.sleep(0.2)
+        raise ServerFailed(f"gunicorn did not answer {url} within {timeout} s:\n{self.log_tail()}")
+
+    def wait_until_idle(self, timeout=600):
+        """wrk stops with requests still queued, and the workers go on serving them to nobody:
+        on a slow page, for long enough to slow the next row down. Idle: the ready page has
+        answered (all queued before it were taken) and the workers' CPU time stands still."""
+        get(self.url + self.ready_path, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        before = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.cpu_ticks()
+            if now == before:
+                return
+            before = now
+
+    def cpu_ticks(self):
+        return [cpu_ticks(pid) for pid in self.workers()]
+
+
+@contextmanager
+def gunicorn(app, env, ready_path, log_path):
+    """gunicorn as deployed, on a free loopback port; stopped (killed if need be) on the way
+    out, whether the runs ended, failed or were interrupted."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", app, "--workers", str(WORKERS)]
+    command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    server = Server(process, port, log_path, ready_path)
+    workers = []
+    try:
+        server.wait_until_ready()
+        workers = server.workers()
+        yield server
+    finally:
+        stop(process, sorted({*workers, *server.workers()}))
+
+
+def stop(process, workers):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    # A worker outlives a killed master only until it notices; do not wait for that.
+    for pid in workers:
+        try:
+            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGKILL)
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+UNIT_MS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
+
+
+def milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
+    return float(number) * UNIT_MS[unit]
+
+
+def parse_wrk(output):
+    """The numbers of wrk's text report; the error lines are there only when not zero."""
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
+    requests = re.search(r"^\s+(\d+) requests in ", output, re.M)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    if not (rate and requests and p50 and p99):
+        raise ValueError(f"could not read wrk's report:\n{output}")
+    status = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    names = ("connect", "read", "write", "timeout")
+    errors = dict(zip(names, map(int, sockets.groups()), strict=True)) if sockets else {}
+    errors = {name: errors.get(name, 0) for name in names}
+    # An answer slower than --timeout counts as a timeout, and is left out of the latencies.
+    timed = int(requests[1]) > errors["timeout"]
+    return {
+        "requests": int(requests[1]),
+        "requests_per_s": float(rate[1]),
+        "latency_p50_ms": milliseconds(p50[1]) if timed else None,
+        "latency_p99_ms": milliseconds(p99[1]) if timed else None,
+        "non_2xx_3xx": int(status[1]) if status else 0,
+        "socket_errors": errors,
+    }
+
+
+def wrk_command(wrk, options, seconds):
+    threads = str(min(WRK_THREADS, options.connections))
+    command = [wrk, "--latency", "-t", threads, "-c", str(options.connections)]
+    return [*command, "-d", f"{seconds}s", "--timeout", WRK_TIMEOUT]
+
+
+def run_wrk(wrk, options, url, headers):
+    command = wrk_command(wrk, options, options.duration)
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    # subprocess.run kills wrk if it overruns its time, or if anything interrupts the wait.
+    result = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=options.duration + 60
+    )
+    if result.returncode != 0:
+        raise ValueError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
+    return parse_wrk(result.stdout)
+
+
+def warm_up(wrk, options, server, rows):
+    """Every page of the server, in turn, on every connection: both workers have loaded their
+    code, templates and connections (and filled their caches) before the first measure."""
+    paths = " ".join(dict.fromkeys(row.path for row in rows))
+    subprocess.run(
+        [*wrk_command(wrk, options, WARM_UP_SECONDS), "-s", WARM_UP_SCRIPT, server.url],
+        env={**os.environ, "WARM_UP_PATHS": paths},
+        capture_output=True,
+        timeout=WARM_UP_SECONDS + 60,
+    )
+
+
+# --- The rows --------------------------------------------------------------------------------
+
+
+def newsroom_rows(pages):
+    return [
+        Row("story", pages["story"], "fortunes", 0.5),
+        Row("famous person", pages["person"], "fortunes", 0.4),
+        Row("month archive", pages["month"], "fortunes", 0.4),
+        Row("tag", pages["tag"], "fortunes"),
+        Row("front", "/", "fortunes", 0.5),
+        Row("search", "/search/?q=wedding", "fortunes", 0.25),
+        Row("revalidated story", pages["story"], "fortunes", revalidate=True),
+    ]
+
+
+def cached_rows(pages):
+    return [
+        Row("cached story", pages["story"], "hello world", 0.8),
+        Row("cached front", "/", "hello world", 0.8),
+    ]
+
+
+def baseline_rows():
+    return [Row("fortunes", "/fortunes/"), Row("hello world", "/hello/")]
+
+
+def unmeasured(row, group, note):
+    return {**describe(row, group), "note": note}
+
+
+def describe(row, group):
+    return {"group": group, "label": row.label, "path": row.path, "target": row.target}
+
+
+def measure(wrk, options, server, row, group):
+    """One row: checked once (the status it should have), then loaded for --duration."""
+    url = server.url + row.path
+    headers, expected = {}, 200
+    if row.revalidate:
+        status, reply = get(url)
+        etag = reply.get("ETag")
+        if not etag:
+            return unmeasured(row, group, f"unavailable: the story page sent no ETag ({status})")
+        headers, expected = {"If-None-Match": etag}, 304
+    status, _ = get(url, headers)
+    if status != expected:
+        return unmeasured(row, group, f"not measured: GET answered {status}, not {expected}")
+    try:
+        numbers = run_wrk(wrk, options, url, headers)
+    except (ValueError, subprocess.TimeoutExpired) as error:
+        return unmeasured(row, group, f"not measured: {str(error).splitlines()[0]}")
+    return {**describe(row, group), **numbers, "headers": headers}
+
+
+def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
+    """All the rows of one server; the workers' memory after them, when asked for."""
+    results, rss = [], None
+    print(f"{group}:", file=sys.stderr)
+    try:
+        with gunicorn(app, env, ready_path, log_path) as server:
+            warm_up(wrk, options, server, rows)
+            server.wait_until_idle()
+            for row in rows:
+                result = measure(wrk, options, server, row, group)
+                progress(result)
+                results.append(result)
+                server.wait_until_idle()
+            rss = [size for pid in server.workers() if (size := rss_mb(pid)) is not None]
+    except ServerFailed as error:
+        print(error, file=sys.stderr)
+        done = {result["label"] for result in results}
+        results += [
+            unmeasured(row, group, "not measured: the server failed (see above)")
+            for row in rows
+            if row.label not in done
+        ]
+    return results, rss
+
+
+def progress(result):
+    rate = result.get("requests_per_s")
+    print(
+        f"  {result['label']}: {result['note'] if rate is None else f'{rate:.1f} req/s'}",
+        file=sys.stderr,
+    )
+
+
+def add_ratios(results, rows):
+    rates = {result["label"]: result.get("requests_per_s") for result in results}
+    for result, row in zip(results, rows, strict=True):
+        result["baseline"] = row.baseline
+        base = rates.get(row.baseline)
+        if row.baseline and base and "requests_per_s" in result:
+            result["ratio"] = round(result["requests_per_s"] / base, 3)
+            if row.target is not None:
+                result["target_met"] = result["ratio"] >= row.target
+
+
+# --- The report ------------------------------------------------------------------------------
+
+COLUMNS = (
+    f"{'page':<19} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx/3xx':>11}"
+    f" {'socket errors':>13} {'ratio':>6}  {'of':<12} target"
+)
+
+
+def print_header(stories, version, options, pages, cache):
+    print(
+        f"\nNewsroom over HTTP: {stories:,} stories, PostgreSQL {version}, "
+        f"{os.cpu_count()} CPUs; gunicorn with {WORKERS} sync workers per server, DEBUG off"
+    )
+    print(
+        f"wrk --latency -t {min(WRK_THREADS, options.connections)} -c {options.connections} "
+        f"-d {options.duration}s --timeout {WRK_TIMEOUT} per row, after a {WARM_UP_SECONDS} s "
+        "warm-up per server; "
+        f"page cache on: {cache}"
+    )
+    for name, path in pages.items():
+        print(f"  {name}: {path}")
+
+
+def print_table(results):
+    print(f"\n{COLUMNS}\n{'-' * len(COLUMNS)}")
+    group = None
+    for result in results:
+        if result["group"] != group:
+            group = result["group"]
+            print(group)
+        print(table_line(result).rstrip())
+
+
+def table_line(result):
+    label = f"  {result['label']}"
+    if "requests_per_s" not in result:
+        return f"{label:<19} {result['note']}"
+    errors = sum(result["socket_errors"].values())
+    ratio = f"{result['ratio']:.2f}" if "ratio" in result else ""
+    target = ""
+    if result.get("target") is not None:
+        met = result.get("target_met")
+        verdict = "" if met is None else "met" if met else "MISSED"
+        target = f"≥ {result['target']:.2f} {verdict}"
+    p50, p99 = (latency(result[name]) for name in ("latency_p50_ms", "latency_p99_ms"))
+    return (
+        f"{label:<19} {result['requests_per_s']:>8.1f} {p50:>8} {p99:>8}"
+        f" {result['non_2xx_3xx']:>11} {errors:>13}"
+        f" {ratio:>6}  {result.get('baseline') or '':<12} {target}"
+    )
+
+
+def latency(ms):
+    return "-" if ms is None else f"{ms:.1f}"
+
+
+def print_memory(memory):
+    print(f"\ngunicorn workers' RSS after the Newsroom runs (target under {RSS_TARGET_MB} MB):")
+    for group, sizes in memory.items():
+        if sizes is None:
+            print(f"  {group}: not read (the server failed)")
+            continue
+        verdict = "met" if all(size < RSS_TARGET_MB for size in sizes) else "MISSED"
+        listed = ", ".join(f"{size:.0f}" for size in sizes)
+        print(f"  {group}: {listed} MB, {verdict}")
+
+
+def write_json(path, stories, version, options, pages, cache, results, memory):
+    report = {
+        "stories": stories,
+        "postgresql": version,
+        "cpus": os.cpu_count(),
+        "gunicorn_workers": WORKERS,
+        "wrk": {
+            "threads": min(WRK_THREADS, options.connections),
+            "connections": options.connections,
+            "duration_s": options.duration,
+            "timeout": WRK_TIMEOUT,
+            "warm_up_s": WARM_UP_SECONDS,
+        },
+        "page_cache": cache,
+        "pages": pages,
+        "rows": results,
+        "worker_rss_mb": memory,
+        "worker_rss_target_mb": RSS_TARGET_MB,
+    }
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def main():
+    options = parse_args()
+    wrk = find_wrk()
+    ensure_archive(options.database_url, options.articles)
+    ensure_fortunes(options.database_url)
+    stories, version, pages = archive_facts(options.database_url)
+    redis_url, cache = page_cache()
+    print_header(stories, version, options, pages, cache)
+
+    newsroom = "newsroom.settings"
+    cached_env = {"PAGE_CACHE_SECONDS": "300", **({"REDIS_URL": redis_url} if redis_url else {})}
+    servers = [
+        (
+            "Newsroom, page cache off",
+            newsroom_rows(pages),
+            "newsroom.wsgi",
+            server_env(options.database_url, newsroom, PAGE_CACHE_SECONDS="0"),
+            "/healthz",
+        ),
+        (
+            "Newsroom, page cache on",
+            cached_rows(pages),
+            "newsroom.wsgi",
+            server_env(options.database_url, newsroom, **cached_env),
+            "/healthz",
+        ),
+        (
+            "Baseline, bare Django",
+            baseline_rows(),
+            "bench.fortunes.wsgi",
+            server_env(options.database_url, "bench.fortunes.settings"),
+            "/hello/",
+        ),
+    ]
+    results, rows, memory = [], [], {}
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as logs:
+        for number, (group, group_rows, app, env, ready_path) in enumerate(servers):
+            log_path = Path(logs) / f"gunicorn-{number}.log"
+            found, rss = run_server(wrk, options, group, group_rows, app, env, ready_path, log_path)
+            results += found
+            rows += group_rows
+            if app == "newsroom.wsgi":
+                memory[group] = rss
+    add_ratios(results, rows)
+    print_table(results)
+    print_memory(memory)
+    if options.json:
+        write_json(options.json, stories, version, options, pages, cache, results, memory)
+        print(f"\nresults written to {options.json}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit(130)
