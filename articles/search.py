@@ -29,7 +29,7 @@ from people.fulltext import CONFIG
 from people.models import Person
 from people.search import find_people
 
-from .models import Article, Quote
+from .models import Article, Mention, Quote
 from .search_syntax import clean, highlight, marked, parse
 
 MAX_QUERY_LENGTH = 200
@@ -325,6 +325,29 @@ def word_start(term):
     return r"\b" + re.escape(term)
 
 
+def top_people(ids):
+    """The FACET_SIZE people in most of the stories `ids`, as (slug, name, count), ties by name.
+
+    Counted on the mentions alone, then named: joined to every person in one query, the
+    planner walks the whole people table when the archive is large.
+    """
+    counts = dict(
+        Mention.objects.filter(article__in=ids)
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    if not counts:
+        return []
+    # Whoever could still be in the top FACET_SIZE once ties are broken by name.
+    least = sorted(counts.values(), reverse=True)[:FACET_SIZE][-1]
+    contenders = Person.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
+    named = [
+        (slug, name, counts[pk]) for pk, slug, name in contenders.values_list("pk", "slug", "name")
+    ]
+    return sorted(named, key=lambda row: (-row[2], row[1]))[:FACET_SIZE]
+
+
 def facets(rows, filters):
     """Counts among the matches, to narrow them: kind, year, person, tag.
 
@@ -336,12 +359,7 @@ def facets(rows, filters):
     kind_counts = Counter(kind for _, kind, _ in rows).most_common()
     kind_counts.sort(key=lambda item: (-item[1], item[0]))
     year_counts = sorted(Counter(day.year for _, _, day in rows).items(), reverse=True)
-    people = (
-        Person.objects.filter(mentions__article__in=ids)
-        .values_list("slug", "name")
-        .annotate(n=Count("mentions"))
-        .order_by("-n", "name")[:FACET_SIZE]
-    )
+    people = top_people(ids)
     tags = (
         Tag.objects.filter(articles_taggedarticle_items__content_object__in=ids)
         .values_list("slug", "name")

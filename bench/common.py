@@ -43,7 +43,7 @@ def ensure_archive(database_url, articles, seed=1):
     with psycopg.connect(database_url) as conn:
         (count,) = conn.execute("SELECT count(*) FROM articles_article").fetchone()
     if count >= articles:
-        print(f"reusing the generated archive: {count:,} stories")
+        print(f"reusing the generated archive: {count:,} stories", file=sys.stderr)
         return count
     if count:
         subprocess.run([*manage, "flush", "--no-input"], env=env, check=True)

@@ -54,10 +54,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
+    # the headers the middleware below gave them when they were rendered (pagecache.py).
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers' pages: 304 for a known ETag, or the page as cached (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -215,6 +216,8 @@ CACHES = {
 # How long a rendered page is kept for anonymous readers; a change to the archive makes new
 # pages at once whatever this says. 0 turns the page cache off (conditional GET stays on).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
+# Pages each process also keeps in its own memory, in front of the shared cache.
+PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

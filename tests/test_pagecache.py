@@ -119,3 +119,23 @@ def test_the_admin_is_left_alone_and_head_is_answered_like_get(
     assert "ETag" not in client.get("/admin/login/")
     head = client.head("/")
     assert head.status_code == 200 and head["ETag"] == client.get("/")["ETag"]
+
+
+def test_a_cached_page_keeps_the_security_headers(client, story, page_cache):
+    url = story.get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "ETag"):
+        assert second[header] == first[header], header
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_each_process_keeps_a_bounded_number_of_recent_pages():
+    from newsroom.pagecache import RecentPages
+
+    recent = RecentPages(2)
+    recent.put("a", 1)
+    recent.put("b", 2)
+    assert recent.get("a") == 1  # now the most recent
+    recent.put("c", 3)
+    assert recent.get("b") is None and recent.get("a") == 1 and recent.get("c") == 3
