@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from history import edition
 from people.fulltext import fold, name_keys
 
 FIRST = (
@@ -193,6 +194,8 @@ class Generator:
             self.tags = self.make_tags()
             self.make_stories(started)
             self.finish(set_aside)
+            # COPY sends no signals: every page must still know the archive has changed.
+            edition.start_new()
         self.vacuum()
         self.report(f"done in {time.monotonic() - started:.0f} s")
 

@@ -7,6 +7,7 @@ saves, deletions, tag changes, loaddata included — once per transaction. Bulk 
 send no signals (the archive generator) call `start_new()` themselves.
 """
 
+import datetime
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.utils import timezone
 # The apps whose rows readers see.
 PUBLIC_APPS = ("people", "articles", "taggit")
 FRESH_FOR = 1.0  # seconds a process trusts the number it last read
+BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,8 @@ def read():
     from .models import Edition
 
     edition = Edition.objects.filter(pk=1).values_list("number", "changed_at").first()
-    if edition is None:
-        return Stamp(0, timezone.now().replace(microsecond=0))
+    if edition is None:  # nothing has changed since the database was created
+        return Stamp(0, BEGINNING)
     return Stamp(*edition)
 
 

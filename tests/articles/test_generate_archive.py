@@ -71,3 +71,11 @@ def test_the_archive_keeps_working_after_a_generation(db, make_article):
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="--articles"):
         call_command("generate_archive", "--articles", "0", stdout=StringIO())
+
+
+def test_a_generation_starts_a_new_edition(db, django_capture_on_commit_callbacks):
+    from history.models import Edition
+
+    with django_capture_on_commit_callbacks(execute=True):
+        generate(10)
+    assert Edition.objects.get(pk=1).number >= 1
