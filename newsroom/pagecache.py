@@ -40,14 +40,14 @@ SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
 
 @cache
 def release():
-    """A digest of the templates and code deployed, the same in every worker of one release:
-    a new release starts new ETags and cache keys even when the data has not changed."""
+    """A digest of the code and templates deployed, the same in every worker and on every
+    server of one release: a new release starts new ETags and cache keys even when the data
+    has not changed. Read once per process."""
     digest = hashlib.blake2b(digest_size=6)
-    for directory in ("newsroom", "people", "articles", "templates"):
+    for directory in ("newsroom", "people", "articles", "history", "templates"):
         for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
-            if path.suffix in {".py", ".html", ".json"} and "migrations" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+            if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
+                digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.exists():
         digest.update(manifest.read_bytes())
