@@ -27,12 +27,11 @@ class CappedPaginator(Paginator):
         them when `cap` is None."""
         if self.cap is None:
             return super().count
-        # How many, not which: without the order the database may take the cheapest path
-        # (say, a person's mentions rather than every story by date).
-        rows = self.object_list[: self.cap + 1]
-        if isinstance(rows, QuerySet):
-            rows = self.object_list.order_by()[: self.cap + 1]
-        return rows.count() if isinstance(rows, QuerySet) else len(rows)
+        if isinstance(self.object_list, QuerySet):
+            # How many, not which: without the order the database may take the cheapest path
+            # (say, a person's mentions rather than every story by date).
+            return self.object_list.order_by()[: self.cap + 1].count()
+        return len(self.object_list[: self.cap + 1])
 
     @cached_property
     def count(self):

@@ -22,6 +22,8 @@ def test_counts_stop_at_the_cap_and_say_so(twelve):
     assert whole.count == 12 and not whole.capped
     under = CappedPaginator(people, 2, cap=50)
     assert under.count == 12 and not under.capped
+    listed = CappedPaginator(list(range(12)), 2, cap=5)
+    assert listed.count == 5 and listed.capped and list(listed.page(3)) == [4]
 
 
 def test_the_count_is_bounded_and_unordered(twelve):
