@@ -86,6 +86,10 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
         ]
+        indexes = [
+            # A tag's most recently added stories (related stories), in one index range.
+            models.Index(fields=["tag", "-content_object"], name="tagged_article_recent_idx"),
+        ]
 
     class NaturalKeyManager(models.Manager):
         def get_by_natural_key(self, published_on, slug, tag_name):
@@ -254,6 +258,10 @@ class Mention(models.Model):
             models.CheckConstraint(
                 condition=Q(role__in=MentionRole.values), name="mention_role_known"
             ),
+        ]
+        indexes = [
+            # A person's most recently added stories (related stories), in one index range.
+            models.Index(fields=["person", "-article"], name="mention_recent_idx"),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from people.models import Person
 from people.paging import CAP, CappedPaginator, among_newest, page_of
 from people.structured_data import as_script
 
-from .models import Article, Finding, Mention, Publication, Quote, SourceLink
+from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search
 from .structured_data import article_data, quote_data
 
@@ -237,20 +237,22 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
 def related_stories(article, people, tags, limit=RELATED_STORIES):
     """Stories sharing the most people or tags with `article`, newest first among equals.
 
-    Scored among each person's and each tag's newest RELATED_CANDIDATES stories only: a very
-    famous person is in a large share of the archive, and scoring all of it would make the
-    story page slower as the archive grows.
+    Scored among the RELATED_CANDIDATES stories most recently added about each of its people
+    and with each of its tags — one short index range each (`mention_recent_idx`,
+    `tagged_article_recent_idx`) — since a famous person is in a large share of the archive
+    and scoring all of it would make the story page slower as the archive grows.
     """
     if not people and not tags:
         return []
-    others = Article.objects.published().exclude(pk=article.pk).order_by("-published_on", "-id")
-    newest = [others.filter(mentions__person=person) for person in people]
-    newest += [others.filter(tagged_items__tag=tag) for tag in tags]
-    candidates = among_newest(newest, RELATED_CANDIDATES)
+    mentions = Mention.objects.values_list("article_id").order_by("-article_id")
+    tagged = TaggedArticle.objects.values_list("content_object_id").order_by("-content_object_id")
+    recent = [mentions.filter(person=person) for person in people]
+    recent += [tagged.filter(tag=tag) for tag in tags]
+    candidates = among_newest(recent, RELATED_CANDIDATES)
     by_people = Q(mentions__person__in=people)
     by_tags = Q(tagged_items__tag__in=tags)
     return list(
-        story_list(Article.objects.filter(candidates))
+        story_list(Article.objects.published().filter(candidates).exclude(pk=article.pk))
         .annotate(
             shared=Count("mentions", filter=by_people, distinct=True)
             + Count("tagged_items", filter=by_tags, distinct=True)
@@ -317,7 +319,7 @@ def tag_detail(request, slug):
 def publication_detail(request, slug):
     """Stories the outlet published, and stories citing it as a source."""
     publication = get_object_or_404(Publication, slug=slug)
-    published = Article.objects.published().order_by("-published_on", "-id")
+    published = Article.objects.published().order_by("-published_on", "-id").values_list("pk")
     both = [
         published.filter(publication=publication),
         published.filter(sources__publication=publication),

@@ -51,11 +51,12 @@ def page_of(request, queryset, per_page, capped=True):
 
 
 def among_newest(querysets, limit):
-    """A condition for rows among the first `limit` of any of `querysets` (each ordered, newest
-    first): one `IN` over a `UNION ALL` of bounded index scans, where the database allows
-    LIMIT inside a UNION (PostgreSQL). SQLite does not; there it is one `IN` per queryset,
-    which the small archives SQLite serves can afford."""
-    sliced = [queryset.values("pk")[:limit] for queryset in querysets]
+    """A condition for stories (rows) whose key is among the first `limit` of any of
+    `querysets` — each ordered newest first and reduced to that key with `values_list` — as
+    one `IN` over a `UNION ALL` of bounded index scans, where the database allows LIMIT inside
+    a UNION (PostgreSQL). SQLite does not; there it is one `IN` per queryset, which the small
+    archives SQLite serves can afford."""
+    sliced = [queryset[:limit] for queryset in querysets]
     if not sliced:
         return Q(pk__in=[])
     if connection.features.supports_slicing_ordering_in_compound:

@@ -35,9 +35,10 @@ def test_the_count_is_bounded_and_unordered(twelve):
 
 def test_among_newest_takes_the_first_of_each_list(twelve):
     first, second = twelve[:6], twelve[6:]
+    people = Person.objects.values_list("pk")
     lists = [
-        Person.objects.filter(pk__in=[p.pk for p in first]).order_by("-name"),
-        Person.objects.filter(pk__in=[p.pk for p in second]).order_by("name"),
+        people.filter(pk__in=[p.pk for p in first]).order_by("-name"),
+        people.filter(pk__in=[p.pk for p in second]).order_by("name"),
     ]
     found = Person.objects.filter(among_newest(lists, 2)).order_by("name")
     assert [p.name for p in found] == ["Person 04", "Person 05", "Person 06", "Person 07"]
