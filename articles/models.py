@@ -377,6 +377,10 @@ class SourceLink(Citation):
         ordering = ["article", "id"]
         verbose_name = "source"
         constraints = [*Citation.Meta.constraints]
+        indexes = [
+            # The stories most recently added citing an outlet (its page), in one index range.
+            models.Index(fields=["publication", "-article"], name="sourcelink_recent_idx"),
+        ]
 
     def natural_key(self):
         return (str(self.uid),)

@@ -302,6 +302,18 @@ def test_tag_and_outlet_pages(client, demo):
     html(client, "/publications/no-such-outlet/", status=404)
 
 
+def test_an_outlet_lists_its_stories_and_those_citing_it_once_each(client, vogue, make_article):
+    own = make_article("Own story", publication=vogue)
+    SourceLink.objects.create(article=own, publication=vogue, label="Vogue")
+    citing = make_article("Citing story")
+    SourceLink.objects.create(article=citing, publication=vogue, label="Vogue, 9 February 2022")
+    draft = make_article("Draft citing", status=Article.Status.DRAFT)
+    SourceLink.objects.create(article=draft, publication=vogue, label="Vogue")
+    content = html(client, "/publications/vogue/")
+    assert content.count("Own story<") == 1 and content.count("Citing story<") == 1
+    assert "Draft citing" not in content
+
+
 def test_feeds_are_atom(client, demo):
     for url in ["/feeds/latest/", "/tags/divorce/feed/", "/people/kim-kardashian/feed/"]:
         response = client.get(url)
