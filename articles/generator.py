@@ -255,6 +255,8 @@ class Generator:
                     "people_alias", ("person_id", "name", "is_ambiguous"), (pk, alias, False)
                 )
             people.append((pk, name, pronouns, born))
+            self.flush_every_batch(index)
+        self.writer.flush()
         self.make_relationships(people, now)
         self.writer.flush()
         self.report(f"people: {len(people):,}")
@@ -277,7 +279,8 @@ class Generator:
             "note",
             "revision",
         )
-        for pk, _, _, born in people:
+        for index, (pk, _, _, born) in enumerate(people):
+            self.flush_every_batch(index)
             for _ in range(rng.choice((0, 1, 1, 2, 3))):
                 other = rng.choice(people)
                 kind = rng.choice(
@@ -319,6 +322,12 @@ class Generator:
                         1,
                     ),
                 )
+
+    def flush_every_batch(self, index):
+        """Write the reference rows gathered so far every batch, so that they are never all
+        held in memory at once, twice over (as rows, then as COPY text)."""
+        if index and index % self.batch_size == 0:
+            self.writer.flush()
 
     def make_outlets(self):
         first_id = next_id("articles_publication")
