@@ -39,7 +39,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -54,6 +53,7 @@ from pathlib import Path
 import psycopg
 
 from bench.common import DEFAULT_URL, ROOT, ensure_archive
+from bench.processes import child_pids, cpu_ticks, free_port, rss_kb, stop
 
 WORKERS = 2
 WRK_THREADS = 2
@@ -194,41 +194,6 @@ def server_env(database_url, settings, **extra):
     }
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def child_pids(pid):
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name, in parentheses, may hold spaces: the fields after it do not.
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
-
-def cpu_ticks(pid):
-    """User and system time of a process, in clock ticks (fields 14 and 15 of its stat)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])
-
-
-def rss_mb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return None
-
-
 def get(url, headers=None, timeout=60):
     """The status and headers of one GET (a 304 or an error page included), or the name of
     the error when there was no HTTP answer at all."""
@@ -304,22 +269,6 @@ def gunicorn(app, env, ready_path, log_path):
         yield server
     finally:
         stop(process, sorted({*workers, *server.workers()}))
-
-
-def stop(process, workers):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    # A worker outlives a killed master only until it notices; do not wait for that.
-    for pid in workers:
-        try:
-            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                os.kill(pid, signal.SIGKILL)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
 
 
 # --- wrk -------------------------------------------------------------------------------------
@@ -457,7 +406,7 @@ def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
                 progress(result)
                 results.append(result)
                 server.wait_until_idle()
-            rss = [size for pid in server.workers() if (size := rss_mb(pid)) is not None]
+            rss = [size / 1024 for pid in server.workers() if (size := rss_kb(pid)) is not None]
     except ServerFailed as error:
         print(error, file=sys.stderr)
         done = {result["label"] for result in results}

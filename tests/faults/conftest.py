@@ -6,7 +6,6 @@ developer's own."""
 import os
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -122,12 +121,6 @@ def postgres_scratch(server, tmp_path):
                 [name],
             )
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def needs_tool(name, package):

@@ -3,17 +3,15 @@ scratch database, for the load and database-restart tests; and the probes they s
 
 import http.client
 import os
-import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import free_port
+from bench.processes import child_pids, free_port, stop
 
 WORKERS = 2
 
@@ -35,26 +33,6 @@ def fetch(url, timeout=3):
         return error.code
     except (OSError, http.client.HTTPException) as error:
         return type(error).__name__
-
-
-def child_pids(pid):
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name, in parentheses, may hold spaces: the fields after it do not.
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
-
-def rss_kb(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError(f"no VmRSS for process {pid}")
 
 
 class Site:
@@ -111,19 +89,3 @@ def gunicorn(scratch, log_path, *options):
         finally:
             workers = sorted({*workers, *site.workers()})
             stop(process, workers)
-
-
-def stop(process, workers):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-    # A worker outlives a killed master only until it notices; do not wait for that.
-    for pid in workers:
-        try:
-            if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                os.kill(pid, signal.SIGKILL)
-        except (FileNotFoundError, ProcessLookupError):
-            pass

@@ -17,14 +17,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from bench.processes import rss_kb
 from tests.faults.conftest import needs_tool
-from tests.faults.load_server import (
-    fetch,
-    gunicorn,
-    machine_to_itself,
-    prepare_site,
-    rss_kb,
-)
+from tests.faults.load_server import fetch, gunicorn, machine_to_itself, prepare_site
 
 pytestmark = pytest.mark.postgres
 
