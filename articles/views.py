@@ -126,8 +126,8 @@ def periods(unit, start=datetime.date.min, end=None):
     so on — one index probe per period found, where `SELECT DISTINCT` or `GROUP BY` would read
     every story in the archive.
     """
-    end = end or timezone.localdate() + datetime.timedelta(days=1)
-    end = min(end, timezone.localdate() + datetime.timedelta(days=1))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    end = min(end or tomorrow, tomorrow)  # scheduled stories are not public yet
     first_day = PERIOD_START[connection.vendor][unit]
     newest = (
         "SELECT max(published_on) FROM articles_article "

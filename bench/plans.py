@@ -11,31 +11,22 @@ plus the archive index and the year, which read the dates by a loose index scan.
 import argparse
 
 from bench.common import DEFAULT_URL, ensure_archive, setup_django
+from bench.http import archive_facts
 
 
-def pages():
-    from django.db.models import Count
-
-    from articles.models import Article, Mention
-    from people.models import Person
-
-    famous = Person.objects.get(
-        pk=Mention.objects.values("person").annotate(n=Count("id")).order_by("-n")[0]["person"]
-    )
-    tag = Article.tags.through.objects.values("tag__slug").annotate(n=Count("id")).order_by("-n")
-    published = Article.objects.published().order_by("published_on")
-    first, last = published.first().published_on, published.last().published_on
-    middle = first + (last - first) / 2
-    story = Article.objects.published().exclude(published_on=last).order_by("-published_on")[0]
+def pages(database_url):
+    """The pages bench.http loads, chosen the same way, and the two date lists."""
+    _, _, chosen = archive_facts(database_url)
+    year = chosen["month"].split("/")[2]
     return [
-        ("story", story.get_absolute_url()),
-        ("person (most mentioned)", famous.get_absolute_url()),
-        ("month", f"/articles/{middle:%Y/%m}/"),
-        ("tag (most used)", f"/tags/{tag[0]['tag__slug']}/"),
+        ("story", chosen["story"]),
+        ("person (most mentioned)", chosen["person"]),
+        ("month", chosen["month"]),
+        ("tag (most used)", chosen["tag"]),
         ("front page", "/"),
         ("search", "/search/?q=wedding"),
         ("archive", "/articles/"),
-        ("year", f"/articles/{middle:%Y}/"),
+        ("year", f"/articles/{year}/"),
     ]
 
 
@@ -69,7 +60,7 @@ def main():
         "`EXPLAIN (ANALYZE, COSTS OFF)`. Index scans, bounded by a `Limit`, are the rule; "
         "see [performance.md](performance.md).\n"
     )
-    for name, url in pages():
+    for name, url in pages(options.database_url):
         client.get(url)  # warm
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200, url
