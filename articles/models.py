@@ -180,6 +180,8 @@ class Article(Timestamped, Revisioned):
             models.Index(
                 fields=["publication", "-published_on", "-id"], name="article_publication_idx"
             ),
+            # The sitemap's latest change: the most recently edited story, not all of them.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
 
     def __str__(self):

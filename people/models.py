@@ -117,6 +117,8 @@ class Person(Timestamped, Revisioned):
         indexes = [
             # The directory, A to Z, a page at a time.
             models.Index(fields=["name", "id"], name="person_name_idx"),
+            # The sitemap's latest change: the most recently edited person, not all of them.
+            models.Index(fields=["updated_at"], name="person_updated_idx"),
         ]
 
     def __str__(self):

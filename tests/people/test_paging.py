@@ -1,9 +1,10 @@
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people.models import Person
-from people.paging import CappedPaginator, among_newest
+from people.paging import CappedPaginator, KeyRangePaginator, among_newest
 
 
 @pytest.fixture
@@ -43,3 +44,32 @@ def test_among_newest_takes_the_first_of_each_list(twelve):
     found = Person.objects.filter(among_newest(lists, 2)).order_by("name")
     assert [p.name for p in found] == ["Person 04", "Person 05", "Person 06", "Person 07"]
     assert not Person.objects.filter(among_newest([], 2)).exists()
+
+
+def test_key_range_pages_follow_the_keys(twelve):
+    twelve[4].delete()
+    people = Person.objects.exclude(name="Person 07")
+    paginator = KeyRangePaginator(people, 5)
+    assert paginator.num_pages == 3
+    pages = [[p.name for p in paginator.page(n).object_list] for n in (1, 2, "3")]
+    assert pages[0] == ["Person 00", "Person 01", "Person 02", "Person 03"]
+    assert pages[1] == ["Person 05", "Person 06", "Person 08", "Person 09"]
+    assert pages[2] == ["Person 10", "Person 11"]
+    for wrong, error in [(0, EmptyPage), (4, EmptyPage), ("x", PageNotAnInteger)]:
+        with pytest.raises(error):
+            paginator.page(wrong)
+
+
+def test_key_ranges_neither_count_nor_skip(twelve):
+    with CaptureQueriesContext(connection) as queries:
+        paginator = KeyRangePaginator(Person.objects.order_by("name"), 5)
+        assert paginator.num_pages == 3
+        list(paginator.page(3).object_list)
+    assert len(queries) == 2
+    for sql in [query["sql"] for query in queries]:
+        assert "COUNT(" not in sql and "OFFSET" not in sql, sql
+
+
+def test_an_empty_list_has_one_empty_page(db):
+    paginator = KeyRangePaginator(Person.objects.all(), 5)
+    assert paginator.num_pages == 1 and not paginator.page(1).object_list
