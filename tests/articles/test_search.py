@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from articles import search as search_module
 from articles.models import Article, Mention, Quote
 from articles.search import CANDIDATES, Filters, search
 from people.models import Person
@@ -220,3 +221,26 @@ def test_search_uses_the_gin_indexes(on_postgres, db):
     } <= set(indexes)
     assert "gin_trgm_ops" in indexes["person_search_names_trgm_idx"]
     assert "article_search_vector_idx" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("few", [1000, 2], ids=["from the index", "walking newest first"])
+def test_quotes_are_found_whether_their_word_is_rare_or_common(
+    on_postgres, db, make_article, monkeypatch, few
+):
+    """A rare word's quotes are read from the index; a word in more than FEW_QUOTES quotes
+    by walking the quotes newest first. Either way: the same quotes, drafts left out."""
+    monkeypatch.setattr(search_module, "FEW_QUOTES", few)
+    story = make_article("Old interview", slug="old")
+    draft = make_article("Draft interview", slug="draft", status="draft")
+    for i in range(3):
+        Quote.objects.create(article=story, text=f"Chatter number {i}")
+        Quote.objects.create(article=draft, text=f"Zephyr spoken {i}")
+    Quote.objects.create(article=story, text="The zephyr was kind to us")
+    found = [quote.text for quote, _ in search("zephyr").quotes]
+    assert found == ["The zephyr was kind to us"]
+    assert len(search("chatter").quotes) == 3
+    assert search("quixotic").quotes == []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"

@@ -1,7 +1,16 @@
 import pytest
+from django.db import connection
 
+from articles.models import Mention
 from people.models import Alias, Person
-from people.search import find_people, rank, terms_of, tokens_of
+from people.search import (
+    find_people,
+    planner_without,
+    rank,
+    stories_about,
+    terms_of,
+    tokens_of,
+)
 
 
 @pytest.fixture
@@ -66,3 +75,30 @@ def test_a_name_two_slips_away_is_found_by_trigrams_when_nothing_else_is(on_post
     assert find_people(Person.objects.all(), ["Kardasshiann"]) == []
     found = find_people(Person.objects.all(), ["Kardasshiann"], wider=True)
     assert [p.name for p in found] == ["Kim Kardashian"]
+
+
+def test_namesakes_are_ranked_by_stories_counted_up_to_a_cap(make_person, make_article):
+    nadias = [make_person(f"Nadia {surname}") for surname in ("Aalto", "Berg", "Cole")]
+    for person, stories in zip(nadias, (1, 4, 3), strict=True):
+        for i in range(stories):
+            story = make_article(f"{person.name} {i}", slug=f"{person.slug}-{i}")
+            Mention.objects.create(article=story, person=person)
+    found = find_people(Person.objects.all(), ["Nadia"])
+    assert [p.name for p in found] == ["Nadia Berg", "Nadia Cole", "Nadia Aalto"]
+    # One past the cap says "more than 2", not how many more; SQLite counts them all.
+    berg = 3 if connection.vendor == "postgresql" else 4
+    counts = stories_about([p.pk for p in nadias], cap=2)
+    assert counts == {nadias[0].pk: 1, nadias[1].pk: berg, nadias[2].pk: 3}
+
+
+def test_planner_settings_end_with_the_block_even_inside_a_transaction(on_postgres, db):
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    with planner_without("enable_seqscan"):
+        assert setting() == "off"
+    assert setting() == "on"
+    assert find_people(Person.objects.all(), ["Kardasshiann"], wider=True) == []
+    assert setting() == "on"
