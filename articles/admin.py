@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.forms import Textarea
 
+from people.paging import EstimatedPaginator
 from people.versions import (
     Change,
     RevisionForm,
@@ -120,6 +121,7 @@ class ArticleAdmin(StaleEditGuard, VersionedAdmin):
     search_fields = ["title"]
     search_help_text = 'Words of the headline, dek or body; "exact phrase", -exclude, or.'
     date_hierarchy = "published_on"
+    paginator = EstimatedPaginator
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication"]
     inlines = [MentionInline, QuoteInline, SourceLinkInline, CorrectionInline]
@@ -217,4 +219,5 @@ class QuoteAdmin(VersionedAdmin):
     search_fields = ["text", "speaker__name", "context"]
     autocomplete_fields = ["speaker", "article"]
     date_hierarchy = "said_on"
+    paginator = EstimatedPaginator
     show_full_result_count = False

@@ -14,6 +14,7 @@ from people.citations import Citation, WebAddressField
 from people.editing import Revisioned
 from people.fulltext import SearchDocument
 from people.models import Person
+from people.paging import YearsByJumps
 from people.timestamps import Timestamped
 
 
@@ -59,7 +60,7 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(YearsByJumps, models.QuerySet):
     def published(self):
         """What readers may see: published, and dated today or earlier.
 
@@ -280,7 +281,7 @@ class UidManager(models.Manager):
         return self.get(uid=uid)
 
 
-class QuoteQuerySet(models.QuerySet):
+class QuoteQuerySet(YearsByJumps, models.QuerySet):
     def published(self):
         """Quotes readers may see: confirmed ones, of published stories (the rule lives here)."""
         # Joined rather than `IN (published stories)`: the planner can then walk the stories
@@ -336,6 +337,10 @@ class Quote(models.Model):
         ordering = ["article", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+        ]
+        indexes = [
+            # The admin's dates of quotes (first, last, the years between) without reading all.
+            models.Index(fields=["said_on"], name="quote_said_idx"),
         ]
 
     def __str__(self):

@@ -1,6 +1,5 @@
 import datetime
 
-from django.db import connection
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.http import Http404
@@ -11,7 +10,7 @@ from django.views.generic import dates
 from taggit.models import Tag
 
 from people.models import Person
-from people.paging import CAP, CappedPaginator, among_newest, page_of
+from people.paging import CAP, CappedPaginator, among_newest, page_of, periods_of
 from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
@@ -109,46 +108,14 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
         return super().get_context_data(page_title=f"Stories of {self.get_year()}", **kwargs)
 
 
-PERIOD_START = {
-    "postgresql": {
-        "year": "date_trunc('year', {})::date",
-        "month": "date_trunc('month', {})::date",
-    },
-    "sqlite": {"year": "strftime('%%Y-01-01', {})", "month": "strftime('%%Y-%%m-01', {})"},
-}
-
-
 def periods(unit, start=datetime.date.min, end=None):
     """The years (or months) between `start` and `end` that have published stories, newest
-    first, as their first days.
-
-    A loose index scan: from the newest story, jump to the newest one before its period, and
-    so on — one index probe per period found, where `SELECT DISTINCT` or `GROUP BY` would read
-    every story in the archive.
-    """
+    first, as their first days (a loose index scan, see people/paging.py)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     end = min(end or tomorrow, tomorrow)  # scheduled stories are not public yet
-    first_day = PERIOD_START[connection.vendor][unit]
-    newest = (
-        "SELECT max(published_on) FROM articles_article "
-        "WHERE status = %s AND published_on >= %s AND published_on < {}"
-    )
-    sql = f"""
-        WITH RECURSIVE found(day) AS (
-            {newest.format("%s")}
-            UNION ALL
-            SELECT ({newest.format(first_day.format("found.day"))}) FROM found
-            WHERE found.day IS NOT NULL
-        )
-        SELECT {first_day.format("day")} FROM found WHERE day IS NOT NULL
-    """
+    where = "status = %s AND published_on >= %s"
     status = Article.Status.PUBLISHED
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [status, start, end, status, start])
-        days = [row[0] for row in cursor.fetchall()]
-    return [
-        day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day) for day in days
-    ]
+    return periods_of("articles_article", "published_on", unit, where, [status, start], end)
 
 
 class MonthArchive(ArchiveMixin, dates.MonthArchiveView):

@@ -14,6 +14,7 @@ from .citations import Citation
 from .dates import Precision, age_on, format_partial, truncate
 from .editing import Revisioned
 from .fulltext import SearchDocument, fold
+from .paging import YearsByJumps
 from .timestamps import Timestamped
 
 
@@ -204,7 +205,7 @@ class EndReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class RelationshipQuerySet(models.QuerySet):
+class RelationshipQuerySet(YearsByJumps, models.QuerySet):
     def involving(self, person):
         """Both directions: a relationship is stored once and read from either side."""
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
@@ -341,6 +342,10 @@ class Relationship(Timestamped, Revisioned):
             # Person pages read relationships from both sides: one index per side.
             models.Index(fields=["person_b", "kind"], name="relationship_person_b_idx"),
             models.Index(fields=["person_a", "kind"], name="relationship_person_a_idx"),
+            # The admin's list in the model's order, a page at a time instead of sorting all
+            # (ascending, PostgreSQL puts the undated last, as the ordering does); and its
+            # date hierarchy.
+            models.Index(fields=["started_on", "id"], name="relationship_started_idx"),
         ]
 
     def __str__(self):

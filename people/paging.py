@@ -7,6 +7,8 @@ their page must not read them all to say how many there are. `CappedPaginator` c
 page then says “1,000+” and points readers to the date archive or to search for older ones.
 """
 
+import datetime
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
@@ -41,6 +43,33 @@ class CappedPaginator(Paginator):
     def capped(self):
         """True when there are more rows than the pages reach."""
         return self.cap is not None and self.counted > self.cap
+
+
+class EstimatedPaginator(Paginator):
+    """For the admin's lists of very large tables: the size of a whole table read from
+    PostgreSQL's statistics (`pg_class.reltuples`, kept current by ANALYZE and autovacuum)
+    rather than counted — `COUNT(*)` over three million quotes took 300 ms on every view of
+    the list. Filtered lists, tables under ESTIMATED_FROM rows and SQLite are counted exactly;
+    `estimated` says which (the list then says "about")."""
+
+    ESTIMATED_FROM = 100_000
+    estimated = False
+
+    @cached_property
+    def count(self):
+        rows = self.object_list
+        whole = isinstance(rows, QuerySet) and not rows.query.where
+        if whole and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [rows.model._meta.db_table],
+                )
+                (estimate,) = cursor.fetchone()
+            if estimate >= self.ESTIMATED_FROM:
+                self.estimated = True
+                return estimate
+        return super().count
 
 
 def page_of(request, queryset, per_page, capped=True):
@@ -111,3 +140,58 @@ class KeyRangePaginator:
             start = first + (number - 1) * self.per_page
             rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.per_page)
         return Page(rows.order_by("pk"), number, self)
+
+
+PERIOD_START = {
+    "postgresql": {
+        "year": "date_trunc('year', {})::date",
+        "month": "date_trunc('month', {})::date",
+    },
+    "sqlite": {"year": "strftime('%%Y-01-01', {})", "month": "strftime('%%Y-%%m-01', {})"},
+}
+
+
+def periods_of(table, column, unit, where="1 = 1", params=(), before=None):
+    """The years (or months) in which `column` of `table` has a value, newest first, as their
+    first days; only rows matching the SQL condition `where` (with `params`), and before the
+    day `before` if given.
+
+    A loose index scan: from the newest value, jump to the newest one before its period, and
+    so on — one index probe per period found, where `SELECT DISTINCT` or `GROUP BY` would read
+    every row (half a second over a million stories). Needs an index whose leading column is
+    `column`, or is fixed by `where`.
+    """
+    first_day = PERIOD_START[connection.vendor][unit].format
+    newest = f"SELECT max({column}) FROM {table} WHERE {where}"
+    anchor = f"{newest} AND {column} < %s" if before else newest
+    sql = f"""
+        WITH RECURSIVE found(day) AS (
+            {anchor}
+            UNION ALL
+            SELECT ({newest} AND {column} < {first_day("found.day")}) FROM found
+            WHERE found.day IS NOT NULL
+        )
+        SELECT {first_day("day")} FROM found WHERE day IS NOT NULL
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([before] if before else []), *params])
+        days = [day for (day,) in cursor.fetchall()]
+    return [
+        day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day) for day in days
+    ]
+
+
+class YearsByJumps:
+    """For a model's QuerySet: the years of a whole table (`dates(field, "year")`, what the
+    admin's date hierarchy lists first) found by `periods_of()` instead of `SELECT DISTINCT` over
+    every row. A filtered list keeps Django's way: its rows are fewer, and a jump that must
+    also match a filter can walk far."""
+
+    def dates(self, field_name, kind, order="ASC"):
+        if kind != "year" or self.query.where or self.query.is_sliced:
+            return super().dates(field_name, kind, order)
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        column = quote(self.model._meta.get_field(field_name).column)
+        years = periods_of(table, column, "year")
+        return years if order == "DESC" else years[::-1]

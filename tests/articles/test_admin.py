@@ -1,8 +1,13 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Quote, SourceLink
 from people.models import Person
+from people.paging import EstimatedPaginator
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -179,3 +184,69 @@ def test_a_tag_too_long_is_refused_with_a_clear_message(admin_client, story_form
     assert response.status_code == 200
     assert "A tag can be at most 100 characters" in response.content.decode()
     assert not Article.objects.filter(slug=story_form["slug"]).exists()
+
+
+@pytest.mark.parametrize("table", ["articles_article", "articles_quote", "people_relationship"])
+def test_long_lists_read_neither_every_row_nor_every_date(admin_client, demo, make_article, table):
+    """At a million stories the story list spent 0.1 s counting and 0.6 s listing its years,
+    the quote list 1.1 s, the relationship list 0.8 s sorting. Now the years come from a loose
+    index scan and the rows a page at a time, in an index's order."""
+    for year in (2001, 2010):
+        story = make_article(f"Story {year}", published_on=datetime.date(year, 1, 2))
+        Quote.objects.create(article=story, text="Said", said_on=datetime.date(year, 1, 2))
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse(f"admin:{table}_changelist"))
+    assert response.status_code == 200
+    on_table = [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+    assert on_table and not [sql for sql in on_table if "DISTINCT" in sql]
+    assert any("RECURSIVE" in sql for sql in on_table)
+
+
+def test_years_by_jumps_are_the_distinct_years(db, make_article):
+    for year in (2001, 2001, 2004, 2022):
+        make_article(
+            f"Story {year}",
+            slug=f"s-{year}-{Article.objects.count()}",
+            published_on=datetime.date(year, 5, 17),
+        )
+    make_article("Undated-ish", slug="late", published_on=datetime.date(2022, 12, 31))
+    distinct = list(Article.objects.filter(pk__gt=0).dates("published_on", "year"))
+    assert [d.year for d in distinct] == [2001, 2004, 2022]
+    assert Article.objects.dates("published_on", "year") == distinct
+    assert Article.objects.dates("published_on", "year", order="DESC") == distinct[::-1]
+    assert list(Article.objects.dates("published_on", "month"))[-1] == datetime.date(2022, 12, 1)
+
+
+def test_date_hierarchies_that_jump_have_an_index_to_jump_on():
+    """Without an index led by the date, every jump reads the whole table (4 s over 100,000
+    people's birthdays): each list whose years are found by jumps has one."""
+    from django.contrib import admin
+
+    from people.paging import YearsByJumps
+
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        field = model_admin.date_hierarchy
+        if not field or not isinstance(model._default_manager.all(), YearsByJumps):
+            continue
+        column = model._meta.get_field(field).name
+        leading = [
+            index.fields[0] if index.fields else index.expressions[0].expression.name
+            for index in model._meta.indexes
+        ]
+        leading += [c.fields[0] for c in model._meta.constraints if getattr(c, "fields", None)]
+        assert column in [name.lstrip("-") for name in leading], model
+        checked += 1
+    assert checked == 3
+
+
+def test_a_very_long_list_says_about_how_many(admin_client, on_postgres, demo, monkeypatch):
+    monkeypatch.setattr(EstimatedPaginator, "ESTIMATED_FROM", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    response = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert response.context["cl"].paginator.estimated
+    assert "about 1 story" in response.content.decode()
+    searched = admin_client.get(reverse("admin:articles_article_changelist"), {"q": "Kim"})
+    assert not searched.context["cl"].paginator.estimated
+    assert "1 story" in searched.content.decode() and "about" not in searched.content.decode()
