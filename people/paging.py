@@ -8,6 +8,7 @@ page then says “1,000+” and points readers to the date archive or to search 
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
@@ -195,3 +196,58 @@ class YearsByJumps:
         column = quote(self.model._meta.get_field(field_name).column)
         years = periods_of(table, column, "year")
         return years if order == "DESC" else years[::-1]
+
+
+@dataclass
+class Stretch:
+    """One page of a list walked in order by its keys: the rows, and the keys of the rows to
+    go on after (None at the end) and to go back before (None at the start)."""
+
+    rows: list
+    after: int | None = None
+    before: int | None = None
+
+
+def stretch_of(queryset, params, size, field="name"):
+    """A page of `queryset` in (`field`, primary key) order, from where `params` say:
+    `after=<key>` (the rows after that one), `before=<key>` (the rows before it), `from=<text>`
+    (the first whose `field` sorts at or after the text: a letter, say), or the start.
+
+    Keyset pages: each is one range of an index on (`field`, id), wherever it is in the list —
+    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people took 290 ms). A key that
+    is not a number, or no longer in the list, starts from the start.
+    """
+    forward = queryset.order_by(field, "pk")
+
+    def beyond(key, direction):
+        name, pk = key
+        # The plain bound on the name is redundant for the result, but starts the index scan
+        # at the key instead of at one end of the list.
+        bound = Q(**{f"{field}__{direction}e": name})
+        return bound & (
+            Q(**{f"{field}__{direction}": name}) | Q(**{field: name, f"pk__{direction}": pk})
+        )
+
+    def key_of(pk):
+        if not str(pk or "").isdigit():
+            return None
+        return queryset.filter(pk=int(pk)).values_list(field, "pk").first()
+
+    if key := key_of(params.get("before")):
+        rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
+        more, rows = len(rows) > size, rows[:size][::-1]
+        return Stretch(rows, rows[-1].pk if rows else None, rows[0].pk if more else None)
+    at_start = False
+    if key := key_of(params.get("after")):
+        rows = forward.filter(beyond(key, "gt"))
+    elif start := (params.get("from") or "")[:100]:
+        rows = forward.filter(**{f"{field}__gte": start})
+    else:
+        rows, at_start = forward, True
+    rows = list(rows[: size + 1])
+    more, rows = len(rows) > size, rows[:size]
+    earlier = False
+    if rows and not at_start:
+        first = rows[0]
+        earlier = forward.filter(beyond((getattr(first, field), first.pk), "lt")).exists()
+    return Stretch(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None)

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .graph import relationship_map
 from .models import Person, Relationship
-from .paging import page_of
+from .paging import page_of, stretch_of
 from .profile import family, timeline
 from .structured_data import as_script, person_data, with_context
 
@@ -11,10 +11,13 @@ QUOTES_SHOWN = 10
 DIRECTORY_PAGE = 200
 
 
+INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
+
+
 def person_list(request):
-    people = Person.objects.only("name", "slug", "born_on", "died_on").order_by("name", "id")
-    page = page_of(request, people, DIRECTORY_PAGE, capped=False)
-    return render(request, "people/person_list.html", {"page": page})
+    people = Person.objects.only("name", "slug", "born_on", "died_on")
+    stretch = stretch_of(people, request.GET, DIRECTORY_PAGE)
+    return render(request, "people/person_list.html", {"stretch": stretch, "initials": INITIALS})
 
 
 def person_detail(request, slug):

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people.models import Person
-from people.paging import CappedPaginator, KeyRangePaginator, among_newest
+from people.paging import CappedPaginator, KeyRangePaginator, among_newest, stretch_of
 
 
 @pytest.fixture
@@ -73,3 +73,51 @@ def test_key_ranges_neither_count_nor_skip(twelve):
 def test_an_empty_list_has_one_empty_page(db):
     paginator = KeyRangePaginator(Person.objects.all(), 5)
     assert paginator.num_pages == 1 and not paginator.page(1).object_list
+
+
+def walk(people, size, **start):
+    """Every page from `start` on, following the `after` keys: [[names of a page], ...]."""
+    pages, params = [], start
+    while True:
+        stretch = stretch_of(people, params, size)
+        pages.append([p.name for p in stretch.rows])
+        if not stretch.after:
+            return pages
+        params = {"after": str(stretch.after)}
+
+
+def test_a_stretch_walks_everyone_once_in_order_ties_included(twelve, make_person):
+    twin = make_person("Person 03", slug="person-03-twin")
+    pages = walk(Person.objects.all(), 5)
+    names = [name for page in pages for name in page]
+    assert names == sorted(names) and len(names) == 13 and names.count("Person 03") == 2
+    assert [len(page) for page in pages] == [5, 5, 3]
+    # Pages of four split the two "Person 03" between them, by key.
+    first = stretch_of(Person.objects.all(), {}, 4)
+    assert first.before is None and first.rows[-1].pk == twelve[3].pk
+    second = stretch_of(Person.objects.all(), {"after": str(first.after)}, 4)
+    assert second.rows[0].pk == twin.pk and second.before == twin.pk
+    back = stretch_of(Person.objects.all(), {"before": str(second.before)}, 4)
+    assert [p.pk for p in back.rows] == [p.pk for p in first.rows]
+    assert back.before is None and back.after == first.after
+
+
+def test_a_stretch_jumps_to_a_letter_and_survives_bad_keys(twelve, make_person):
+    make_person("Quinn Ray")
+    make_person("Ziggy Park")
+    people = Person.objects.all()
+    assert walk(people, 5, **{"from": "Q"}) == [["Quinn Ray", "Ziggy Park"]]
+    jumped = stretch_of(people, {"from": "Q"}, 5)
+    assert jumped.before == jumped.rows[0].pk and jumped.after is None
+    for bad in ["abc", "", "999999", "-1", None]:
+        start = stretch_of(people, {"after": bad, "before": bad}, 5)
+        assert start.rows[0].name == "Person 00" and start.before is None
+    assert stretch_of(people, {"from": "zzz"}, 5).rows == []
+
+
+def test_a_stretch_neither_counts_nor_skips(twelve):
+    with CaptureQueriesContext(connection) as queries:
+        stretch_of(Person.objects.all(), {"after": str(twelve[6].pk)}, 3)
+    assert len(queries) == 3
+    for sql in [query["sql"] for query in queries]:
+        assert "COUNT(" not in sql and "OFFSET" not in sql, sql

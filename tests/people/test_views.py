@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Mention, Quote
+from people import views as people_views
 from people.models import Person, Relationship, Source
 
 D = datetime.date
@@ -113,6 +114,23 @@ def test_the_directory_is_alphabetical(client, demo, make_person):
     assert content.index("Kanye West") < content.index("Kim Kardashian")
     assert 'href="/people/ava-stone/"' in content
     html(client, "/people/nobody-here/", status=404)
+
+
+def test_the_directory_pages_by_name_and_jumps_to_a_letter(client, demo, make_person, monkeypatch):
+    monkeypatch.setattr(people_views, "DIRECTORY_PAGE", 2)
+    for name in ["Ava Stone", "Bo Lund", "Zed Marr"]:
+        make_person(name)
+    seen, url = [], "/people/"
+    while url:
+        content = html(client, url)
+        seen += re.findall(r'<li><a href="/people/[^"]+/">([^<]+)</a>', content)
+        found = re.search(r'rel="next" href="([^"]+)"', content)
+        url = "/people/" + found.group(1).replace("&amp;", "&") if found else None
+    assert seen == sorted(seen) and len(seen) == Person.objects.count()
+    content = html(client, "/people/?from=Z")
+    assert ">Zed Marr</a>" in content and 'rel="next"' not in content
+    assert 'rel="prev"' in content and 'href="?from=K">K</a>' in content
+    assert "No one from there on" in html(client, "/people/?from=zz")
 
 
 def query_count(client, url):
