@@ -158,3 +158,5 @@ def test_every_page_has_one_title_a_description_and_a_canonical_url(client, demo
 def test_the_canonical_url_keeps_only_the_page_number(client, demo):
     content = client.get("/quotes/?page=1&utm_source=x").content.decode()
     assert '<link rel="canonical" href="http://testserver/quotes/">' in content
+    content = client.get("/people/?after=2&utm_source=x").content.decode()
+    assert '<link rel="canonical" href="http://testserver/people/?after=2">' in content
