@@ -7,6 +7,6 @@ def canonical(request):
         return {"canonical_url": f"{url}?page={int(page)}"}
     for place in ("after", "before"):
         key = request.GET.get(place, "")
-        if key.isdigit():
+        if key.isascii() and key.isdigit() and len(key) <= 18:
             return {"canonical_url": f"{url}?{place}={int(key)}"}
     return {"canonical_url": url}

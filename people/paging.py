@@ -5,6 +5,11 @@ Django's Paginator counts every row (`COUNT(*)`) on every page and reaches deep 
 their page must not read them all to say how many there are. `CappedPaginator` counts at most
 `cap` rows (a `COUNT(*)` over a `LIMIT`, one index range) and offers pages up to that far; the
 page then says “1,000+” and points readers to the date archive or to search for older ones.
+
+The same idea for other long lists: `stretch_of` (the people directory, by keys, from A to Z),
+`KeyRangePaginator` (the sitemap, by ranges of keys), `EstimatedPaginator` (the admin's lists
+of whole large tables, sized from the statistics), `among_newest` (a few short index ranges in
+one query) and `periods_of` (the years or months of a list, by a loose index scan).
 """
 
 import datetime
@@ -229,7 +234,8 @@ def stretch_of(queryset, params, size, field="name"):
         )
 
     def key_of(pk):
-        if not str(pk or "").isdigit():
+        pk = str(pk or "")
+        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a key, within a bigint
             return None
         return queryset.filter(pk=int(pk)).values_list(field, "pk").first()
 
@@ -240,7 +246,7 @@ def stretch_of(queryset, params, size, field="name"):
     at_start = False
     if key := key_of(params.get("after")):
         rows = forward.filter(beyond(key, "gt"))
-    elif start := (params.get("from") or "")[:100]:
+    elif start := (params.get("from") or "").replace("\x00", "")[:100]:
         rows = forward.filter(**{f"{field}__gte": start})
     else:
         rows, at_start = forward, True

@@ -109,10 +109,11 @@ def test_a_stretch_jumps_to_a_letter_and_survives_bad_keys(twelve, make_person):
     assert walk(people, 5, **{"from": "Q"}) == [["Quinn Ray", "Ziggy Park"]]
     jumped = stretch_of(people, {"from": "Q"}, 5)
     assert jumped.before == jumped.rows[0].pk and jumped.after is None
-    for bad in ["abc", "", "999999", "-1", None]:
+    for bad in ["abc", "", "999999", "-1", None, "9" * 30, "١٢"]:
         start = stretch_of(people, {"after": bad, "before": bad}, 5)
         assert start.rows[0].name == "Person 00" and start.before is None
     assert stretch_of(people, {"from": "zzz"}, 5).rows == []
+    assert stretch_of(people, {"from": "Q\x00"}, 5).rows[0].name == "Quinn Ray"
 
 
 def test_a_stretch_neither_counts_nor_skips(twelve):
