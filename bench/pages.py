@@ -29,7 +29,7 @@ def pages(database_url):
         ("sitemap: 50th page of stories", "/sitemap-stories.xml?p=50", False),
         ("directory: first page", "/people/", False),
         ("directory: from Z", "/people/?from=Z", False),
-        ("directory: the last names", f"/people/?before={last_person}", False),
+        ("directory: before the last name", f"/people/?before={last_person}", False),
         ("person: page 50 of stories", chosen["person"] + "?page=50", False),
         ("search: a word in nothing", "/search/?q=xyzzy", False),
         ("search: a common first name", "/search/?q=nadia", False),
