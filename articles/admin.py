@@ -26,7 +26,7 @@ from .models import (
     Quote,
     SourceLink,
 )
-from .search import match_stories
+from .search import match_quotes, match_stories
 
 MAX_TAG_LENGTH = 100  # taggit's Tag.name
 
@@ -111,8 +111,22 @@ class ToCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LongList:
+    """For the lists of the biggest tables (stories, quotes): sized without counting them all
+    (EstimatedPaginator), and searched without the years along the top — listing the years of
+    every match read every match (0.9 s for a common word in a million stories)."""
+
+    paginator = EstimatedPaginator
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if changelist.query:
+            changelist.date_hierarchy = None
+        return changelist
+
+
 @admin.register(Article)
-class ArticleAdmin(StaleEditGuard, VersionedAdmin):
+class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
     form = ArticleForm
     list_display = ["title", "published_on", "kind", "status", "publication"]
     list_filter = ["status", ToCheckFilter, SourceHealthFilter, "kind", "publication"]
@@ -121,7 +135,6 @@ class ArticleAdmin(StaleEditGuard, VersionedAdmin):
     search_fields = ["title"]
     search_help_text = 'Words of the headline, dek or body; "exact phrase", -exclude, or.'
     date_hierarchy = "published_on"
-    paginator = EstimatedPaginator
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication"]
     inlines = [MentionInline, QuoteInline, SourceLinkInline, CorrectionInline]
@@ -212,12 +225,19 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(VersionedAdmin):
+class QuoteAdmin(LongList, VersionedAdmin):
     list_display = ["__str__", "speaker", "context", "said_on", "status", "article"]
     list_filter = ["status"]
     list_select_related = ["speaker", "article"]
-    search_fields = ["text", "speaker__name", "context"]
+    # The readers' search engine for the words, people search for the speaker (see
+    # get_search_results).
+    search_fields = ["text"]
+    search_help_text = 'Words of the quote, or the speaker\'s name; "exact phrase", -exclude.'
     autocomplete_fields = ["speaker", "article"]
     date_hierarchy = "said_on"
-    paginator = EstimatedPaginator
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return match_quotes(queryset, search_term), False

@@ -171,6 +171,23 @@ def match_stories(queryset, raw_query):
     return queryset.filter(Portable(parsed).condition("title", "dek", "body", "slug"))
 
 
+def match_quotes(queryset, raw_query):
+    """Quotes (found ones included: this is for editors) whose words match a search, or whose
+    speaker's name does, for the admin. On PostgreSQL the words go through the quotes' GIN
+    index: `ILIKE '%…%'` over text, speaker and context read every quote (12 s over the three
+    million quotes of a million stories)."""
+    query, _ = clean(raw_query, MAX_QUERY_LENGTH)
+    parsed = parse(query)
+    if not parsed:
+        return queryset.none()
+    speakers = [person.pk for person in find_people(Person.objects.all(), parsed.terms)]
+    if connection.vendor == "postgresql":
+        words = Q(search_vector=Postgres(query, parsed).tsquery)
+    else:
+        words = Portable(parsed).condition("text", "context")
+    return queryset.filter(words | Q(speaker__in=speakers))
+
+
 NOTHING_FOUND = "Nothing found. Check the spelling, or try fewer words."
 
 

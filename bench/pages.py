@@ -38,6 +38,13 @@ def pages(database_url):
         ("admin: quotes", "/admin/articles/quote/", True),
         ("admin: relationships", "/admin/people/relationship/", True),
         ("admin: people", "/admin/people/person/", True),
+        ("admin: quotes searched", "/admin/articles/quote/?q=wedding", True),
+        ("admin: stories searched", "/admin/articles/article/?q=wedding", True),
+        (
+            "search narrowed to a person",
+            "/search/?q=wedding&person=" + chosen["person"].split("/")[2],
+            False,
+        ),
     ]
 
 

@@ -55,26 +55,33 @@ class EstimatedPaginator(Paginator):
     """For the admin's lists of very large tables: the size of a whole table read from
     PostgreSQL's statistics (`pg_class.reltuples`, kept current by ANALYZE and autovacuum)
     rather than counted — `COUNT(*)` over three million quotes took 300 ms on every view of
-    the list. Filtered lists, tables under ESTIMATED_FROM rows and SQLite are counted exactly;
-    `estimated` says which (the list then says "about")."""
+    the list — and a filtered list counted up to `cap` (a search for a famous speaker's quotes
+    counted 100,000 of them: 0.9 s). `estimated` and `capped` say which, and the list says
+    "about" or "more than". Tables under ESTIMATED_FROM rows, and SQLite, are counted exactly.
+    """
 
     ESTIMATED_FROM = 100_000
-    estimated = False
+    CAP = 10_000
+    estimated = capped = False
 
     @cached_property
     def count(self):
         rows = self.object_list
-        whole = isinstance(rows, QuerySet) and not rows.query.where
-        if whole and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [rows.model._meta.db_table],
-                )
-                (estimate,) = cursor.fetchone()
-            if estimate >= self.ESTIMATED_FROM:
-                self.estimated = True
-                return estimate
+        if not isinstance(rows, QuerySet) or connection.vendor != "postgresql":
+            return super().count
+        if rows.query.where:
+            counted = rows.order_by()[: self.CAP + 1].count()
+            self.capped = counted > self.CAP
+            return min(counted, self.CAP)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [rows.model._meta.db_table],
+            )
+            (estimate,) = cursor.fetchone()
+        if estimate >= self.ESTIMATED_FROM:
+            self.estimated = True
+            return estimate
         return super().count
 
 

@@ -250,3 +250,37 @@ def test_a_very_long_list_says_about_how_many(admin_client, on_postgres, demo, m
     searched = admin_client.get(reverse("admin:articles_article_changelist"), {"q": "Kim"})
     assert not searched.context["cl"].paginator.estimated
     assert "1 story" in searched.content.decode() and "about" not in searched.content.decode()
+
+
+def test_editors_find_quotes_by_their_words_or_their_speaker(admin_client, demo):
+    from people.models import Person
+
+    kim = Person.objects.get(slug="kim-kardashian")
+    story = Article.objects.get()
+    Quote.objects.create(article=story, speaker=kim, text="Weddings are a lot of work")
+    url = reverse("admin:articles_quote_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        by_words = admin_client.get(url, {"q": "wedding"}).content.decode()
+    assert "Weddings are a lot of work" in by_words
+    assert not [q["sql"] for q in queries if "LIKE" in q["sql"] and "articles_quote" in q["sql"]]
+    by_speaker = admin_client.get(url, {"q": "Kardashian"}).content.decode()
+    said_by_kim = Quote.objects.filter(speaker=kim).count()
+    assert "Weddings are a lot of work" in by_speaker and f"{said_by_kim} quotes" in by_speaker
+    assert "No quotes" not in by_speaker
+    nothing = admin_client.get(url, {"q": "zeppelin"}).content.decode()
+    assert "0 quotes" in nothing
+
+
+def test_a_searched_list_counts_up_to_a_cap_and_leaves_the_years_out(
+    admin_client, on_postgres, demo, make_article, monkeypatch
+):
+    monkeypatch.setattr(EstimatedPaginator, "CAP", 1)
+    for year in (2001, 2010):
+        make_article(f"Kim story {year}", published_on=datetime.date(year, 1, 2))
+    url = reverse("admin:articles_article_changelist")
+    listed = admin_client.get(url).content.decode()
+    assert "?published_on__year=2001" in listed
+    searched = admin_client.get(url, {"q": "Kim"})
+    content = searched.content.decode()
+    assert searched.context["cl"].paginator.capped and "more than 1 story" in content
+    assert "?published_on__year=2001" not in content
