@@ -19,6 +19,18 @@ def setup_django(database_url):
     django.setup()
 
 
+def in_process(database_url, articles):
+    """The generated archive, and Django set up in this process to ask it for pages (with the
+    test client): production settings, the page cache off."""
+    ensure_archive(database_url, articles)
+    setup_django(database_url)
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def ensure_database(database_url):
     """Create the benchmark database if it is missing (it is never the working database)."""
     import psycopg

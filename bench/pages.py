@@ -13,7 +13,7 @@ for by a staff user made for the purpose (`bench-editor`, without a password).
 import argparse
 import time
 
-from bench.common import DEFAULT_URL, ensure_archive, setup_django
+from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
 
 
@@ -55,18 +55,14 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
 
-    ensure_archive(options.database_url, options.articles)
-    setup_django(options.database_url)
-    from django.conf import settings
+    in_process(options.database_url, options.articles)
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article
 
-    setup_test_environment()
-    settings.PAGE_CACHE_SECONDS = 0
     reader = Client()
     editor = Client()
     staff, _ = User.objects.get_or_create(

@@ -10,7 +10,7 @@ plus the archive index and the year, which read the dates by a loose index scan.
 
 import argparse
 
-from bench.common import DEFAULT_URL, ensure_archive, setup_django
+from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
 
 
@@ -41,17 +41,13 @@ def main():
     parser.add_argument("--database-url", default=DEFAULT_URL)
     options = parser.parse_args()
 
-    ensure_archive(options.database_url, options.articles)
-    setup_django(options.database_url)
-    from django.conf import settings
+    in_process(options.database_url, options.articles)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article
 
-    setup_test_environment()
-    settings.PAGE_CACHE_SECONDS = 0
     client = Client()
     print("# Query plans of the hot pages\n")
     print(
