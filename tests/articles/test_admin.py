@@ -1,13 +1,14 @@
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Quote, SourceLink
 from people.models import Person
-from people.paging import EstimatedPaginator
+from people.paging import EstimatedPaginator, YearsByJumps
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -220,10 +221,6 @@ def test_years_by_jumps_are_the_distinct_years(db, make_article):
 def test_date_hierarchies_that_jump_have_an_index_to_jump_on():
     """Without an index led by the date, every jump reads the whole table (4 s over 100,000
     people's birthdays): each list whose years are found by jumps has one."""
-    from django.contrib import admin
-
-    from people.paging import YearsByJumps
-
     checked = 0
     for model, model_admin in admin.site._registry.items():
         field = model_admin.date_hierarchy
@@ -253,8 +250,6 @@ def test_a_very_long_list_says_about_how_many(admin_client, on_postgres, demo, m
 
 
 def test_editors_find_quotes_by_their_words_or_their_speaker(admin_client, demo):
-    from people.models import Person
-
     kim = Person.objects.get(slug="kim-kardashian")
     story = Article.objects.get()
     Quote.objects.create(article=story, speaker=kim, text="Weddings are a lot of work")
