@@ -43,9 +43,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +50,7 @@ from pathlib import Path
 import psycopg
 
 from bench.common import DEFAULT_URL, ROOT, ensure_archive
-from bench.processes import child_pids, cpu_ticks, free_port, rss_kb, stop
+from bench.processes import ServerFailed, free_port, get, rss_kb, running
 
 WORKERS = 2
 WRK_THREADS = 2
@@ -106,10 +103,6 @@ class Row:
     baseline: str | None = None
     target: float | None = None
     revalidate: bool = False
-
-
-class ServerFailed(Exception):
-    pass
 
 
 def parse_args():
@@ -194,81 +187,16 @@ def server_env(database_url, settings, **extra):
     }
 
 
-def get(url, headers=None, timeout=60):
-    """The status and headers of one GET (a 304 or an error page included), or the name of
-    the error when there was no HTTP answer at all."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-            return response.status, response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers
-    except OSError as error:
-        return type(error).__name__, {}
-
-
-class Server:
-    def __init__(self, process, port, log_path, ready_path):
-        self.process = process
-        self.url = f"http://127.0.0.1:{port}"
-        self.log_path = log_path
-        self.ready_path = ready_path
-
-    def workers(self):
-        return child_pids(self.process.pid)
-
-    def log_tail(self, size=3000):
-        return self.log_path.read_text(errors="replace")[-size:]
-
-    def wait_until_ready(self, timeout=60):
-        url = self.url + self.ready_path
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServerFailed(
-                    f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}"
-                )
-            if get(url, timeout=5)[0] == 200 and len(self.workers()) == WORKERS:
-                return
-            time.sleep(0.2)
-        raise ServerFailed(f"gunicorn did not answer {url} within {timeout} s:\n{self.log_tail()}")
-
-    def wait_until_idle(self, timeout=600):
-        """wrk stops with requests still queued, and the workers go on serving them to nobody:
-        on a slow page, for long enough to slow the next row down. Idle: the ready page has
-        answered (all queued before it were taken) and the workers' CPU time stands still."""
-        get(self.url + self.ready_path, timeout=timeout)
-        deadline = time.monotonic() + timeout
-        before = self.cpu_ticks()
-        while time.monotonic() < deadline:
-            time.sleep(0.25)
-            now = self.cpu_ticks()
-            if now == before:
-                return
-            before = now
-
-    def cpu_ticks(self):
-        return [cpu_ticks(pid) for pid in self.workers()]
-
-
 @contextmanager
 def gunicorn(app, env, ready_path, log_path):
-    """gunicorn as deployed, on a free loopback port; stopped (killed if need be) on the way
-    out, whether the runs ended, failed or were interrupted."""
+    """gunicorn as deployed, on a free loopback port; stopped on the way out."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", app, "--workers", str(WORKERS)]
     command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    server = Server(process, port, log_path, ready_path)
-    workers = []
-    try:
-        server.wait_until_ready()
-        workers = server.workers()
+    with running(process, port, log_path, ready_path, WORKERS) as server:
         yield server
-    finally:
-        stop(process, sorted({*workers, *server.workers()}))
 
 
 # --- wrk -------------------------------------------------------------------------------------

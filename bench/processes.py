@@ -1,10 +1,16 @@
 """Servers started for a measurement or a fault test: a free port, the workers of a master,
-their CPU time and memory, and a stop that leaves nothing behind. Linux (/proc) only."""
+their CPU time and memory, waiting until they answer or go idle, and a stop that leaves
+nothing behind. Linux (/proc) only."""
 
+import http.client
 import os
 import signal
 import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -67,3 +73,83 @@ def stop(process, workers):
                 os.kill(pid, signal.SIGKILL)
         except (FileNotFoundError, ProcessLookupError):
             pass
+
+
+def get(url, headers=None, timeout=60):
+    """The status and headers of one GET (a 304 or an error page included), or the name of
+    the error when there was no HTTP answer at all."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+    except (OSError, http.client.HTTPException) as error:
+        return type(error).__name__, {}
+
+
+class ServerFailed(Exception):
+    pass
+
+
+class Server:
+    """A gunicorn master started on 127.0.0.1:`port`, ready once `ready_path` answers 200 and
+    all its `worker_count` workers have started."""
+
+    def __init__(self, process, port, log_path, ready_path, worker_count):
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.ready_path = ready_path
+        self.worker_count = worker_count
+
+    def workers(self):
+        return child_pids(self.process.pid)
+
+    def log_tail(self, size=4000):
+        return self.log_path.read_text(errors="replace")[-size:]
+
+    def wait_until_ready(self, timeout=60):
+        url = self.url + self.ready_path
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerFailed(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            if get(url, timeout=5)[0] == 200 and len(self.workers()) == self.worker_count:
+                return
+            time.sleep(0.2)
+        raise ServerFailed(f"gunicorn did not answer {url} within {timeout} s:\n{self.log_tail()}")
+
+    def wait_until_idle(self, timeout=600):
+        """wrk stops with requests still queued, and the workers go on serving them to nobody:
+        on a slow page, for long enough to slow the next row down. Idle: the ready page has
+        answered (all queued before it were taken) and the workers' CPU time stands still."""
+        get(self.url + self.ready_path, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        before = self.cpu_ticks()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.cpu_ticks()
+            if now == before:
+                return
+            before = now
+
+    def cpu_ticks(self):
+        return [cpu_ticks(pid) for pid in self.workers()]
+
+
+@contextmanager
+def running(process, port, log_path, ready_path, worker_count):
+    """The started gunicorn `process` once it is ready; stopped (killed if need be) on the way
+    out, whether what ran ended, failed or was interrupted."""
+    server = Server(process, port, log_path, ready_path, worker_count)
+    workers = []
+    try:
+        server.wait_until_ready()
+        workers = server.workers()
+        yield server
+    finally:
+        stop(process, sorted({*workers, *server.workers()}))
