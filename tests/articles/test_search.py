@@ -144,6 +144,14 @@ def test_facets_count_and_narrow(demo, make_article, client):
     assert "?q=kanye&amp;kind=news&amp;year=2020" in content
 
 
+def test_an_unknown_person_or_tag_narrows_to_nothing(demo, make_article):
+    # A story about nobody and untagged: matching an unknown slug must not become "no person".
+    make_article("Kanye unattached", slug="kanye-unattached", published_on=D(2020, 1, 1))
+    assert search("kanye").total
+    assert search("kanye", Filters(person="nobody-at-all")).total == 0
+    assert search("kanye", Filters(tag="no-such-tag")).total == 0
+
+
 def test_bad_facet_values_are_ignored(client, demo):
     assert Filters.from_request({"kind": "gossip", "year": "x' OR 1=1"}) == Filters()
     page(client, q="kim", kind="gossip", year="99999", person="<x>", tag="'")
