@@ -23,6 +23,8 @@ def pages(database_url):
     from people.models import Person
 
     last_person = Person.objects.order_by("-name", "-pk").values_list("pk", flat=True).first()
+    famous = chosen["person"].split("/")[2]
+    busiest_tag = chosen["tag"].split("/")[2]
     return [
         ("sitemap index", "/sitemap.xml", False),
         ("sitemap: first page of stories", "/sitemap-stories.xml", False),
@@ -40,11 +42,9 @@ def pages(database_url):
         ("admin: people", "/admin/people/person/", True),
         ("admin: quotes searched", "/admin/articles/quote/?q=wedding", True),
         ("admin: stories searched", "/admin/articles/article/?q=wedding", True),
-        (
-            "search narrowed to a person",
-            "/search/?q=wedding&person=" + chosen["person"].split("/")[2],
-            False,
-        ),
+        ("search narrowed to a person", f"/search/?q=wedding&person={famous}", False),
+        ("search: a rare word, narrowed", f"/search/?q=xyzzy&person={famous}", False),
+        ("search narrowed to a tag", f"/search/?q=wedding&tag={busiest_tag}", False),
     ]
 
 
