@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import search as search_module
@@ -252,3 +253,23 @@ def test_quotes_are_found_whether_their_word_is_rare_or_common(
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.postgres
+def test_a_common_word_is_settled_among_the_newest_quotes(
+    on_postgres, db, make_article, monkeypatch
+):
+    """The newest RECENT_QUOTES quotes are looked through first: a word with enough matches
+    there is settled without asking the index (whose cost grows with the archive); a word
+    with too few there is still found further back."""
+    monkeypatch.setattr(search_module, "RECENT_QUOTES", 4)
+    monkeypatch.setattr(search_module, "QUOTE_CANDIDATES", 2)
+    story = make_article("Interview", slug="interview")
+    Quote.objects.create(article=story, text="Only an ancient echo")
+    for i in range(4):
+        Quote.objects.create(article=story, text=f"Fresh chatter {i}")
+    with CaptureQueriesContext(connection) as queries:
+        found = [quote.text for quote, _ in search("chatter").quotes]
+    assert found == ["Fresh chatter 3", "Fresh chatter 2"]
+    assert not any("MATERIALIZED" in query["sql"] for query in queries)
+    assert [quote.text for quote, _ in search("echo").quotes] == ["Only an ancient echo"]
