@@ -156,6 +156,13 @@ def test_an_unknown_person_or_tag_narrows_to_nothing(demo, make_article):
 def test_bad_facet_values_are_ignored(client, demo):
     assert Filters.from_request({"kind": "gossip", "year": "x' OR 1=1"}) == Filters()
     page(client, q="kim", kind="gossip", year="99999", person="<x>", tag="'")
+    # "²" is a digit to str.isdigit() but not to int(): this was a server error.
+    bad = {"year": "²²²²", "person": "kim\x00kardashian", "tag": "music video"}
+    assert Filters.from_request(bad) == Filters()
+    page(client, q="kim", **bad)
+    assert Filters.from_request({"person": "kim-kardashian", "tag": "música"}) == Filters(
+        person="kim-kardashian", tag="música"
+    )
 
 
 def test_results_are_paginated_within_a_bounded_candidate_set(db, make_article, client):
