@@ -183,6 +183,12 @@ class Article(Timestamped, Revisioned):
             ),
             # The sitemap's latest change: the most recently edited story, not all of them.
             models.Index(fields=["updated_at"], name="article_updated_idx"),
+            # A search narrowed to a kind: that kind's newest stories, walked until enough
+            # match. Without it the walk went through every kind (“wedding” among opinion
+            # pieces, 3 % of the archive: 0.9 s at a million).
+            models.Index(
+                fields=["status", "kind", "-published_on", "-id"], name="article_kind_idx"
+            ),
         ]
 
     def __str__(self):

@@ -45,6 +45,7 @@ def pages(database_url):
         ("search narrowed to a person", f"/search/?q=wedding&person={famous}", False),
         ("search: a rare word, narrowed", f"/search/?q=xyzzy&person={famous}", False),
         ("search narrowed to a tag", f"/search/?q=wedding&tag={busiest_tag}", False),
+        ("search narrowed to a rare kind", "/search/?q=wedding&kind=opinion", False),
     ]
 
 
