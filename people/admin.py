@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from .models import Alias, Person, Relationship, Source
 from .search import find_people, terms_of
@@ -102,11 +103,25 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["__str__", "kind", "started_display", "ended_display", "end_reason"]
     list_filter = ["kind", "end_reason"]
     list_select_related = ["person_a", "person_b"]
-    search_fields = ["person_a__name", "person_b__name", "person_a__aliases__name"]
+    # Either person, by name, alias or near spelling, through people/search.py (see
+    # get_search_results).
+    search_fields = ["person_a__name"]
+    search_help_text = "Either person's name or alias; a slip of the keyboard is forgiven."
     autocomplete_fields = ["person_a", "person_b", "sources"]
     date_hierarchy = "started_on"
     fields = ["person_a", "kind", "person_b", *RELATIONSHIP_FIELDS[:5], "place", "note", "sources"]
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """The relationships of the people the search finds, on either side. `ILIKE '%…%'`
+        over both names and the aliases, joined, read every relationship and every person
+        (0.9 s for “nadia” at a million stories), missed the second person's aliases and
+        forgave no slip."""
+        terms = terms_of(search_term)
+        if not terms:
+            return queryset, False
+        people = [person.pk for person in find_people(Person.objects.all(), terms, limit=100)]
+        return queryset.filter(Q(person_a__in=people) | Q(person_b__in=people)), False
 
     @admin.display(description="since", ordering="started_on")
     def started_display(self, relationship):

@@ -120,3 +120,21 @@ def test_the_person_pages_of_the_admin_open(admin_client, demo):
     assert "Yeezy" in response.content.decode()
     response = admin_client.get(reverse("admin:people_person_changelist"), {"q": "Yeezy"})
     assert "Kanye West" in response.content.decode()
+
+
+def test_the_relationship_list_finds_either_person_by_alias_or_a_slip(admin_client, demo):
+    url = reverse("admin:people_relationship_changelist")
+
+    def listed(search):
+        response = admin_client.get(url, {"q": search})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    # Kanye West is the second person of the marriage: his aliases were not searched there.
+    by_alias = listed("Yeezy")
+    assert "Kim Kardashian married to Kanye West" in by_alias
+    assert "Kanye West parent of Psalm West" in by_alias
+    by_slip = listed("Kardashain")
+    assert "Kim Kardashian parent of North West" in by_slip
+    assert "Kanye West parent of North West" not in by_slip
+    assert "parent of" not in listed("Nobody Atall")
