@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.forms import Textarea
 
 from people.paging import EstimatedPaginator
@@ -103,11 +102,12 @@ class ToCheckFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            found = Finding.FOUND
-            return queryset.filter(
-                Exists(Quote.objects.filter(article=OuterRef("pk"), status=found))
-                | Exists(Mention.objects.filter(article=OuterRef("pk"), status=found))
-            )
+            # The few stories with something found, from the partial indexes on what is
+            # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR were
+            # asked of every story in turn: 13 s at a million stories.
+            quotes = Quote.objects.filter(status=Finding.FOUND).values("article_id").order_by()
+            people = Mention.objects.filter(status=Finding.FOUND).values("article_id").order_by()
+            return queryset.filter(pk__in=quotes.union(people))
         return queryset
 
 

@@ -271,6 +271,11 @@ class Mention(models.Model):
         indexes = [
             # A person's most recently added stories (related stories), in one index range.
             models.Index(fields=["person", "-article"], name="mention_recent_idx"),
+            # The editors' queue of stories to check (ToCheckFilter): the few people found
+            # by the archive and not yet confirmed, without reading every mention.
+            models.Index(
+                fields=["article"], condition=Q(status=Finding.FOUND), name="mention_to_check_idx"
+            ),
         ]
 
     def __str__(self):
@@ -347,6 +352,13 @@ class Quote(models.Model):
         indexes = [
             # The admin's dates of quotes (first, last, the years between) without reading all.
             models.Index(fields=["said_on"], name="quote_said_idx"),
+            # The editors' queues of quotes to check (the quote list's status filter, and
+            # ToCheckFilter for stories): only the quotes found and not yet confirmed.
+            models.Index(
+                fields=["article", "position", "id"],
+                condition=Q(status=Finding.FOUND),
+                name="quote_to_check_idx",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.finding import record_findings
@@ -65,6 +67,31 @@ def test_the_confirm_action_publishes_what_was_found(editor_client, client, impo
     page = client.get(imported_seed.get_absolute_url()).content.decode()
     assert 'id="quotes-heading"' in page
     assert imported_seed.quotes.first().history.first().history_user.username == "sam"
+
+
+@pytest.mark.postgres
+def test_the_queues_to_check_read_only_what_was_found(on_postgres, editor_client, imported_seed):
+    """The editors' queues come from partial indexes on what is found: asked of every story in
+    turn, an empty queue took 13 s at a million stories."""
+    queues = {
+        reverse("admin:articles_article_changelist") + "?to_check=yes": {
+            "quote_to_check_idx",
+            "mention_to_check_idx",
+        },
+        reverse("admin:articles_quote_changelist") + "?status__exact=found": {"quote_to_check_idx"},
+    }
+    for url, indexes in queues.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(url).status_code == 200
+        plans = []
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")  # a few rows: show what is usable
+            for query in queries:
+                if "'found'" in query["sql"]:
+                    cursor.execute("EXPLAIN " + query["sql"])
+                    plans += [row[0] for row in cursor.fetchall()]
+            cursor.execute("SET enable_seqscan = on")
+        assert all(index in " ".join(plans) for index in indexes), (url, plans)
 
 
 def open_story(client, story):
