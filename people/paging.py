@@ -73,16 +73,29 @@ class EstimatedPaginator(Paginator):
             counted = rows.order_by()[: self.CAP + 1].count()
             self.capped = counted > self.CAP
             return min(counted, self.CAP)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [rows.model._meta.db_table],
-            )
-            (estimate,) = cursor.fetchone()
+        estimate = estimated_rows(rows.model)
         if estimate >= self.ESTIMATED_FROM:
             self.estimated = True
             return estimate
         return super().count
+
+
+def estimated_rows(model):
+    """The number of rows in `model`'s table from PostgreSQL's statistics (`reltuples`, kept
+    current by ANALYZE and autovacuum; -1 before the first); 0 on other databases."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        (estimate,) = cursor.fetchone()
+    return estimate
+
+
+def is_large(model):
+    return estimated_rows(model) >= EstimatedPaginator.ESTIMATED_FROM
 
 
 def page_of(request, queryset, per_page, capped=True):

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import admin as articles_admin
 from articles.models import Article, Quote, SourceLink
 from people.models import Person
 from people.paging import EstimatedPaginator, YearsByJumps
@@ -279,3 +280,21 @@ def test_a_searched_list_counts_up_to_a_cap_and_leaves_the_years_out(
     content = searched.content.decode()
     assert searched.context["cl"].paginator.capped and "more than 1 story" in content
     assert "?published_on__year=2001" not in content
+
+
+def test_a_large_list_is_sorted_only_by_columns_an_index_keeps_in_order(
+    admin_client, demo, monkeypatch
+):
+    url = reverse("admin:articles_article_changelist")
+    assert "sortable column-title" in admin_client.get(url).content.decode()
+    monkeypatch.setattr(articles_admin, "is_large", lambda model: True)
+    offered = admin_client.get(url).content.decode()
+    assert "sortable column-title" not in offered
+    assert "sortable column-published_on" in offered
+    # An address asking for the headline's order (an old bookmark) does not get it either.
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(url, {"o": "1"}).status_code == 200
+    assert not any('ORDER BY "articles_article"."title"' in q["sql"] for q in queries)
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(url, {"o": "-2"})
+    assert any('ORDER BY "articles_article"."published_on" DESC' in q["sql"] for q in queries)
