@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, ChangeList
 from django.db import models
 from django.forms import Textarea
 
@@ -140,12 +140,34 @@ class LongList:
 
 
 class SortedAsOffered(ChangeList):
-    """A change list sorted only by the columns its admin offers for sorting."""
+    """A change list sorted only by the columns its admin offers for sorting: the others are
+    dropped from the address's `o` before Django reads it, so the list keeps its usual order
+    and its headers and links say so."""
 
-    def get_ordering_field(self, field_name):
-        if self.sortable_by is not None and field_name not in self.sortable_by:
-            return None
-        return super().get_ordering_field(field_name)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made before the order was cleaned (in get_ordering, called while constructing).
+        self.remove_facet_link = self.get_query_string(remove=[IS_FACETS_VAR])
+        self.add_facet_link = self.get_query_string({IS_FACETS_VAR: True})
+
+    def get_ordering(self, request, queryset):
+        if self.sortable_by is not None and ORDER_VAR in self.params:
+            offered = [p for p in self.params[ORDER_VAR].split(".") if self.offers(p)]
+            # Django keeps the address twice: for sorting, and for the links it makes.
+            if offered:
+                self.params[ORDER_VAR] = ".".join(offered)
+                self.filter_params[ORDER_VAR] = [self.params[ORDER_VAR]]
+            else:
+                del self.params[ORDER_VAR]
+                self.filter_params.pop(ORDER_VAR, None)
+        return super().get_ordering(request, queryset)
+
+    def offers(self, part):
+        """Whether `part` of `o` ("2", "-2") names a column offered for sorting."""
+        try:
+            return self.list_display[int(part.lstrip("-"))] in self.sortable_by
+        except (IndexError, ValueError):
+            return False
 
 
 @admin.register(Article)

@@ -355,9 +355,7 @@ class Quote(models.Model):
             # The editors' queues of quotes to check (the quote list's status filter, and
             # ToCheckFilter for stories): only the quotes found and not yet confirmed.
             models.Index(
-                fields=["article", "position", "id"],
-                condition=Q(status=Finding.FOUND),
-                name="quote_to_check_idx",
+                fields=["article"], condition=Q(status=Finding.FOUND), name="quote_to_check_idx"
             ),
         ]
 

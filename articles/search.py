@@ -60,10 +60,10 @@ class Filters:
         kind = params.get("kind", "")
         year = params.get("year", "")
         # ASCII digits only: "²" is a digit to str.isdigit() but not a number to int().
-        year = int(year) if year.isascii() and year.isdigit() else None
+        year = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None
         return cls(
             kind=kind if kind in Article.Kind.values else "",
-            year=year if year and 1000 <= year <= 9999 else None,
+            year=year if year and year >= 1000 else None,
             person=slug_or_nothing(params.get("person", "")),
             tag=slug_or_nothing(params.get("tag", "")),
         )
@@ -294,14 +294,13 @@ class Postgres:
            it is still read only as far as the LIMIT.)"""
         matching = quotes.filter(search_vector=self.tsquery)
         last = Quote.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        if last > RECENT_QUOTES:
-            recent = list(
-                matching.filter(pk__gt=last - RECENT_QUOTES)
-                .order_by("-id")
-                .values_list("pk", flat=True)[:QUOTE_CANDIDATES]
-            )
-            if len(recent) == QUOTE_CANDIDATES:
-                return recent
+        recent = list(
+            matching.filter(pk__gt=last - RECENT_QUOTES)
+            .order_by("-id")
+            .values_list("pk", flat=True)[:QUOTE_CANDIDATES]
+        )
+        if len(recent) == QUOTE_CANDIDATES:
+            return recent
         with connection.cursor() as cursor:
             cursor.execute(
                 "WITH matches AS MATERIALIZED (SELECT id FROM articles_quote"

@@ -90,7 +90,7 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
         if not terms:
             return queryset, False
         by_wikidata = queryset.filter(wikidata_id__in=[t.upper() for t in terms])
-        found = find_people(queryset, terms, limit=100)
+        found = find_people(queryset, terms, limit=100, every_word=True)
         return queryset.filter(pk__in=[p.pk for p in found]) | by_wikidata, False
 
     @admin.display(description="also known as")
@@ -113,14 +113,15 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        """The relationships of the people the search finds, on either side. `ILIKE '%…%'`
-        over both names and the aliases, joined, read every relationship and every person
-        (0.9 s for “nadia” at a million stories), missed the second person's aliases and
-        forgave no slip."""
+        """The relationships of the people the search finds (those matching every word, when
+        anyone does), on either side. `ILIKE '%…%'` over both names and the aliases, joined,
+        read every relationship and every person (0.9 s for “nadia” at a million stories),
+        missed the second person's aliases and forgave no slip."""
         terms = terms_of(search_term)
         if not terms:
             return queryset, False
-        people = [person.pk for person in find_people(Person.objects.all(), terms, limit=100)]
+        found = find_people(Person.objects.all(), terms, limit=100, every_word=True)
+        people = [person.pk for person in found]
         return queryset.filter(Q(person_a__in=people) | Q(person_b__in=people)), False
 
     @admin.display(description="since", ordering="started_on")

@@ -104,9 +104,11 @@ def planner_without(*methods):
             cursor.execute("; ".join(f"RESET {method}" for method in methods))
 
 
-def rank(people, tokens, limit=SHOWN):
+def rank(people, tokens, limit=SHOWN, every_word=False):
     """Most query words matched first, then the closest spellings, then the most written
-    about (“Kayne” is one slip from Kane Brown too), then the name."""
+    about (“Kayne” is one slip from Kane Brown too), then the name. With `every_word`, only
+    the people matching every word when anyone does (“Kim Kardashian”: not every Kim), for
+    lists that are not shown in this order."""
     scored = []
     for person in people:
         names = person.search_names.split()
@@ -118,6 +120,8 @@ def rank(people, tokens, limit=SHOWN):
                 closeness += best
         if matched:
             scored.append((-matched, -closeness, person))
+    if every_word and any(-row[0] == len(tokens) for row in scored):
+        scored = [row for row in scored if -row[0] == len(tokens)]
     scored.sort(key=lambda row: row[:2])
     shortlist = scored[:limit]
     # Counting mentions is costly for the famous: only for people tied on the spelling.
@@ -152,6 +156,6 @@ def closeness_of(token, name):
     return DamerauLevenshtein.normalized_similarity(token, name)
 
 
-def find_people(people, terms, limit=SHOWN, wider=False):
+def find_people(people, terms, limit=SHOWN, wider=False, every_word=False):
     tokens = tokens_of(terms)
-    return rank(candidates(people, tokens, wider), tokens, limit)
+    return rank(candidates(people, tokens, wider), tokens, limit, every_word)

@@ -25,7 +25,7 @@ PAGES = [
     ("quotes", "/quotes/", 2),
     ("quote", None, 2),
     # PostgreSQL also finds people by name keys and highlights with ts_headline.
-    ("search", "/search/?q=kanye", {"sqlite": 7, "postgresql": 11}),
+    ("search", "/search/?q=kanye", {"sqlite": 7, "postgresql": 12}),
     ("latest feed", "/feeds/latest/", 1),
 ]
 

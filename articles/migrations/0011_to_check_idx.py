@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='quote',
-            index=models.Index(condition=models.Q(('status', 'found')), fields=['article', 'position', 'id'], name='quote_to_check_idx'),
+            index=models.Index(condition=models.Q(('status', 'found')), fields=['article'], name='quote_to_check_idx'),
         ),
     ]

@@ -138,3 +138,17 @@ def test_the_relationship_list_finds_either_person_by_alias_or_a_slip(admin_clie
     assert "Kim Kardashian parent of North West" in by_slip
     assert "Kanye West parent of North West" not in by_slip
     assert "parent of" not in listed("Nobody Atall")
+
+
+def test_a_search_of_several_words_lists_who_matches_them_all(admin_client, demo, make_person):
+    kim, ron = make_person("Kim Possible"), make_person("Ron Stoppable")
+    Relationship.objects.create(person_a=kim, person_b=ron, kind=Relationship.Kind.SIBLING)
+    relationships = reverse("admin:people_relationship_changelist")
+    content = admin_client.get(relationships, {"q": "Kim Kardashian"}).content.decode()
+    assert "Kim Kardashian married to Kanye West" in content
+    assert "Kim Possible" not in content
+    assert (
+        "Kim Possible sibling of" in admin_client.get(relationships, {"q": "kim"}).content.decode()
+    )
+    people = admin_client.get(reverse("admin:people_person_changelist"), {"q": "Kim Kardashian"})
+    assert [p.name for p in people.context["cl"].result_list] == ["Kim Kardashian"]
