@@ -4,6 +4,7 @@ from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.generic import dates
@@ -128,10 +129,16 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = context["month"]
-        context["day_counts"] = self.counts(
+        day_counts = self.counts(
             "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
-        context["total"] = sum(context["day_counts"].values())
+        # Each day's address made here: in the template, the {% url %} of three date filters
+        # for each of thirty days was a fifth of the page's time.
+        context["days"] = [
+            (day, stories, reverse("articles:day", args=[day.year, day.month, day.day]))
+            for day, stories in day_counts.items()
+        ]
+        context["total"] = sum(day_counts.values())
         context["page_title"] = f"Stories of {month:%B %Y}"
         return context
 
