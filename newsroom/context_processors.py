@@ -1,3 +1,6 @@
+from people.paging import key_from
+
+
 def canonical(request):
     """The page's canonical address: no query string but the place in a list — its page
     number, or the key a directory page starts after or ends before."""
@@ -6,7 +9,6 @@ def canonical(request):
     if page.isdigit() and int(page) > 1:
         return {"canonical_url": f"{url}?page={int(page)}"}
     for place in ("after", "before"):
-        key = request.GET.get(place, "")
-        if key.isascii() and key.isdigit() and len(key) <= 18:
-            return {"canonical_url": f"{url}?{place}={int(key)}"}
+        if (key := key_from(request.GET.get(place))) is not None:
+            return {"canonical_url": f"{url}?{place}={key}"}
     return {"canonical_url": url}

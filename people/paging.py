@@ -223,6 +223,13 @@ class YearsByJumps:
         return years if order == "DESC" else years[::-1]
 
 
+def key_from(text):
+    """A primary key given in an address (`?after=`, `?before=`): ASCII digits that fit a
+    bigint, else None — never an error, whatever was typed."""
+    text = str(text or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @dataclass
 class Stretch:
     """One page of a list walked in order by its keys: the rows, and the keys of the rows to
@@ -253,11 +260,9 @@ def stretch_of(queryset, params, size, field="name"):
             Q(**{f"{field}__{direction}": name}) | Q(**{field: name, f"pk__{direction}": pk})
         )
 
-    def key_of(pk):
-        pk = str(pk or "")
-        if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:  # a key, within a bigint
-            return None
-        return queryset.filter(pk=int(pk)).values_list(field, "pk").first()
+    def key_of(text):
+        pk = key_from(text)
+        return None if pk is None else queryset.filter(pk=pk).values_list(field, "pk").first()
 
     if key := key_of(params.get("before")):
         rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
