@@ -160,3 +160,7 @@ def test_the_canonical_url_keeps_only_the_page_number(client, demo):
     assert '<link rel="canonical" href="http://testserver/quotes/">' in content
     content = client.get("/people/?after=2&utm_source=x").content.decode()
     assert '<link rel="canonical" href="http://testserver/people/?after=2">' in content
+    # "²" is a digit to str.isdigit() but not to int(): every list page was a server error.
+    response = client.get("/quotes/", {"page": "²"})
+    assert response.status_code == 200
+    assert '<link rel="canonical" href="http://testserver/quotes/">' in response.content.decode()
