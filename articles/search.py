@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, TextField, Value
+from django.db.models import Count, F, Lookup, Q, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from taggit.models import Tag
 
@@ -310,7 +310,7 @@ class Postgres:
             )
             few = [pk for (pk,) in cursor.fetchall()]
         if len(few) <= FEW_QUOTES:
-            matching = matching.filter(pk__in=few)
+            matching = matching.filter(one_of("pk", few))
         return matching.order_by("-id").values("pk")[:QUOTE_CANDIDATES]
 
     def quotes(self, quotes):
@@ -400,6 +400,27 @@ class Portable:
         return [(quote, highlight(quote.text, self.parsed.terms, around=10_000)) for quote in found]
 
 
+class AnyOf(Lookup):
+    """`field = ANY(%s)`, the ids sent as one array. PostgreSQL only."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, [int(pk) for pk in self.rhs]]
+
+
+def one_of(field, ids):
+    """The rows whose `field` is one of `ids` (a list). On PostgreSQL as one array parameter:
+    `__in` writes a placeholder per id, and for a search's thousand candidates Django and
+    psycopg building, quoting and PostgreSQL planning a thousand placeholders cost more than
+    the counts they feed (the two facets of “wedding” at a million stories: 19 ms → 13 ms)."""
+    if connection.vendor == "postgresql":
+        return AnyOf(F(field), ids)
+    return Q(**{f"{field}__in": ids})
+
+
 def word_start(term):
     return r"\b" + re.escape(term)
 
@@ -411,7 +432,7 @@ def top_people(ids):
     planner walks the whole people table when the archive is large.
     """
     counts = dict(
-        Mention.objects.filter(article__in=ids)
+        Mention.objects.filter(one_of("article", ids))
         .values_list("person_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -440,7 +461,7 @@ def facets(rows, filters):
     year_counts = sorted(Counter(day.year for _, _, day in rows).items(), reverse=True)
     people = top_people(ids)
     tags = (
-        Tag.objects.filter(articles_taggedarticle_items__content_object__in=ids)
+        Tag.objects.filter(one_of("articles_taggedarticle_items__content_object", ids))
         .values_list("slug", "name")
         .annotate(n=Count("articles_taggedarticle_items"))
         .order_by("-n", "name")[:FACET_SIZE]

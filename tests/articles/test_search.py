@@ -145,6 +145,25 @@ def test_facets_count_and_narrow(demo, make_article, client):
     assert "?q=kanye&amp;kind=news&amp;year=2020" in content
 
 
+@pytest.mark.postgres
+def test_facets_take_the_candidates_as_one_array(on_postgres, demo, make_article):
+    """The people and tags of a search's thousand candidates are counted with the ids sent as
+    one array (`= ANY`), not a placeholder each: the same counts, without the cost of
+    building and planning a thousand placeholders."""
+    kanye = Person.objects.get(slug="kanye-west")
+    for n in range(3):
+        story = make_article(f"Kanye wedding {n}", slug=f"kanye-wedding-{n}")
+        Mention.objects.create(article=story, person=kanye)
+        story.tags.add("music")
+    with CaptureQueriesContext(connection) as queries:
+        results = search("kanye wedding")
+    assert [(f.value, f.count) for f in results.facets["person"]] == [("kanye-west", 3)]
+    assert [(f.value, f.count) for f in results.facets["tag"]] == [("music", 3)]
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert len(counts) == 2
+    assert all("= ANY(" in sql and " IN (" not in sql for sql in counts)
+
+
 def test_an_unknown_person_or_tag_narrows_to_nothing(demo, make_article):
     # A story about nobody and untagged: matching an unknown slug must not become "no person".
     make_article("Kanye unattached", slug="kanye-unattached", published_on=D(2020, 1, 1))
