@@ -9,6 +9,7 @@ plus the archive index and the year, which read the dates by a loose index scan.
 """
 
 import argparse
+import re
 
 from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
@@ -30,9 +31,20 @@ def pages(database_url):
     ]
 
 
+# A list of a thousand ids, as the plan spells it out: its first three and how many.
+LONG_LIST = re.compile(r"'\{((?:\d+,){3})((?:\d+,){10,}\d+)\}'")
+
+
+def shortened(line):
+    return LONG_LIST.sub(
+        lambda m: f"'{{{m[1]}… {m[0].count(',') + 1} ids}}'",
+        line,
+    )
+
+
 def plan(cursor, sql):
     cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, SUMMARY OFF) {sql}")
-    return "\n".join(row[0] for row in cursor.fetchall())
+    return "\n".join(shortened(row[0]) for row in cursor.fetchall())
 
 
 def main():
