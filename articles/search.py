@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Lookup, Q, TextField, Value
+from django.db.models import Count, F, Field, ForeignObject, Lookup, Q, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from taggit.models import Tag
 
@@ -401,23 +401,32 @@ class Portable:
 
 
 class AnyOf(Lookup):
-    """`field = ANY(%s)`, the ids sent as one array. PostgreSQL only."""
+    """`field__any_of=ids`: `field = ANY(%s)`, the ids sent as one array. PostgreSQL only (use
+    `one_of`). Registered as a lookup, not used as an expression, so that a join to reach
+    `field` is an inner join, and an `exclude()` across a relation means what `__in` would."""
 
     lookup_name = "any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*params, [int(pk) for pk in self.rhs]]
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+# Fields and relations (a ForeignKey keeps lookups of its own).
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
 
 
 def one_of(field, ids):
-    """The rows whose `field` is one of `ids` (a list). On PostgreSQL as one array parameter:
-    `__in` writes a placeholder per id, and for a search's thousand candidates Django and
-    psycopg building, quoting and PostgreSQL planning a thousand placeholders cost more than
-    the counts they feed (the two facets of “wedding” at a million stories: 19 ms → 13 ms)."""
-    if connection.vendor == "postgresql":
-        return AnyOf(F(field), ids)
+    """The rows whose `field` is one of `ids`. On PostgreSQL as one array parameter: `__in`
+    writes a placeholder per id, and for a search's thousand candidates, Django and psycopg
+    building and quoting a thousand placeholders and PostgreSQL planning a thousand-item list
+    cost more than the counting they feed (the two facets of “wedding” at a million stories,
+    timed alone: 19–22 ms as `IN`, 13 ms as `= ANY`). No ids, no query, as with `__in`."""
+    ids = [int(pk) for pk in ids]
+    if ids and connection.vendor == "postgresql":
+        return Q(**{f"{field}__any_of": ids})
     return Q(**{f"{field}__in": ids})
 
 

@@ -31,8 +31,9 @@ def pages(database_url):
     ]
 
 
-# A list of a thousand ids, as the plan spells it out: its first three and how many.
-LONG_LIST = re.compile(r"'\{((?:\d+,){3})((?:\d+,){10,}\d+)\}'")
+# A long array of ids in a plan (`= ANY ('{…}'::bigint[])`, a search's candidates): its first
+# three and how many there are.
+LONG_LIST = re.compile(r"'\{((?:\d+,){3})((?:\d+,){10,}\d+)\}'(?=::\w+\[\])")
 
 
 def shortened(line):
