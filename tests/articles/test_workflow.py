@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Correction, Quote
+from articles.models import Article, Correction, Quote, SourceLink
 from people.models import Person
 from tests.forms import form_data
 
@@ -121,10 +121,14 @@ def test_corrections_are_public_and_in_the_json_ld(client, demo):
 def test_found_quotes_stay_off_public_pages_until_confirmed(client, editor, demo):
     story = Article.objects.get()
     quote = Quote.objects.create(article=story, text="Words still to check", status="found")
-    assert "Words still to check" not in client.get(story.get_absolute_url()).content.decode()
+    # A source cited for it is a source of the story: listed, without the quote's words.
+    SourceLink.objects.create(article=story, quote=quote, label="Where the words came from")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Where the words came from" in page and "Words still to check" not in page
     assert client.get(quote.get_absolute_url()).status_code == 404
     preview = logged_in(editor).get(story.get_absolute_url()).content.decode()
     assert "Words still to check" in preview and "not yet confirmed" in preview
+    assert "for the quote “Words still to check”" in preview
     quote.status = "confirmed"
     quote.save()
     assert "Words still to check" in client.get(story.get_absolute_url()).content.decode()
