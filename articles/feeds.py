@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from taggit.models import Tag
@@ -24,7 +25,11 @@ class LatestStoriesFeed(StoryFeed):
 
 class TagFeed(StoryFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # As the tag's page: a tag only drafts carry is not there yet, not even by its name.
+        tag = get_object_or_404(Tag, slug=slug)
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No published stories with this tag.")
+        return tag
 
     def title(self, tag):
         return f"Stories tagged “{tag.name}” — Newsroom"

@@ -314,6 +314,14 @@ def test_an_outlet_lists_its_stories_and_those_citing_it_once_each(client, vogue
     assert "Draft citing" not in content
 
 
+def test_a_tag_only_drafts_carry_has_no_feed_as_it_has_no_page(client, make_article):
+    make_article("Secret plans", status=Article.Status.DRAFT).tags.add("secret-plans")
+    make_article("Later plans", published_on=datetime.date(2999, 1, 1)).tags.add("later-plans")
+    for slug in ["secret-plans", "later-plans", "no-such-tag"]:
+        assert client.get(f"/tags/{slug}/").status_code == 404
+        assert client.get(f"/tags/{slug}/feed/").status_code == 404
+
+
 def test_feeds_are_atom(client, demo):
     for url in ["/feeds/latest/", "/tags/divorce/feed/", "/people/kim-kardashian/feed/"]:
         response = client.get(url)
