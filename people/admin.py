@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .models import Alias, Person, Relationship, Source
@@ -20,8 +22,47 @@ class AliasInline(admin.TabularInline):
     extra = 1
 
 
+class RelationshipRowForm(forms.ModelForm):
+    """A relationship row on a person's page. Django leaves the constraints that name the
+    person whose page it is (not self-related; one relationship per pair, kind and start) out
+    of an inline row's checks, so they were met only by the database, as a server error; they
+    are checked here, once the row is otherwise valid, with the person in place."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or self.instance.person_a_id is None or self.instance.person_b_id is None:
+            return
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class RelationshipRowsFormSet(forms.BaseInlineFormSet):
+    """Two new rows for the same relationship on one page would pass each its own check
+    (neither is in the database yet): refused here, before either is saved."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form) or form.errors:
+                continue
+            row = form.instance
+            key = (
+                frozenset({row.person_a_id, row.person_b_id}),
+                row.kind,
+                row.started_on,
+            )
+            if key in seen:
+                form.add_error(None, "This relationship is entered twice on this page.")
+            seen.add(key)
+
+
 class RelationshipAsFirstInline(admin.TabularInline):
     model = Relationship
+    form = RelationshipRowForm
+    formset = RelationshipRowsFormSet
     fk_name = "person_a"
     fields = ["kind", "person_b", *RELATIONSHIP_FIELDS]
     autocomplete_fields = ["person_b", "sources"]
@@ -32,6 +73,8 @@ class RelationshipAsFirstInline(admin.TabularInline):
 
 class RelationshipAsSecondInline(admin.TabularInline):
     model = Relationship
+    form = RelationshipRowForm
+    formset = RelationshipRowsFormSet
     fk_name = "person_b"
     fields = ["person_a", "kind", *RELATIONSHIP_FIELDS]
     autocomplete_fields = ["person_a", "sources"]

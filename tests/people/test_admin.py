@@ -1,6 +1,10 @@
+import pytest
 from django.urls import reverse
 
 from people.models import Person, Relationship, Source
+from tests.forms import form_data
+
+SLUGS = ["kim-kardashian", "kanye-west"]
 
 
 def management(prefix, total, initial=0):
@@ -110,6 +114,57 @@ def test_a_relationship_entered_again_from_the_other_side_is_refused(admin_clien
     assert response.status_code == 200
     assert "already have a relationship of this kind" in response.content.decode()
     assert Relationship.objects.count() == before
+
+
+def relationship_row(data, prefix, **fields):
+    """`data` (a person's change form as the browser holds it) with one more row in the
+    relationship inline `prefix`."""
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(n + 1)
+    row = {"started_precision": "day", "ended_precision": "day", **fields}
+    data.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"kind": "friends", "person_b": "kim"}], "cannot be related to themselves"),
+        (
+            [{"kind": "married", "person_b": "kanye", "started_on": "2014-05-24"}],
+            "already have a relationship of this kind",
+        ),
+        (
+            [
+                {"kind": "friends", "person_b": "kanye", "started_on": "2001-01-01"},
+                {"kind": "friends", "person_b": "kanye", "started_on": "2001-01-01"},
+            ],
+            "entered twice on this page",
+        ),
+    ],
+    ids=["with herself", "already recorded", "twice on the page"],
+)
+def test_a_relationship_row_the_rules_forbid_is_refused_on_the_persons_page(
+    admin_client, demo, rows, message
+):
+    """Was a server error (the database's constraint), the editor's other changes lost."""
+    people = {slug.split("-")[0]: Person.objects.get(slug=slug).pk for slug in SLUGS}
+    kim = Person.objects.get(slug="kim-kardashian")
+    url = reverse("admin:people_person_change", args=[kim.pk])
+    data = form_data(admin_client.get(url).content.decode(), "person_form")
+    data["bio"] = "A new biography."
+    for row in rows:
+        relationship_row(
+            data, "relationships_as_a", **{**row, "person_b": str(people[row["person_b"]])}
+        )
+    before = Relationship.objects.count()
+    response = admin_client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "A new biography." in response.content.decode()  # still in the form
+    assert Relationship.objects.count() == before
+    kim.refresh_from_db()
+    assert kim.bio != "A new biography."
 
 
 def test_the_person_pages_of_the_admin_open(admin_client, demo):
