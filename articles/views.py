@@ -73,6 +73,13 @@ class ArchiveMixin:
     def get_queryset(self):
         return story_list(Article.objects.published())
 
+    def paginate_queryset(self, queryset, page_size):
+        """As every other list of the site: a page number out of range or not a number gives
+        the nearest page, not “not found”."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def counts(self, period, **filters):
         """Stories per year, month or day, in one grouped query: {first day: count}."""
         return dict(

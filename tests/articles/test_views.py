@@ -275,6 +275,20 @@ def test_the_archive_is_paginated_with_counts(client, make_article):
     assert 'href="/articles/2022/">2022</a>' in html(client, "/articles/")
 
 
+@pytest.mark.parametrize("number", ["0", "-1", "999999", "2.0", "²", "abc"])
+@pytest.mark.parametrize(
+    "url", ["/articles/", "/articles/2022/", "/articles/2022/02/", "/articles/2022/02/09/"]
+)
+def test_the_archive_gives_the_nearest_page_for_a_page_number_out_of_range(
+    client, make_article, url, number
+):
+    """As the other lists do; it was “not found”."""
+    for n in range(25):
+        make_article(f"Story {n}", slug=f"story-{n}")
+    content = html(client, f"{url}?page={number}")
+    assert "Story" in content and ("Page 1 of 2" in content or "Page 2 of 2" in content)
+
+
 def test_a_year_without_stories_is_not_found(client, make_article):
     make_article("Out now")
     html(client, "/articles/1999/", status=404)
