@@ -100,8 +100,20 @@ def keep_mentions(article, found, dropped) -> int:
 
 
 def keep_quotes(article, found, dropped) -> int:
-    existing = {quote_key(quote.text): quote for quote in article.quotes.all()}
-    changed = 0
+    existing, changed = {}, 0
+    for quote in article.quotes.order_by("id"):
+        key = quote_key(quote.text)
+        kept = existing.get(key)
+        if kept is None:
+            existing[key] = quote
+        elif Finding.FOUND in (quote.status, kept.status):
+            # The same words twice, one only found (a story imported, then the same story
+            # loaded from a fixture with its quotes confirmed): the editor's copy stays.
+            copy, original = (quote, kept) if quote.status == Finding.FOUND else (kept, quote)
+            existing[key] = original
+            copy.sources.update(quote=original)
+            copy.delete()
+            changed += 1
     for item in found:
         key = quote_key(item.text)
         if key in dropped:

@@ -161,3 +161,19 @@ def test_what_is_no_longer_in_the_text_goes_unless_confirmed(imported_seed):
     assert list(imported_seed.quotes.values_list("text", flat=True)) == [kept.text]
     assert set(imported_seed.mentions.values_list("person__slug", flat=True)) >= {"kim-kardashian"}
     assert not imported_seed.mentions.filter(person__slug="psalm-west").exists()
+
+
+def test_a_found_copy_of_a_confirmed_quote_goes_at_the_next_reading(db):
+    """The seed imported, then the demo loaded over it: the fixture's confirmed quotes come in
+    beside the found ones with the same words. The next import (or save) keeps the editors'
+    copies and drops the found ones, moving any source cited for them."""
+    call_command("import_stories", str(SEED), stdout=StringIO())
+    call_command("loaddata", "demo", stdout=StringIO())
+    story = Article.objects.get()
+    found = story.quotes.filter(status="found").first()
+    source = story.sources.create(label="Cited for the found copy", quote=found)
+    assert story.quotes.count() == 8  # a raw load runs no finder
+    call_command("import_stories", str(SEED), stdout=StringIO())
+    assert sorted(story.quotes.values_list("status", flat=True)) == ["confirmed"] * 4
+    source.refresh_from_db()
+    assert source.quote.status == "confirmed" and source.quote.text == found.text
