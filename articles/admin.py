@@ -6,12 +6,10 @@ from django.forms import Textarea
 
 from people.paging import EstimatedPaginator, is_large
 from people.versions import (
-    Change,
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
     compared_fields,
-    field_changes,
 )
 
 from .admin_filters import SourceHealthFilter
@@ -231,23 +229,8 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
 
     # Versions of a story include its quotes, people, sources and corrections.
 
-    @staticmethod
-    def related_changes(story, when):
-        changes = []
-        for model in STORY_PARTS:
-            then = {item.pk: item for item in model.history.as_of(when).filter(article_id=story.pk)}
-            now = {item.pk: item for item in model.objects.filter(article_id=story.pk)}
-            name = model._meta.verbose_name
-            for pk in then.keys() - now.keys():
-                changes.append(Change(f"{name} removed", str(then[pk]), "—"))
-            for pk in now.keys() - then.keys():
-                changes.append(Change(f"{name} added", "—", str(now[pk])))
-            for pk in then.keys() & now.keys():
-                for change in field_changes(model, then[pk], now[pk]):
-                    changes.append(
-                        Change(f"{name} “{now[pk]}”: {change.field}", change.then, change.now)
-                    )
-        return changes
+    def parts(self, story):
+        return [(model, models.Q(article_id=story.pk)) for model in STORY_PARTS]
 
     def restore_related(self, story, when):
         for model in STORY_PARTS:

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from .models import Alias, Person, Relationship, Source
 from .search import find_people, terms_of
-from .versions import Change, StaleEditGuard, VersionedAdmin
+from .versions import StaleEditGuard, VersionedAdmin
 
 RELATIONSHIP_FIELDS = [
     "started_on",
@@ -104,21 +104,18 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
-    # Versions of a person include their aliases (relationships keep their own history).
+    # A person's aliases and relationships are edited on their page: a change to one makes
+    # a form opened before stale. A version of a person includes its aliases; relationships
+    # keep their own history, and are not restored with the person.
 
-    @staticmethod
-    def related_changes(person, when):
-        then = {a.pk: a for a in Alias.history.as_of(when).filter(person_id=person.pk)}
-        now = {a.pk: a for a in person.aliases.all()}
-        return (
-            [Change("alias removed", then[pk].name, "—") for pk in then.keys() - now.keys()]
-            + [Change("alias added", "—", now[pk].name) for pk in now.keys() - then.keys()]
-            + [
-                Change("alias", then[pk].name, now[pk].name)
-                for pk in then.keys() & now.keys()
-                if then[pk].name != now[pk].name
-            ]
-        )
+    def parts(self, person):
+        return [
+            (Alias, Q(person_id=person.pk)),
+            (Relationship, Q(person_a_id=person.pk) | Q(person_b_id=person.pk)),
+        ]
+
+    def restored_parts(self, person):
+        return self.parts(person)[:1]
 
     def restore_related(self, person, when):
         then = {a.pk: a for a in Alias.history.as_of(when).filter(person_id=person.pk)}

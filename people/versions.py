@@ -6,7 +6,7 @@ docs/workflow.md says why that library.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -63,6 +63,38 @@ def field_changes(model, then, now) -> list[Change]:
     return changes
 
 
+def part_changes(parts, when) -> list[Change]:
+    """What changed since `when` among `parts` — (model, condition) pairs naming the rows
+    edited along with something, a story's quotes say — as editors read it."""
+    changes = []
+    for model, condition in parts:
+        then = {item.pk: item for item in model.history.as_of(when).filter(condition)}
+        now = {item.pk: item for item in model.objects.filter(condition)}
+        name = model._meta.verbose_name
+        for pk in then.keys() - now.keys():
+            changes.append(Change(f"{name} removed", str(then[pk]), "—"))
+        for pk in now.keys() - then.keys():
+            changes.append(Change(f"{name} added", "—", str(now[pk])))
+        for pk in then.keys() & now.keys():
+            for change in field_changes(model, then[pk], now[pk]):
+                changes.append(
+                    Change(f"{name} “{now[pk]}”: {change.field}", change.then, change.now)
+                )
+    return changes
+
+
+def last_part_change(parts, since):
+    """The latest version saved among `parts` after `since`, or None."""
+    latest = [
+        model.history.filter(condition, history_date__gt=since)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+        for model, condition in parts
+    ]
+    return max(filter(None, latest), key=lambda record: record.history_date, default=None)
+
+
 def settled(record):
     """The moment a version stood complete: the parts saved with it (a story's quotes, saved
     just after the story in the same request) included. That is just before the next version,
@@ -99,9 +131,18 @@ class VersionedAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def related_changes(self, obj, when) -> list[Change]:
-        """Changes to parts edited with `obj` (a story's quotes…) since `when`."""
+    def parts(self, obj):
+        """The rows edited along with `obj` (a story's quotes…), as (model, condition): a
+        change to one is a change to `obj`, and a form opened before it is stale."""
         return []
+
+    def restored_parts(self, obj):
+        """The parts a restore brings back with `obj`, and its compare page lists."""
+        return self.parts(obj)
+
+    def related_changes(self, obj, when) -> list[Change]:
+        """Changes to the restored parts since `when`."""
+        return part_changes(self.restored_parts(obj), when)
 
     def restore_related(self, obj, when):
         """Bring the parts edited with `obj` back to how they were at `when`."""
@@ -150,16 +191,27 @@ class RevisionForm(forms.ModelForm):
     """Carries the revision the form was opened at; refuses to save over a newer one."""
 
     opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # When the form was opened: what changed since, in the parts too, is what a stale save
+    # is told about. Only read for that message; a missing or odd value loses nothing.
+    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
     stale = False
 
     @staticmethod
-    def related_changes(obj, when):
+    def parts(obj):
         return []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_revision"].initial = self.instance.revision
+            self.fields["opened_at"].initial = timezone.now().isoformat()
+
+    def opened_when(self):
+        try:
+            when = datetime.fromisoformat(self.cleaned_data.get("opened_at") or "")
+        except ValueError:
+            return None
+        return when if timezone.is_aware(when) and when <= timezone.now() else None
 
     def clean(self):
         cleaned = super().clean()
@@ -184,9 +236,14 @@ class RevisionForm(forms.ModelForm):
         records = list(model.history.filter(id=self.instance.pk).select_related("history_user"))
         at_open = next((r for r in records if r.revision <= opened), None)
         later = [r for r in records if r.revision > opened]
+        since = self.opened_when() or (settled(at_open) if at_open is not None else None)
+        parts = self.parts(self.instance)
+        last = later[0] if later else None
+        if last is None and since is not None:  # a part changed, not the row itself
+            last = last_part_change(parts, since)
         lines = [
             f"Someone saved this {model._meta.verbose_name} after you opened it"
-            + (f" (last: {who_and_when(later[0])})" if later else "")
+            + (f" (last: {who_and_when(last)})" if last else "")
             + ". Nothing you typed has been saved: it is still in the form below. "
             "Open the page again in another tab to see the current version, then make your "
             "changes there."
@@ -197,8 +254,8 @@ class RevisionForm(forms.ModelForm):
                 lines.append(
                     f"Changed meanwhile — {change.field}: “{change.then}” → “{change.now}”"
                 )
-        if at_open is not None:
-            for change in self.related_changes(self.instance, settled(at_open)):
+        if since is not None:
+            for change in part_changes(parts, since):
                 lines.append(f"Changed meanwhile — {change.field}: {change.then} → {change.now}")
         return lines
 
@@ -212,7 +269,7 @@ class StaleEditGuard:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # The conflict message lists changes to the parts edited along (a story's quotes).
-        form.related_changes = staticmethod(self.related_changes)
+        form.parts = staticmethod(self.parts)
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -220,7 +277,7 @@ class StaleEditGuard:
         if obj is None:
             return fieldsets
         (name, options), *rest = fieldsets
-        fields = [*options.get("fields", []), "opened_revision"]
+        fields = [*options.get("fields", []), "opened_revision", "opened_at"]
         return [(name, {**options, "fields": fields}), *rest]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

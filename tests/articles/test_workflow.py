@@ -233,11 +233,17 @@ def test_a_change_made_elsewhere_also_makes_the_story_form_stale(editor, other_e
     alexs_form = open_form(alex, story)
     quote = story.quotes.first()
     quote.context = "changed in the quote admin"
+    quote._history_user = editor
     quote.save()
     alexs_form["dek"] = "Alex's dek"
-    assert save(alex, story, alexs_form).status_code == 409
+    response = save(alex, story, alexs_form)
+    assert response.status_code == 409
     story.refresh_from_db()
     assert story.dek != "Alex's dek"
+    # Told who and what, though the story itself has no newer version (it said neither).
+    content = response.content.decode()
+    assert "after you opened it (last: sam," in content
+    assert "Changed meanwhile — quote" in content and "changed in the quote admin" in content
 
 
 def test_a_fresh_form_saves_normally_after_a_refused_one(editor, other_editor, demo):
@@ -266,3 +272,22 @@ def test_two_editors_on_one_person(editor, other_editor, demo):
     assert (kim.bio, kim.pronouns) == ("Sam's bio.", "she/her")
     history = kim.history.first()
     assert history.history_user == editor
+
+
+def test_a_relationship_changed_elsewhere_is_named_to_the_stale_person_form(
+    editor, other_editor, demo
+):
+    kim = Person.objects.get(slug="kim-kardashian")
+    alexs_form = open_form(logged_in(other_editor), kim)
+    marriage = kim.relationships().get(kind="married")
+    marriage.place = "Florence, Italy (Forte di Belvedere)"
+    marriage._history_user = editor
+    marriage.save()
+    alexs_form["bio"] = "Alex's bio."
+    response = save(logged_in(other_editor), kim, alexs_form)
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "after you opened it (last: sam," in content
+    assert "Changed meanwhile — relationship" in content and "Forte di Belvedere" in content
+    kim.refresh_from_db()
+    assert kim.bio != "Alex's bio."
