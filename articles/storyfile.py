@@ -133,7 +133,12 @@ def parse(data: bytes | str) -> Story:
     if len(title) > 300:
         raise StoryFileError(headline_line, "the headline is longer than 300 characters")
     if not slug_for(title):
-        raise StoryFileError(headline_line, "the headline has no letters or digits")
+        # Web addresses keep only a–z (accents dropped) and digits: other scripts vanish.
+        raise StoryFileError(
+            headline_line,
+            f"the headline “{shorten(title)}” has no letters a–z or digits to make its web "
+            "address from: add some, e.g. a name in Latin letters",
+        )
     if len(blocks) < 2:
         raise StoryFileError(headline_line, "the headline is not followed by any text")
 

@@ -48,16 +48,36 @@ def test_a_few_people_are_in_a_large_share_of_the_stories(db):
     assert counts[len(counts) // 2] < 0.03 * 600  # a long tail: the median person is rare
 
 
+def uids():
+    return [
+        list(model.objects.order_by("id").values_list("uid", flat=True))
+        for model in (Quote, SourceLink)
+    ]
+
+
 def test_the_same_seed_gives_the_same_archive(db):
     generate(50, seed=7)
     first = list(Article.objects.order_by("id").values_list("title", "published_on", "kind"))
+    first_uids = uids()
     Article.objects.all().delete()
     Person.objects.all().delete()
     generate(50, seed=7)
     again = list(Article.objects.order_by("id").values_list("title", "published_on", "kind"))
     assert again == first
+    assert uids() == first_uids
     generate(50, seed=8)
     assert Article.objects.count() == 100
+
+
+def test_a_second_run_with_the_same_seed_adds_as_many_stories(db):
+    generate(50, seed=1)
+    quotes = Quote.objects.count()
+    generate(50, seed=1)
+    assert Article.objects.count() == 100
+    assert Quote.objects.count() == 2 * quotes
+    assert SourceLink.objects.count() == 100
+    titles = Article.objects.order_by("id").values_list("title", flat=True)
+    assert list(titles[:50]) == list(titles[50:])  # the same stories, told again
 
 
 def test_the_archive_keeps_working_after_a_generation(db, make_article):

@@ -137,6 +137,7 @@ BAD_FILES = {
     "unknown_kind.txt": (" date 2022-02-09 Gossip\n\nH\n\nD\n", 1, "unknown kind"),
     "empty.txt": ("", 1, "the file is empty"),
     "header_only.txt": (" date 2022-02-09 Interview\n\n", 1, "not followed by a headline"),
+    "cyr.txt": (" date 2022-02-09 News\n\nБейонсе говорит о семье\n\nD\n", 3, "web address"),
     "latin1.txt": (
         " date 2022-02-09 Interview\n\nCaf\xe9\n\nD\n".encode("latin-1"),
         3,

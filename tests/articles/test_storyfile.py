@@ -83,13 +83,26 @@ def test_the_real_seed_story_parses():
         ("date 2022-02-09 Interview\n\n\n", 1, "the header is not followed by a headline"),
         ("date 2022-02-09 Interview\n\nOnly a headline\n", 3, "not followed by any text"),
         ("date 2022-02-09 News\n\ndate 2022-02-10 News\n\nD", 3, "a second header"),
-        ("date 2022-02-09 News\n\n“ ”\n\nD", 3, "no letters or digits"),
+        ("date 2022-02-09 News\n\n“ ”\n\nD", 3, "no letters a–z or digits"),
     ],
 )
 def test_bad_files_are_refused_with_the_line_and_the_reason(text, line, reason):
     error = error_of(text)
     assert error.line == line
     assert reason in error.reason
+
+
+def test_a_headline_in_another_script_is_refused_for_want_of_a_web_address():
+    error = error_of("date 2022-02-09 News\n\nБейонсе говорит о семье\n\nD")
+    assert error.line == 3
+    assert error.reason == (
+        "the headline “Бейонсе говорит о семье” has no letters a–z or digits to make its web "
+        "address from: add some, e.g. a name in Latin letters"
+    )
+
+
+def test_a_headline_with_accents_makes_its_web_address_without_them():
+    assert parse("date 2022-02-09 News\n\nBeyoncé говорит\n\nD").slug == "beyonce"
 
 
 def test_bytes_that_are_not_utf8_are_refused_with_their_line():
