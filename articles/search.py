@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Field, ForeignObject, Lookup, Q, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
@@ -27,6 +26,7 @@ from taggit.models import Tag
 
 from people.fulltext import CONFIG
 from people.models import Person
+from people.paging import CappedPaginator
 from people.search import find_people
 
 from .models import Article, Mention, Quote
@@ -172,7 +172,7 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
             value.query_string = results.query_string(
                 **{name: "" if value.selected else value.value}
             )
-    results.stories = Paginator(ids, PER_PAGE).get_page(page)
+    results.stories = CappedPaginator(ids, PER_PAGE, cap=None).get_page(page)
     results.stories.object_list = backend.stories_with_snippets(list(results.stories))
     # Facets narrow the stories; quotes and people are shown for the plain search only.
     if not filters:

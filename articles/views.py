@@ -11,7 +11,7 @@ from django.views.generic import dates
 from taggit.models import Tag
 
 from people.models import Person
-from people.paging import CAP, CappedPaginator, among_newest, page_of, periods_of
+from people.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
@@ -78,6 +78,7 @@ class ArchiveMixin:
         the nearest page, not “not found”."""
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        note_listing(self.request, page.number)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def counts(self, period, **filters):
@@ -264,7 +265,10 @@ def quote_list(request):
         speaker = get_object_or_404(Person, slug=slug)
         quotes = quotes.filter(speaker=speaker)
     page = page_of(
-        request, quotes.order_by("-article__published_on", "-article_id", "position"), PAGE_SIZE
+        request,
+        quotes.order_by("-article__published_on", "-article_id", "position"),
+        PAGE_SIZE,
+        person=speaker.slug if speaker else "",
     )
     return render(request, "articles/quote_list.html", {"page": page, "speaker": speaker})
 
@@ -318,6 +322,8 @@ def search_page(request):
     results = search(
         request.GET.get("q", ""), Filters.from_request(request.GET), request.GET.get("page", 1)
     )
+    shown = results.stories.number if results.stories else 1
+    note_listing(request, shown, q=results.query, **results.filters.as_params())
     return render(
         request,
         "articles/search.html",

@@ -1,14 +1,12 @@
-from people.paging import key_from
+from urllib.parse import urlencode
 
 
 def canonical(request):
-    """The page's canonical address: no query string but the place in a list — its page
-    number, or the key a directory page starts after or ends before."""
+    """The page's canonical address: the path, and of the query string only what its view
+    noted as choosing what the page lists (`people.paging.note_listing`) — the person whose
+    quotes, the search and its facets, the place in the directory, the number of the page
+    shown (not the one asked for, when that was out of range) — never tracking parameters."""
     url = request.build_absolute_uri(request.path)
-    page = key_from(request.GET.get("page"))  # ASCII digits: "²" is a digit to isdigit()
-    if page is not None and page > 1:
-        return {"canonical_url": f"{url}?page={page}"}
-    for place in ("after", "before"):
-        if (key := key_from(request.GET.get(place))) is not None:
-            return {"canonical_url": f"{url}?{place}={key}"}
+    if listing := getattr(request, "listing", None):
+        url = f"{url}?{urlencode(listing)}"
     return {"canonical_url": url}

@@ -13,7 +13,8 @@ one query) and `periods_of` (the years or months of a list, by a loose index sca
 """
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
@@ -49,6 +50,15 @@ class CappedPaginator(Paginator):
     def capped(self):
         """True when there are more rows than the pages reach."""
         return self.cap is not None and self.counted > self.cap
+
+    def get_page(self, number):
+        """The nearest page: the first for a number below 1 or none at all, the last past the
+        end (Django's own gives the last page for 0 and -1 too)."""
+        try:
+            below_one = float(number) < 1
+        except (TypeError, ValueError):
+            below_one = False
+        return super().get_page(1 if below_one else number)
 
 
 class EstimatedPaginator(Paginator):
@@ -98,11 +108,24 @@ def is_large(model):
     return estimated_rows(model) >= EstimatedPaginator.ESTIMATED_FROM
 
 
-def page_of(request, queryset, per_page, capped=True):
+def page_of(request, queryset, per_page, capped=True, **chosen):
     """The page the request asks for (`?page=`); out of range or not a number gives the
-    nearest page, never an error."""
+    nearest page (`CappedPaginator.get_page`), never an error. Noted for the canonical
+    address with the parameters that chose the list (`note_listing`)."""
     paginator = CappedPaginator(queryset, per_page, cap=CAP if capped else None)
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    note_listing(request, page.number, **chosen)
+    return page
+
+
+def note_listing(request, page=1, **chosen):
+    """Note on `request` what its page lists, for the canonical address
+    (newsroom/context_processors.py): the parameters that chose the list — a person's quotes,
+    a search and its facets, a place in the directory — as the view understood them, and the
+    number of the page shown, which is not the one asked for when that was out of range."""
+    request.listing = {name: value for name, value in chosen.items() if value}
+    if page > 1:
+        request.listing["page"] = page
 
 
 def among_newest(querysets, limit):
@@ -238,12 +261,35 @@ class Stretch:
     rows: list
     after: int | None = None
     before: int | None = None
+    # Where it starts, as an address says it: {"after": 12}, {"before": 40}, {"from": "Kim"};
+    # nothing at the start of the list (where a key no longer in it leads).
+    place: dict = field(default_factory=dict)
+
+
+WORD_START = re.compile(r"\b\w")
+
+
+def as_names_are_written(text):
+    """`text` with each word begun by a capital, as names are written: "kim" → "Kim",
+    "kim kardashian" → "Kim Kardashian", "jay-z" → "Jay-Z"; the other letters as typed.
+
+    Names are stored as written, and in the binary order of SQLite (and of PostgreSQL's "C"
+    collation) every capital sorts before every small letter: "kim" comes after "Zendaya", and
+    "Kim kardashian" after "Kim Kardashian West". Begun like a name, the key finds its place
+    with a plain range on the name index, where comparing lower-cased names would read the
+    whole table. The letters inside a word are left alone: lowering them would make "DJ" miss
+    "DJ Khaled". So "KIM" starts among the K's a little early (at "KIM", before "Kanye"), and
+    "mcdonald" misses "McDonald"; a name stored with a small initial ("bell hooks") stays
+    after "Z" whatever is typed.
+    """
+    return WORD_START.sub(lambda letter: letter[0].upper(), text)
 
 
 def stretch_of(queryset, params, size, field="name"):
     """A page of `queryset` in (`field`, primary key) order, from where `params` say:
     `after=<key>` (the rows after that one), `before=<key>` (the rows before it), `from=<text>`
-    (the first whose `field` sorts at or after the text: a letter, say), or the start.
+    (the first whose `field` sorts at or after the text, written as names are — a letter or
+    a name in any case, see `as_names_are_written`), or the start.
 
     Keyset pages: each is one range of an index on (`field`, id), wherever it is in the list —
     no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people took 290 ms). A key that
@@ -267,18 +313,19 @@ def stretch_of(queryset, params, size, field="name"):
     if key := key_of(params.get("before")):
         rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
         more, rows = len(rows) > size, rows[:size][::-1]
-        return Stretch(rows, rows[-1].pk if rows else None, rows[0].pk if more else None)
+        place = {"before": key[1]}
+        return Stretch(rows, rows[-1].pk if rows else None, rows[0].pk if more else None, place)
     at_start = False
     if key := key_of(params.get("after")):
-        rows = forward.filter(beyond(key, "gt"))
-    elif start := (params.get("from") or "").replace("\x00", "")[:100]:
-        rows = forward.filter(**{f"{field}__gte": start})
+        rows, place = forward.filter(beyond(key, "gt")), {"after": key[1]}
+    elif start := as_names_are_written((params.get("from") or "").replace("\x00", "")[:100]):
+        rows, place = forward.filter(**{f"{field}__gte": start}), {"from": start}
     else:
-        rows, at_start = forward, True
+        rows, place, at_start = forward, {}, True
     rows = list(rows[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     earlier = False
     if rows and not at_start:
         first = rows[0]
         earlier = forward.filter(beyond((getattr(first, field), first.pk), "lt")).exists()
-    return Stretch(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None)
+    return Stretch(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .graph import relationship_map
 from .models import Person, Relationship
-from .paging import page_of, stretch_of
+from .paging import note_listing, page_of, stretch_of
 from .profile import family, timeline
 from .structured_data import as_script, person_data, with_context
 
@@ -17,6 +17,7 @@ INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 def person_list(request):
     people = Person.objects.only("name", "slug", "born_on", "died_on")
     stretch = stretch_of(people, request.GET, DIRECTORY_PAGE)
+    note_listing(request, **stretch.place)
     return render(request, "people/person_list.html", {"stretch": stretch, "initials": INITIALS})
 
 

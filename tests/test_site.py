@@ -9,8 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import search as search_module
 from articles import views as article_views
 from newsroom.sitemaps import StorySitemap
+from people.models import Person
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -158,9 +160,55 @@ def test_every_page_has_one_title_a_description_and_a_canonical_url(client, demo
 def test_the_canonical_url_keeps_only_the_page_number(client, demo):
     content = client.get("/quotes/?page=1&utm_source=x").content.decode()
     assert '<link rel="canonical" href="http://testserver/quotes/">' in content
-    content = client.get("/people/?after=2&utm_source=x").content.decode()
-    assert '<link rel="canonical" href="http://testserver/people/?after=2">' in content
+    kim = Person.objects.get(slug="kim-kardashian")
+    content = client.get(f"/people/?after={kim.pk}&utm_source=x").content.decode()
+    assert f'<link rel="canonical" href="http://testserver/people/?after={kim.pk}">' in content
     # "²" is a digit to str.isdigit() but not to int(): every list page was a server error.
     response = client.get("/quotes/", {"page": "²"})
     assert response.status_code == 200
     assert '<link rel="canonical" href="http://testserver/quotes/">' in response.content.decode()
+
+
+def canonical_url(client, url):
+    content = client.get(url).content.decode()
+    found = re.search(r'<link rel="canonical" href="http://testserver([^"]*)">', content)
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_the_canonical_url_names_the_list_and_the_page_shown(
+    client, demo, make_article, monkeypatch
+):
+    # A page per quote or story: Kim Kardashian's three quotes, four quotes in all, and three
+    # stories of February 2022 about the Kardashians (the demo's and these two).
+    make_article("Kardashian on tour")
+    make_article("Kardashian at home")
+    monkeypatch.setattr(article_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(search_module, "PER_PAGE", 1)
+    monkeypatch.setattr(article_views.ArchiveMixin, "paginate_by", 1)
+    kim = Person.objects.get(slug="kim-kardashian")
+    expected = {
+        "/quotes/?person=kim-kardashian&utm_source=x": "/quotes/?person=kim-kardashian",
+        "/quotes/?person=kim-kardashian&page=2": "/quotes/?person=kim-kardashian&page=2",
+        "/quotes/?person=kim-kardashian&page=1": "/quotes/?person=kim-kardashian",
+        # Out of range, the list shows another page: the canonical names that one.
+        "/quotes/?person=kim-kardashian&page=999": "/quotes/?person=kim-kardashian&page=3",
+        "/quotes/?page=999": "/quotes/?page=4",
+        "/quotes/?page=0": "/quotes/",
+        "/quotes/?page=-1": "/quotes/",
+        "/people/kim-kardashian/?page=999": "/people/kim-kardashian/",
+        "/articles/2022/02/?page=2&utm_source=x": "/articles/2022/02/?page=2",
+        "/articles/2022/02/?page=999": "/articles/2022/02/?page=3",
+        # The search and its facets, as the page understood them (no kind "bogus").
+        "/search/?q=kardashian&kind=bogus&person=kim-kardashian&utm_source=x": (
+            "/search/?q=kardashian&person=kim-kardashian"
+        ),
+        "/search/?q=kardashian&page=999": "/search/?q=kardashian&page=3",
+        "/search/?q=&page=2": "/search/",
+        # The directory: a letter, in the case names are written; a key no longer listed
+        # starts from the start.
+        "/people/?from=kim&utm_source=x": "/people/?from=Kim",
+        f"/people/?before={kim.pk}": f"/people/?before={kim.pk}",
+        "/people/?after=999999": "/people/",
+    }
+    found = {url: canonical_url(client, url) for url in expected}
+    assert found == expected

@@ -116,6 +116,21 @@ def test_a_stretch_jumps_to_a_letter_and_survives_bad_keys(twelve, make_person):
     assert stretch_of(people, {"from": "Q\x00"}, 5).rows[0].name == "Quinn Ray"
 
 
+def test_a_stretch_jumps_to_a_name_typed_in_any_case(make_person):
+    for name in ["Kanye West", "Kim Kardashian", "Kim Kardashian West", "McDonald", "Zed Marr"]:
+        make_person(name)
+    people = Person.objects.all()
+
+    def first(start):
+        return stretch_of(people, {"from": start}, 5).rows[0].name
+
+    assert first("k") == first("K") == "Kanye West"
+    assert first("kim") == first("Kim") == first("kim kardashian") == "Kim Kardashian"
+    assert first("kim kardashian w") == "Kim Kardashian West"
+    assert first("mcD") == "McDonald"
+    assert stretch_of(people, {"from": "kim"}, 5).place == {"from": "Kim"}
+
+
 def test_a_stretch_neither_counts_nor_skips(twelve):
     with CaptureQueriesContext(connection) as queries:
         stretch_of(Person.objects.all(), {"after": str(twelve[6].pk)}, 3)
