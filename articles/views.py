@@ -15,7 +15,7 @@ from people.paging import CAP, CappedPaginator, among_newest, note_listing, page
 from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
-from .search import Filters, search
+from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
@@ -261,7 +261,10 @@ def neighbour(article, *, before):
 def quote_list(request):
     quotes = Quote.objects.published().select_related("speaker", "article")
     speaker = None
-    if slug := request.GET.get("person"):
+    if wanted := request.GET.get("person"):
+        # A NUL byte or a sentence names no one, and PostgreSQL refuses a NUL outright.
+        if not (slug := slug_or_nothing(wanted)):
+            raise Http404("No such person.")
         speaker = get_object_or_404(Person, slug=slug)
         quotes = quotes.filter(speaker=speaker)
     page = page_of(

@@ -306,6 +306,8 @@ def test_quotes_list_and_permalink(client, demo):
     by_kim = html(client, "/quotes/?person=kim-kardashian")
     assert by_kim.count('class="quote"') == 3
     html(client, "/quotes/?person=nobody", status=404)
+    # PostgreSQL refuses a NUL byte in a query: that was a server error.
+    assert client.get("/quotes/", {"person": "kim\x00kardashian"}).status_code == 404
 
 
 def test_tag_and_outlet_pages(client, demo):
