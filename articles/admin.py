@@ -9,7 +9,6 @@ from people.versions import (
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
-    compared_fields,
 )
 
 from .admin_filters import SourceHealthFilter
@@ -231,19 +230,6 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
 
     def parts(self, story):
         return [(model, models.Q(article_id=story.pk)) for model in STORY_PARTS]
-
-    def restore_related(self, story, when):
-        for model in STORY_PARTS:
-            then = {item.pk: item for item in model.history.as_of(when).filter(article_id=story.pk)}
-            for item in model.objects.filter(article_id=story.pk).exclude(pk__in=then):
-                item.delete()
-            for pk, old in then.items():
-                current = model.objects.filter(pk=pk).first() or model(pk=pk)
-                for field in compared_fields(model):
-                    setattr(current, field.attname, getattr(old, field.attname))
-                if hasattr(current, "uid"):
-                    current.uid = old.uid
-                current.save()
 
 
 @admin.register(Publication)

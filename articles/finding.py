@@ -111,7 +111,10 @@ def keep_quotes(article, found, dropped) -> int:
             # loaded from a fixture with its quotes confirmed): the editor's copy stays.
             copy, original = (quote, kept) if quote.status == Finding.FOUND else (kept, quote)
             existing[key] = original
-            copy.sources.update(quote=original)
+            for source in copy.sources.all():
+                source.quote = original
+                source._change_reason = REASON
+                source.save()
             copy.delete()
             changed += 1
     for item in found:

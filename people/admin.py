@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from .models import Alias, Person, Relationship, Source
 from .search import find_people, terms_of
@@ -22,47 +22,54 @@ class AliasInline(admin.TabularInline):
     extra = 1
 
 
-class RelationshipRowForm(forms.ModelForm):
-    """A relationship row on a person's page. Django leaves the constraints that name the
-    person whose page it is (not self-related; one relationship per pair, kind and start) out
-    of an inline row's checks, so they were met only by the database, as a server error; they
-    are checked here, once the row is otherwise valid, with the person in place."""
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors or self.instance.person_a_id is None or self.instance.person_b_id is None:
-            return
-        try:
-            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
-        except ValidationError as error:
-            self._update_errors(error)
+RULES = {constraint.name: constraint for constraint in Relationship._meta.constraints}
 
 
-class RelationshipRowsFormSet(forms.BaseInlineFormSet):
-    """Two new rows for the same relationship on one page would pass each its own check
-    (neither is in the database yet): refused here, before either is saved."""
+class RelationshipRows(forms.BaseInlineFormSet):
+    """The relationship rows of a person's page, checked against the rules that name that
+    person — not related to oneself, one relationship per pair, kind and start — which
+    Django's inline forms leave out (the person is the page's, not a field of the row), so
+    that the database's refusal was a server error. Also refused: the same relationship
+    twice on the page, in either list (`rows_on_page`, shared by the two lists)."""
+
+    def __init__(self, *args, rows_on_page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows_on_page = set() if rows_on_page is None else rows_on_page
 
     def clean(self):
         super().clean()
-        seen = set()
+        if self.instance.pk is None:
+            return  # a new person: nobody can be related to them yet
+        deleted = [form for form in self.forms if form.cleaned_data.get(DELETION_FIELD_NAME)]
+        leaving = [form.instance.pk for form in deleted if form.instance.pk]
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form) or form.errors:
+            if form.errors or not form.has_changed() or form in deleted:
                 continue
             row = form.instance
-            key = (
-                frozenset({row.person_a_id, row.person_b_id}),
-                row.kind,
-                row.started_on,
-            )
-            if key in seen:
+            pair = {row.person_a_id, row.person_b_id}
+            key = (frozenset(pair), row.kind, row.started_on)
+            if len(pair) == 1:
+                form.add_error(None, RULES["relationship_not_self"].violation_error_message)
+            elif key in self.rows_on_page:
                 form.add_error(None, "This relationship is entered twice on this page.")
-            seen.add(key)
+            elif (
+                Relationship.objects.filter(
+                    Q(person_a_id=row.person_a_id, person_b_id=row.person_b_id)
+                    | Q(person_a_id=row.person_b_id, person_b_id=row.person_a_id),
+                    kind=row.kind,
+                    started_on=row.started_on,
+                )
+                .exclude(pk__in=[row.pk, *leaving])
+                .exists()
+            ):
+                rule = RULES["relationship_unique_pair_kind_start"]
+                form.add_error(None, rule.violation_error_message)
+            self.rows_on_page.add(key)
 
 
 class RelationshipAsFirstInline(admin.TabularInline):
     model = Relationship
-    form = RelationshipRowForm
-    formset = RelationshipRowsFormSet
+    formset = RelationshipRows
     fk_name = "person_a"
     fields = ["kind", "person_b", *RELATIONSHIP_FIELDS]
     autocomplete_fields = ["person_b", "sources"]
@@ -73,8 +80,7 @@ class RelationshipAsFirstInline(admin.TabularInline):
 
 class RelationshipAsSecondInline(admin.TabularInline):
     model = Relationship
-    form = RelationshipRowForm
-    formset = RelationshipRowsFormSet
+    formset = RelationshipRows
     fk_name = "person_b"
     fields = ["person_a", "kind", *RELATIONSHIP_FIELDS]
     autocomplete_fields = ["person_a", "sources"]
@@ -104,26 +110,30 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
-    # A person's aliases and relationships are edited on their page: a change to one makes
-    # a form opened before stale. A version of a person includes its aliases; relationships
-    # keep their own history, and are not restored with the person.
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if issubclass(inline.formset, RelationshipRows):
+            # One set for the page's two lists: a relationship entered in each is refused too.
+            kwargs["rows_on_page"] = request.__dict__.setdefault("relationship_rows", set())
+        return kwargs
+
+    # A person's aliases and relationships are edited on their page, and a change to one is a
+    # change to the person. A version of a person includes its aliases; relationships keep
+    # their own history, and are not restored with the person.
 
     def parts(self, person):
-        return [
-            (Alias, Q(person_id=person.pk)),
-            (Relationship, Q(person_a_id=person.pk) | Q(person_b_id=person.pk)),
-        ]
+        return [self.aliases_of(person), self.relationships_of(person)]
 
     def restored_parts(self, person):
-        return self.parts(person)[:1]
+        return [self.aliases_of(person)]
 
-    def restore_related(self, person, when):
-        then = {a.pk: a for a in Alias.history.as_of(when).filter(person_id=person.pk)}
-        person.aliases.exclude(pk__in=then).delete()
-        for pk, old in then.items():
-            alias = Alias.objects.filter(pk=pk).first() or Alias(pk=pk, person=person)
-            alias.name, alias.is_ambiguous = old.name, old.is_ambiguous
-            alias.save()
+    @staticmethod
+    def aliases_of(person):
+        return Alias, Q(person_id=person.pk)
+
+    @staticmethod
+    def relationships_of(person):
+        return Relationship, Q(person_a_id=person.pk) | Q(person_b_id=person.pk)
 
     def get_search_results(self, request, queryset, search_term):
         terms = terms_of(search_term)

@@ -53,7 +53,10 @@ class CappedPaginator(Paginator):
 
     def get_page(self, number):
         """The nearest page: the first for a number below 1 or none at all, the last past the
-        end (Django's own gives the last page for 0 and -1 too)."""
+        end (Django's own gives the last page for 0 and -1 too); "last" as Django's date
+        views read it."""
+        if number == "last":
+            return super().get_page(self.num_pages)
         try:
             below_one = float(number) < 1
         except (TypeError, ValueError):

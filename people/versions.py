@@ -6,7 +6,7 @@ docs/workflow.md says why that library.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -132,12 +132,14 @@ class VersionedAdmin(SimpleHistoryAdmin):
         ]
 
     def parts(self, obj):
-        """The rows edited along with `obj` (a story's quotes…), as (model, condition): a
-        change to one is a change to `obj`, and a form opened before it is stale."""
+        """The rows edited along with `obj` (a story's quotes…), as (model, condition). A
+        change to one moves `obj`'s revision on (signals.py, `touch`); a stale save is told
+        what changed among them."""
         return []
 
     def restored_parts(self, obj):
-        """The parts a restore brings back with `obj`, and its compare page lists."""
+        """The parts that are versions of `obj` too: its compare page lists their changes and
+        a restore brings them back."""
         return self.parts(obj)
 
     def related_changes(self, obj, when) -> list[Change]:
@@ -145,7 +147,20 @@ class VersionedAdmin(SimpleHistoryAdmin):
         return part_changes(self.restored_parts(obj), when)
 
     def restore_related(self, obj, when):
-        """Bring the parts edited with `obj` back to how they were at `when`."""
+        """Bring the restored parts back to how they were at `when`: those added since are
+        deleted, those deleted since come back under their old keys, the others are set back
+        field by field — each saved, so that the restore is itself a version."""
+        for model, condition in self.restored_parts(obj):
+            then = {item.pk: item for item in model.history.as_of(when).filter(condition)}
+            for item in model.objects.filter(condition).exclude(pk__in=then):
+                item.delete()
+            for pk, old in then.items():
+                current = model.objects.filter(pk=pk).first() or model(pk=pk)
+                for field in compared_fields(model):
+                    setattr(current, field.attname, getattr(old, field.attname))
+                if hasattr(current, "uid"):
+                    current.uid = old.uid
+                current.save()
 
     def compare_view(self, request, object_id, history_id):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -187,17 +202,28 @@ class VersionedAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, self.compare_template, context)
 
 
+class Moment(forms.Field):
+    """A hidden timestamp the form carries back as it was given: any value is accepted (the
+    form reads it for a message only, see `opened_when`), and it is never a change."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class RevisionForm(forms.ModelForm):
     """Carries the revision the form was opened at; refuses to save over a newer one."""
 
     opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # When the form was opened: what changed since, in the parts too, is what a stale save
     # is told about. Only read for that message; a missing or odd value loses nothing.
-    opened_at = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_at = Moment(required=False)
     stale = False
 
     @staticmethod
     def parts(obj):
+        """The parts of `obj` (see VersionedAdmin.parts), set by StaleEditGuard.get_form."""
         return []
 
     def __init__(self, *args, **kwargs):
@@ -207,11 +233,15 @@ class RevisionForm(forms.ModelForm):
             self.fields["opened_at"].initial = timezone.now().isoformat()
 
     def opened_when(self):
+        """The moment the form was opened, if the form says so believably; else None."""
         try:
-            when = datetime.fromisoformat(self.cleaned_data.get("opened_at") or "")
-        except ValueError:
+            when = datetime.fromisoformat(str(self.cleaned_data.get("opened_at") or ""))
+            if when.tzinfo is None:
+                return None
+            when = when.astimezone(UTC)  # out of range ("0001-01-01T00:00+14:00"): refused
+        except (ValueError, OverflowError):
             return None
-        return when if timezone.is_aware(when) and when <= timezone.now() else None
+        return when if when <= timezone.now() else None
 
     def clean(self):
         cleaned = super().clean()
@@ -238,9 +268,12 @@ class RevisionForm(forms.ModelForm):
         later = [r for r in records if r.revision > opened]
         since = self.opened_when() or (settled(at_open) if at_open is not None else None)
         parts = self.parts(self.instance)
-        last = later[0] if later else None
-        if last is None and since is not None:  # a part changed, not the row itself
-            last = last_part_change(parts, since)
+        last_part = last_part_change(parts, since) if since is not None else None
+        last = max(
+            filter(None, [later[0] if later else None, last_part]),
+            key=lambda record: record.history_date,
+            default=None,
+        )
         lines = [
             f"Someone saved this {model._meta.verbose_name} after you opened it"
             + (f" (last: {who_and_when(last)})" if last else "")

@@ -177,3 +177,4 @@ def test_a_found_copy_of_a_confirmed_quote_goes_at_the_next_reading(db):
     assert sorted(story.quotes.values_list("status", flat=True)) == ["confirmed"] * 4
     source.refresh_from_db()
     assert source.quote.status == "confirmed" and source.quote.text == found.text
+    assert source.history.first().history_change_reason == "Found by the archive"

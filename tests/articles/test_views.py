@@ -275,7 +275,7 @@ def test_the_archive_is_paginated_with_counts(client, make_article):
     assert 'href="/articles/2022/">2022</a>' in html(client, "/articles/")
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "999999", "2.0", "²", "abc"])
+@pytest.mark.parametrize("number", ["0", "-1", "999999", "2.0", "²", "abc", "last"])
 @pytest.mark.parametrize(
     "url", ["/articles/", "/articles/2022/", "/articles/2022/02/", "/articles/2022/02/09/"]
 )

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
@@ -257,6 +258,27 @@ def test_a_fresh_form_saves_normally_after_a_refused_one(editor, other_editor, d
     assert save(alex, story, fresh).status_code == 302
     story.refresh_from_db()
     assert story.byline == "Alex"
+    # The moment the form was opened is carried, never logged as a change of the story.
+    change = LogEntry.objects.filter(object_id=str(story.pk)).latest("action_time")
+    assert change.get_change_message() == "Changed Byline."
+
+
+@pytest.mark.parametrize(
+    "opened_at", ["0001-01-01T00:00:00+14:00", "2022-02-09T10:00:00", "x\x00y", "9999-01-01"]
+)
+def test_a_stale_save_with_an_odd_opening_moment_is_still_refused_plainly(
+    editor, other_editor, demo, opened_at
+):
+    """The moment is only read for the message: an odd value (a tampered form) changes
+    neither the refusal nor what is kept."""
+    story = Article.objects.get()
+    alexs_form = open_form(logged_in(other_editor), story)
+    assert save(logged_in(editor), story, open_form(logged_in(editor), story)).status_code == 302
+    alexs_form["opened_at"] = opened_at
+    alexs_form["dek"] = "Alex's dek"
+    response = save(logged_in(other_editor), story, alexs_form)
+    assert response.status_code == 409
+    assert "Someone saved this story after you opened it" in response.content.decode()
 
 
 def test_two_editors_on_one_person(editor, other_editor, demo):
@@ -291,3 +313,19 @@ def test_a_relationship_changed_elsewhere_is_named_to_the_stale_person_form(
     assert "Changed meanwhile — relationship" in content and "Forte di Belvedere" in content
     kim.refresh_from_db()
     assert kim.bio != "Alex's bio."
+
+
+def test_a_persons_old_version_brings_its_aliases_back(editor, demo):
+    kanye = Person.objects.get(slug="kanye-west")
+    before = sorted(kanye.aliases.values_list("name", "is_ambiguous"))
+    first = kanye.history.order_by("history_date").first()
+    client = logged_in(editor)
+    data = open_form(client, kanye)
+    data["aliases-0-name"] = "Mr West"
+    assert save(client, kanye, data).status_code == 302
+    compare = reverse("admin:people_person_compare", args=[kanye.pk, first.history_id])
+    page = client.get(compare).content.decode()
+    assert "Mr West" in page
+    kanye.refresh_from_db()
+    assert client.post(compare, {"revision": str(kanye.revision)}).status_code == 302
+    assert sorted(kanye.aliases.values_list("name", "is_ambiguous")) == before

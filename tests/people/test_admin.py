@@ -141,8 +141,15 @@ def relationship_row(data, prefix, **fields):
             ],
             "entered twice on this page",
         ),
+        (
+            [
+                {"kind": "friends", "person_b": "kanye", "started_on": "2001-01-01"},
+                {"kind": "friends", "person_a": "kanye", "started_on": "2001-01-01"},
+            ],
+            "entered twice on this page",
+        ),
     ],
-    ids=["with herself", "already recorded", "twice on the page"],
+    ids=["with herself", "already recorded", "twice on the page", "once in each list"],
 )
 def test_a_relationship_row_the_rules_forbid_is_refused_on_the_persons_page(
     admin_client, demo, rows, message
@@ -154,9 +161,14 @@ def test_a_relationship_row_the_rules_forbid_is_refused_on_the_persons_page(
     data = form_data(admin_client.get(url).content.decode(), "person_form")
     data["bio"] = "A new biography."
     for row in rows:
-        relationship_row(
-            data, "relationships_as_a", **{**row, "person_b": str(people[row["person_b"]])}
-        )
+        if "person_b" in row:  # Kim first: “Kim … of/with person_b”
+            relationship_row(
+                data, "relationships_as_a", **{**row, "person_b": str(people[row["person_b"]])}
+            )
+        else:
+            relationship_row(
+                data, "relationships_as_b", **{**row, "person_a": str(people[row["person_a"]])}
+            )
     before = Relationship.objects.count()
     response = admin_client.post(url, {**data, "_save": "Save"})
     assert response.status_code == 200
@@ -165,6 +177,34 @@ def test_a_relationship_row_the_rules_forbid_is_refused_on_the_persons_page(
     assert Relationship.objects.count() == before
     kim.refresh_from_db()
     assert kim.bio != "A new biography."
+
+
+def test_a_relationship_deleted_and_entered_again_on_one_page_is_saved(admin_client, demo):
+    """The row leaving is not counted against the row coming in; a page saved unchanged
+    asks nothing of the rows."""
+    kim = Person.objects.get(slug="kim-kardashian")
+    url = reverse("admin:people_person_change", args=[kim.pk])
+    data = form_data(admin_client.get(url).content.decode(), "person_form")
+    assert admin_client.post(url, {**data, "_save": "Save"}).status_code == 302
+    data = form_data(admin_client.get(url).content.decode(), "person_form")
+    marriage = kim.relationships_as_a.get(kind="married")
+    (row,) = [
+        k[: -len("-id")] for k, v in data.items() if k.endswith("-id") and v == str(marriage.pk)
+    ]
+    data[f"{row}-DELETE"] = "on"
+    relationship_row(
+        data,
+        "relationships_as_a",
+        kind="married",
+        person_b=str(marriage.person_b_id),
+        started_on="2014-05-24",
+        end_reason="divorce",
+        ended_on="2022-11-29",
+    )
+    response = admin_client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    again = kim.relationships_as_a.get(kind="married")
+    assert again.pk != marriage.pk and str(again.started_on) == "2014-05-24"
 
 
 def test_the_person_pages_of_the_admin_open(admin_client, demo):
