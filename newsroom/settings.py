@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The admin's filters hand query values to PostgreSQL unchecked (nulbytes.py).
+    "newsroom.nulbytes.RefuseNulBytesInAdmin",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
