@@ -1,0 +1,1 @@
+"""Code that serves several apps and belongs to none of them."""
