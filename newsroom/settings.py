@@ -51,12 +51,13 @@ INSTALLED_APPS = [
     "people",
     "articles",
     "history",
+    "caching",
 ]
 
 MIDDLEWARE = [
     # First: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
     # the headers the middleware below gave them when they were rendered (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The admin's filters hand query values to PostgreSQL unchecked (nulbytes.py).
@@ -197,7 +198,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
 
-# Versions are restored through the compare page (people/versions.py), which restores a story
+# Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

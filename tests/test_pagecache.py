@@ -1,5 +1,5 @@
-"""Conditional GET and the page cache (newsroom/pagecache.py), with the archive's edition
-(history/edition.py) that decides when a page is new. These tests commit for real
+"""Conditional GET and the page cache (caching/pagecache.py), with the archive's edition
+(caching/edition.py) that decides when a page is new. These tests commit for real
 (transactional_db): a new edition starts only when a change commits."""
 
 import datetime
@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from articles.models import Article
-from history import edition
-from history.models import Edition
+from caching import edition
+from caching.models import Edition
 from tests.conftest import REAL_EDITION
 
 
@@ -131,7 +131,7 @@ def test_a_cached_page_keeps_the_security_headers(client, story, page_cache):
 
 
 def test_each_process_keeps_a_bounded_number_of_recent_pages():
-    from newsroom.pagecache import RecentPages
+    from caching.pagecache import RecentPages
 
     recent = RecentPages(2)
     recent.put("a", 1)

@@ -1,6 +1,6 @@
 """Readers' pages answered without rendering: conditional GET, and a shared page cache.
 
-A public page depends on the archive's edition (history/edition.py: one more at every change),
+A public page depends on the archive's edition (caching/edition.py: one more at every change),
 on the date (scheduled stories appear, ages change), on the code deployed and on its address.
 Those four make its ETag and its cache key, so nothing is ever purged: a change starts a new
 edition and every page is new from then on.
@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from history import edition
+from caching import edition
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
