@@ -11,6 +11,11 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
+# package when it was installed from a wheel (setup.py).
+SITE_DIR = (
+    BASE_DIR if (BASE_DIR / "templates").is_dir() else Path(__file__).resolve().parent / "site"
+)
 
 
 def env_bool(name, default=False):
@@ -32,6 +37,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
+# This project's own apps (the code of a release: see `caching.pagecache.release`).
+PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,11 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    "newsroom",
-    "people",
-    "articles",
-    "history",
-    "caching",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -81,7 +85,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -140,7 +144,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
@@ -221,8 +225,11 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
 # Pages each process also keeps in its own memory, in front of the shared cache.
 PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
+# What the code of a release is called (a commit, a version), the same on every server; when
+# not set, a digest of the code deployed stands for it.
+RELEASE = os.environ.get("RELEASE", "")
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 
