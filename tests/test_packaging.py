@@ -6,6 +6,7 @@ the site from a folder that is not the checkout: every installed app is in it (`
 the front page renders)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -15,6 +16,8 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
+# What a checkout holds that is not the project's source.
+LEFT_BEHIND = (".git", ".venv", "build", "*.egg-info", "staticfiles", "*.sqlite3*", "__pycache__")
 
 FRONT_PAGE = """
 import django
@@ -37,19 +40,12 @@ def run(*command, cwd, env=None):
 def test_the_wheel_installs_and_runs_away_from_the_checkout(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("builds and installs a wheel: once is enough, in the SQLite pass")
-    run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
-        "-q",
-        "-w",
-        tmp_path / "dist",
-        ROOT,
-        cwd=tmp_path,
-    )
-    (wheel,) = (tmp_path / "dist").glob("newsroom-*.whl")
+    # Built from a copy: a build leaves its scratch folders beside the sources.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_BEHIND))
+    dist = tmp_path / "dist"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, source, cwd=tmp_path)
+    (wheel,) = dist.glob("newsroom-*.whl")
     venv.create(tmp_path / "venv", with_pip=True)
     python = tmp_path / "venv" / "bin" / "python"
     run(python, "-m", "pip", "install", "-q", "--disable-pip-version-check", wheel, cwd=tmp_path)
