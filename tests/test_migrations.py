@@ -42,14 +42,15 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
 BEFORE_NO_CREDENTIALS = [
     ("articles", "0011_to_check_idx"),
     ("people", "0007_relationship_started_idx"),
-    ("history", "0002_edition"),
 ]
 
 
 def test_stored_addresses_lose_their_credentials_then_none_can_be_stored(transactional_db):
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE_NO_CREDENTIALS)
-    old = executor.loader.project_state(BEFORE_NO_CREDENTIALS).apps
+    # The history app as it is now: only its versions' rows are needed.
+    before = [*BEFORE_NO_CREDENTIALS, *executor.loader.graph.leaf_nodes("history")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
     old.get_model("articles", "Publication").objects.create(
         name="Vogue", slug="vogue", url="https://editor:secret@www.vogue.com/"
     )

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from articles import admin as articles_admin
 from articles.models import Article, Publication, Quote, SourceLink
-from people.citations import NO_CREDENTIALS
+from common.citations import NO_CREDENTIALS
+from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
-from people.paging import EstimatedPaginator, YearsByJumps
 from tests.forms import error_messages, form_data
 
 ADD_URL = reverse("admin:articles_article_add")

@@ -28,8 +28,8 @@ from articles import sourcecheck
 from articles.admin_filters import SourceHealthFilter
 from articles.models import Article, SourceLink
 from articles.sourcecheck import USER_AGENT, Result, check_urls, retry_after
+from common.citations import NO_CREDENTIALS
 from common.outbound import CREDENTIALS, NOT_PUBLIC
-from people.citations import NO_CREDENTIALS
 from people.models import Source
 from tests.common.localnet import ConnectionGuard, LocalSite
 from tests.forms import error_messages, form_data

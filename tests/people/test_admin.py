@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from people.citations import NO_CREDENTIALS
+from common.citations import NO_CREDENTIALS
 from people.models import Person, Relationship, Source
 from tests.forms import error_messages, form_data
 
