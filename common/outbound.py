@@ -34,7 +34,7 @@ Use:
 
     from common import outbound
 
-    page = outbound.fetch(url, max_bytes=2_000_000, timeout=10)
+    page = outbound.fetch(url, params={"q": "…"}, max_bytes=2_000_000, timeout=10)
     page.status, page.url, page.headers, page.content, page.json()
 
 `fetch` raises `Refused` when the address may not be fetched — its message is meant to be shown
@@ -204,6 +204,8 @@ class Policy:
     @classmethod
     def of(cls, allowed: Iterable[str] | None) -> "Policy":
         """The setting's allow-list when `allowed` is None, else exactly `allowed`."""
+        if isinstance(allowed, str):
+            allowed = [allowed]
         return cls(allowed_from_settings() if allowed is None else parse_allowed(allowed))
 
     def is_allowed(self, address: IPAddress) -> bool:
@@ -488,17 +490,22 @@ def fetch(
     max_bytes: int,
     timeout: float,
     method: str = "GET",
+    params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     max_redirects: int = 5,
     allowed: Iterable[str] | None = None,
 ) -> Fetched:
-    """Ask `url`, following redirects, each hop checked; see the module's docstring."""
+    """Ask `url` (with `params` added to its query), following redirects, each hop checked;
+    see the module's docstring."""
     if max_bytes < 0 or timeout <= 0 or max_redirects < 0:
         raise ValueError("max_bytes and max_redirects must not be negative, timeout positive")
     deadline = time.monotonic() + timeout
+    address = web_url(url)
+    if params:
+        address = address.copy_merge_params(params)
     with _client(Policy.of(allowed), DEFAULT_LIMITS, deadline, timeout=timeout) as http:
         for _ in range(max_redirects + 1):
-            with http.stream(method, web_url(url), headers=headers) as response:
+            with http.stream(method, web_url(address), headers=headers) as response:
                 target = redirect_target(response)
                 if target is None:
                     return Fetched(
@@ -509,7 +516,7 @@ def fetch(
                     )
             if response.status_code == 303 and method != "HEAD":
                 method = "GET"
-            url = target
+            address = target
     raise TooManyRedirects(f"more than {max_redirects} redirects")
 
 

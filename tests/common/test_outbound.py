@@ -17,6 +17,7 @@ import ssl
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -269,6 +270,12 @@ def test_an_allowed_address_is_fetched_on_any_port(guard, local, allow_local):
     assert guard.attempts == [("127.0.0.1", local.port)]
 
 
+def test_params_are_added_to_the_query(guard, local, allow_local):
+    page = outbound.fetch(local.url("/ok?a=1"), params={"q": "Kim K"}, max_bytes=100, timeout=2)
+    assert page.status == 200
+    assert local.requests[0][1] == "/ok?a=1&q=Kim+K"
+
+
 def test_the_allow_list_opens_only_what_it_names(resolver, settings):
     settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1", "10.1.0.0/16"]
     assert outbound.check_url("http://10.1.2.3:9200/") == [ipaddress.ip_address("10.1.2.3")]
@@ -466,12 +473,17 @@ def test_the_async_client_checks_every_connection(guard, local):
         async with outbound.async_client(allowed=allowed) as http:
             return (await http.head(local.url("/ok"))).status_code
 
+    def run(allowed):
+        # A thread of its own: this one may already run an event loop (the browser tests').
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(asyncio.run, ask(allowed)).result()
+
     with pytest.raises(Refused, match=NOT_PUBLIC):
-        asyncio.run(ask(()))
+        run(())
     with pytest.raises(Refused, match=NOT_PUBLIC):
-        asyncio.run(ask(["127.0.0.2"]))
+        run(["127.0.0.2"])
     assert local.connections == 0
-    assert asyncio.run(ask(["127.0.0.1"])) == 200
+    assert run(["127.0.0.1"]) == 200
     assert guard.attempts == [("127.0.0.1", local.port)]
 
 
