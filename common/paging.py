@@ -6,7 +6,7 @@ their page must not read them all to say how many there are. `CappedPaginator` c
 `cap` rows (a `COUNT(*)` over a `LIMIT`, one index range) and offers pages up to that far; the
 page then says “1,000+” and points readers to the date archive or to search for older ones.
 
-The same idea for other long lists: `stretch_of` (the people directory, by keys, from A to Z),
+The same idea for other long lists: `keyset_page` (the people directory, by keys, from A to Z),
 `KeyRangePaginator` (the sitemap, by ranges of keys), `EstimatedPaginator` (the admin's lists
 of whole large tables, sized from the statistics), `among_newest` (a few short index ranges in
 one query) and `periods_of` (the years or months of a list, by a loose index scan).
@@ -257,7 +257,7 @@ def key_from(text):
 
 
 @dataclass
-class Stretch:
+class KeysetPage:
     """One page of a list walked in order by its keys: the rows, and the keys of the rows to
     go on after (None at the end) and to go back before (None at the start)."""
 
@@ -288,7 +288,7 @@ def as_names_are_written(text):
     return WORD_START.sub(lambda letter: letter[0].upper(), text)
 
 
-def stretch_of(queryset, params, size, field="name"):
+def keyset_page(queryset, params, size, field="name"):
     """A page of `queryset` in (`field`, primary key) order, from where `params` say:
     `after=<key>` (the rows after that one), `before=<key>` (the rows before it), `from=<text>`
     (the first whose `field` sorts at or after the text, written as names are — a letter or
@@ -317,7 +317,7 @@ def stretch_of(queryset, params, size, field="name"):
         rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
         more, rows = len(rows) > size, rows[:size][::-1]
         place = {"before": key[1]}
-        return Stretch(rows, rows[-1].pk if rows else None, rows[0].pk if more else None, place)
+        return KeysetPage(rows, rows[-1].pk if rows else None, rows[0].pk if more else None, place)
     at_start = False
     if key := key_of(params.get("after")):
         rows, place = forward.filter(beyond(key, "gt")), {"after": key[1]}
@@ -331,4 +331,4 @@ def stretch_of(queryset, params, size, field="name"):
     if rows and not at_start:
         first = rows[0]
         earlier = forward.filter(beyond((getattr(first, field), first.pk), "lt")).exists()
-    return Stretch(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)
+    return KeysetPage(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)
