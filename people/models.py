@@ -369,6 +369,17 @@ class Relationship(Timestamped, Revisioned):
         return as_a if person.pk == self.person_a_id else as_b
 
     @property
+    def span(self) -> str:
+        """When it lasted, in the one wording every page uses: “24 May 2014 – 2 March 2022”,
+        “since 2014”, “until 2022”, “2014 – ?” (ended, the date not recorded), or nothing."""
+        start, end = self.started_display, self.ended_display
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return f"since {start}" if self.is_current else f"{start} – ?"
+        return f"until {end}" if end else ""
+
+    @property
     def started_display(self):
         return format_partial(self.started_on, self.started_precision)
 
