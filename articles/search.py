@@ -5,8 +5,8 @@ PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see commo
 matched with `websearch_to_tsquery` — "exact phrase", -exclude, or — ranked with `ts_rank`
 among the newest matches, highlighted with `ts_headline` for the page shown only.
 
-SQLite (the embedded default): the same syntax parsed in Python (search_syntax.py) and matched
-with LIKE; stories ranked by where the words appear (headline, dek) then by date; names
+SQLite (the embedded default): the same syntax parsed in Python (common/search_syntax.py) and
+matched with LIKE; stories ranked by where the words appear (headline, dek) then by date; names
 matched by similarity in Python. Same page, same interface, plainer results.
 
 Ranking every match of a common word is what makes full-text search slow on a large archive,
@@ -26,11 +26,11 @@ from taggit.models import Tag
 
 from common.fulltext import CONFIG
 from common.paging import CappedPaginator
+from common.search_syntax import clean, highlight, marked, parse
 from people.models import Person
 from people.search import find_people
 
 from .models import Article, Mention, Quote
-from .search_syntax import clean, highlight, marked, parse
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 1000

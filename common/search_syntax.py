@@ -1,5 +1,6 @@
-"""Web-search syntax read the way readers type it, for the portable (SQLite) search and for
-highlighting: words, "exact phrases", -excluded words and `or` between alternatives.
+"""Web-search syntax read the way readers type it — for the portable (SQLite) search, for
+highlighting and for the admin's name searches: words, "exact phrases", -excluded words and
+`or` between alternatives.
 
     kanye "family back" -tiktok        kanye AND the phrase AND NOT tiktok
     divorce or split vogue             (divorce OR split) AND vogue
@@ -65,6 +66,12 @@ def parse(text: str) -> ParsedQuery:
             parsed.groups.append([term])
         pending_or = False
     return parsed
+
+
+def words_of(text: str) -> list[str]:
+    """The words a typed search looks for: phrases split into words, excluded words and
+    operators left out — `"Kim Kardashian" -kanye or Ye` looks for Kim, Kardashian and Ye."""
+    return [word for term in parse(text).terms for word in term.split()]
 
 
 def highlight(text: str, terms: list[str], *, around: int = 110) -> SafeString:
