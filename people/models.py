@@ -44,12 +44,7 @@ class Source(Citation):
         return (self.label, self.url)
 
 
-class PersonQuerySet(models.QuerySet):
-    def with_aliases(self):
-        return self.prefetch_related("aliases")
-
-
-class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
+class PersonManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -212,12 +207,6 @@ class RelationshipQuerySet(YearsByJumps, models.QuerySet):
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
             "person_a", "person_b"
         )
-
-    def current(self):
-        return self.filter(ended_on__isnull=True, end_reason="")
-
-    def past(self):
-        return self.exclude(ended_on__isnull=True, end_reason="")
 
 
 class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):
