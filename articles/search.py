@@ -87,7 +87,7 @@ class Filters:
 
         The person and the tag are looked up first and matched by id: joined by slug, the
         planner cannot know whether the person is in twelve stories or in a quarter of the
-        archive, and walked every story of a famous one (0.7 s at a million); given the id,
+        archive, and walks every story of a famous one (0.7 s at a million); given the id,
         its statistics tell, and it picks a walk that stops at the newest matches (0.15 s),
         or the search index when the words are rare (a few milliseconds)."""
         conditions = {}
@@ -215,8 +215,8 @@ def match_stories(queryset, raw_query):
 def match_quotes(queryset, raw_query):
     """Quotes (found ones included: this is for editors) whose words match a search, or whose
     speaker's name does, for the admin. On PostgreSQL the words go through the quotes' GIN
-    index: `ILIKE '%…%'` over text, speaker and context read every quote (12 s over the three
-    million quotes of a million stories)."""
+    index: `ILIKE '%…%'` over text, speaker and context reads every quote (12 s over the
+    three million quotes of a million stories)."""
     query, _ = clean(raw_query, MAX_QUERY_LENGTH)
     parsed = parse(query)
     if not parsed:

@@ -67,9 +67,9 @@ class CappedPaginator(Paginator):
 class EstimatedPaginator(Paginator):
     """For the admin's lists of very large tables: the size of a whole table read from
     PostgreSQL's statistics (`pg_class.reltuples`, kept current by ANALYZE and autovacuum)
-    rather than counted — `COUNT(*)` over three million quotes took 300 ms on every view of
-    the list — and a filtered list counted up to `cap` (a search for a famous speaker's quotes
-    counted 100,000 of them: 0.9 s). `estimated` and `capped` say which, and the list says
+    rather than counted — `COUNT(*)` over three million quotes costs 300 ms on every view of
+    the list — and a filtered list counted up to `cap` (counting the 100,000 quotes of a
+    famous speaker costs 0.9 s). `estimated` and `capped` say which, and the list says
     "about" or "more than". Tables under ESTIMATED_FROM rows, and SQLite, are counted exactly.
     """
 
@@ -295,7 +295,7 @@ def keyset_page(queryset, params, size, field="name"):
     a name in any case, see `as_names_are_written`), or the start.
 
     Keyset pages: each is one range of an index on (`field`, id), wherever it is in the list —
-    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people took 290 ms). A key that
+    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people costs 290 ms). A key that
     is not a number, or no longer in the list, starts from the start.
     """
     forward = queryset.order_by(field, "pk")
