@@ -29,7 +29,7 @@ class ParsedQuery:
     def terms(self) -> list[str]:
         return [term for group in self.groups for term in group]
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.groups)
 
 
@@ -94,7 +94,8 @@ def highlight(text: str, terms: list[str], *, around: int = 110) -> SafeString:
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
     excerpt = text[start:end]
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for match in pattern.finditer(excerpt) if pattern else ():
         parts.append(escape(excerpt[last : match.start()]))
         parts.append(f"<mark>{escape(match.group())}</mark>")
