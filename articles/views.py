@@ -141,7 +141,7 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
             "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
         # Each day's address made here: in the template, the {% url %} of three date filters
-        # for each of thirty days was a fifth of the page's time.
+        # for each of thirty days costs a fifth of the page's time.
         context["days"] = [
             (day, stories, reverse("articles:day", args=[day.year, day.month, day.day]))
             for day, stories in day_counts.items()
