@@ -67,31 +67,3 @@ def form_data(html, form_id):
         else:
             data[name] = value
     return data
-
-
-class ErrorReader(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # inside a <ul class="errorlist">
-        self.messages = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "ul" and "errorlist" in (dict(attrs).get("class") or "").split():
-            self.depth += 1
-        elif tag == "li" and self.depth:
-            self.messages.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "ul" and self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth and self.messages:
-            self.messages[-1] += data
-
-
-def error_messages(html):
-    """The messages of every error list on the page (a field's, a form's), in order."""
-    reader = ErrorReader()
-    reader.feed(html)
-    return [message.strip() for message in reader.messages]

@@ -26,3 +26,8 @@ def list_under(container: Tag, heading: str) -> Tag:
     title = container.find(lambda tag: tag.name in {"h2", "h3", "h4"} and text(tag) == heading)
     assert title is not None, f"no heading {heading!r}"
     return title.find_next_sibling("ul")
+
+
+def error_messages(response) -> list[str]:
+    """The messages of every error list on the page (a field's, a form's), in order."""
+    return [text(item) for item in page(response).select("ul.errorlist li")]

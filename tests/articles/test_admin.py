@@ -11,7 +11,8 @@ from articles.models import Article, Publication, Quote, SourceLink
 from common.citations import NO_CREDENTIALS
 from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
-from tests.forms import error_messages, form_data
+from tests.forms import form_data
+from tests.html import error_messages
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -321,7 +322,7 @@ def test_an_outlet_address_with_credentials_is_refused_and_nothing_is_saved(admi
     form.update({"name": "Vogue", "slug": "vogue", "url": url, "_save": "Save"})
     response = admin_client.post(add, form)
     assert response.status_code == 200
-    assert NO_CREDENTIALS in error_messages(response.content.decode())
+    assert NO_CREDENTIALS in error_messages(response)
     assert not Publication.objects.exists()
 
 
@@ -331,7 +332,7 @@ def test_a_story_source_address_with_credentials_is_refused_and_nothing_is_saved
     story_form["sources-0-url"] = "https://editor:secret@www.vogue.com/"
     response = admin_client.post(ADD_URL, story_form)
     assert response.status_code == 200
-    assert NO_CREDENTIALS in error_messages(response.content.decode())
+    assert NO_CREDENTIALS in error_messages(response)
     assert not Article.objects.filter(slug=story_form["slug"]).exists()
     assert not SourceLink.objects.filter(url__contains="secret").exists()
 

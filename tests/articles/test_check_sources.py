@@ -10,7 +10,6 @@ import datetime
 import socket
 import threading
 import time
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from types import SimpleNamespace
@@ -32,7 +31,8 @@ from common.citations import NO_CREDENTIALS
 from common.outbound import CREDENTIALS, NOT_PUBLIC
 from people.models import Source
 from tests.common.localnet import ConnectionGuard, LocalSite
-from tests.forms import error_messages, form_data
+from tests.forms import form_data
+from tests.html import error_messages, page, text
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 
@@ -636,43 +636,10 @@ def test_an_address_with_credentials_is_refused_by_the_story_form_and_never_sent
     )
     response = admin_client.post(add, form)
     assert response.status_code == 200
-    assert NO_CREDENTIALS in error_messages(response.content.decode())
+    assert NO_CREDENTIALS in error_messages(response)
     assert not Article.objects.exists() and not SourceLink.objects.exists()
     run()
     assert site.requests == [] and site.authorizations == [] and guard.attempts == []
-
-
-class CheckCells(HTMLParser):
-    """The text of each readonly check cell of the story's saved sources, row by row."""
-
-    COLUMNS = ("field-check_status", "field-check_error")
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.cell = [], None
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "tr" and "has_original" in classes:
-            self.rows.append({})
-        elif tag == "tr":
-            self.rows.append(None)  # an empty form for a new source, or the template of one
-        elif (
-            tag == "td"
-            and self.rows
-            and self.rows[-1] is not None
-            and set(classes) & set(self.COLUMNS)
-        ):
-            self.cell = next(c for c in classes if c in self.COLUMNS)
-            self.rows[-1][self.cell] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "td":
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell:
-            self.rows[-1][self.cell] += data.strip()
 
 
 def test_the_admin_shows_an_open_and_a_closed_internal_port_alike(
@@ -684,14 +651,13 @@ def test_the_admin_shows_an_open_and_a_closed_internal_port_alike(
     cite(story, local.url("/ok"), label="Open")
     cite(story, f"http://127.0.0.1:{closed}/", label="Closed")
     run("--retries", 0)
-    page = admin_client.get(reverse("admin:articles_article_change", args=[quote(story.pk)]))
-    cells = CheckCells()
-    cells.feed(page.content.decode())
-    shown = [row for row in cells.rows if row is not None]
-    assert shown == [
-        {"field-check_status": "-", "field-check_error": NOT_PUBLIC},
-        {"field-check_status": "-", "field-check_error": NOT_PUBLIC},
+    response = admin_client.get(reverse("admin:articles_article_change", args=[quote(story.pk)]))
+    saved_sources = page(response).select("tr.has_original")
+    shown = [
+        [text(row.select_one(f"td.field-{name}")) for name in ("check_status", "check_error")]
+        for row in saved_sources
     ]
+    assert shown == [["-", NOT_PUBLIC], ["-", NOT_PUBLIC]]
     assert local.connections == 0 and guard.attempts == []
 
 

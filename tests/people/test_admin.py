@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from common.citations import NO_CREDENTIALS
 from people.models import Person, Relationship, Source
-from tests.forms import error_messages, form_data
+from tests.forms import form_data
+from tests.html import error_messages
 
 SLUGS = ["kim-kardashian", "kanye-west"]
 
@@ -262,5 +263,5 @@ def test_a_source_address_with_credentials_is_refused_and_nothing_is_saved(admin
     )
     response = admin_client.post(add, form)
     assert response.status_code == 200
-    assert NO_CREDENTIALS in error_messages(response.content.decode())
+    assert NO_CREDENTIALS in error_messages(response)
     assert not Source.objects.exists()
