@@ -354,7 +354,9 @@ class _GuardedAsyncBackend(httpcore.AnyIOBackend):
         return await super().connect_tcp(str(last), port, timeout, local_address, socket_options)
 
 
-def _within(deadline: float | None, timeout: float | None, expired: type[Exception]):
+def _within(
+    deadline: float | None, timeout: float | None, expired: type[Exception]
+) -> float | None:
     """The time an operation may take: its own timeout, cut to what is left of the fetch's."""
     if deadline is None:
         return timeout
@@ -500,9 +502,8 @@ def fetch(
     if max_bytes < 0 or timeout <= 0 or max_redirects < 0:
         raise ValueError("max_bytes and max_redirects must not be negative, timeout positive")
     deadline = time.monotonic() + timeout
-    address = web_url(url)
-    if params:
-        address = address.copy_merge_params(params)
+    first = web_url(url)
+    address: str | httpx.URL = first.copy_merge_params(params) if params else first
     with _client(Policy.of(allowed), DEFAULT_LIMITS, deadline, timeout=timeout) as http:
         for _ in range(max_redirects + 1):
             with http.stream(method, web_url(address), headers=headers) as response:
