@@ -125,4 +125,3 @@ PRONOUN_TEXT = {"she": "she/her", "he": "he/him", "they": "they/them"}
 
 def pronouns_text(person: Character) -> str:
     return ", ".join(PRONOUN_TEXT[key] for key in sorted(person.pronouns))
-

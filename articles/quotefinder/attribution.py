@@ -241,10 +241,7 @@ def dialogue_spans(text: str):
         ends = [
             (comma.start(), said)
             for comma in re.finditer(r",", text[start:])
-            if (
-                said := attribution_after(0, 0, text[start + comma.start() :], "", "")
-            )
-            is not None
+            if (said := attribution_after(0, 0, text[start + comma.start() :], "", "")) is not None
         ]
         if not ends:
             spans.append(Span(opening, len(text.rstrip()), True, Style.DASH))

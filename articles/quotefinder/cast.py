@@ -115,7 +115,7 @@ class Cast:
                 if len(people) == 1 and nouns[-1] not in PAIR_NOUNS:
                     self.people[people[0]].roles.add(nouns[-1])
         # Names joined by “and” or in a list: a group, just after its last name.
-        for first, second in zip(names, names[1:]):
+        for first, second in zip(names, names[1:], strict=False):
             if first.possessive or second.possessive or first.person_id == second.person_id:
                 continue
             if LIST_BETWEEN.fullmatch(paragraph.text[first.end : second.start]):

@@ -59,7 +59,7 @@ def read_marks(text: str) -> list[Mark]:
         after = text[index + 1] if index + 1 < len(text) else " "
         opens_by_spacing = (before.isspace() or before in OPENING_CONTEXT) and not after.isspace()
         closes_by_spacing = not before.isspace() and (after.isspace() or not after.isalnum())
-        if char in "“”\"":
+        if char in '“”"':
             if char == "“":
                 opens, closes = True, closes_by_spacing and not opens_by_spacing
             elif char == "”":
@@ -75,10 +75,14 @@ def read_marks(text: str) -> list[Mark]:
                 continue  # don’t, it’s, O’Neil
             if char == "‘" and after.isdigit():
                 continue  # ‘90s typed with the wrong mark
-            if char in "’'" and not before.isalnum() and not before in ".,!?;:…”»)]—–-":
-                # ’90s, ’em, ’til: an elision after a space; or an opening straight mark.
-                if char == "’" or not opens_by_spacing:
-                    continue
+            # ’90s, ’em, ’til: an elision after a space; unless a straight mark opening.
+            if (
+                char in "’'"
+                and not before.isalnum()
+                and before not in ".,!?;:…”»)]—–-"
+                and (char == "’" or not opens_by_spacing)
+            ):
+                continue
             opens = char == "‘" or (char == "'" and opens_by_spacing)
             closes = char != "‘" and closes_by_spacing
             # An s’ followed by a lower-case word is a plural possessive (the Quayles’ house)
@@ -101,9 +105,11 @@ def quoted_spans(text: str) -> list[Span]:
     for position, mark in enumerate(marks):
         innermost = stack[-1] if stack else None
         if mark.style == Style.GUILLEMET:
-            if innermost and innermost.style == Style.GUILLEMET and text[mark.index] != text[
-                innermost.index
-            ]:
+            if (
+                innermost
+                and innermost.style == Style.GUILLEMET
+                and text[mark.index] != text[innermost.index]
+            ):
                 close(stack, spans, mark)
             elif mark.opens:
                 stack.append(mark)

@@ -17,7 +17,6 @@ from .paragraphs import Paragraph
 from .people import Character
 from .vocabulary import HONORIFICS, MONTHS, PLACE_WORDS, RELATION_NOUNS, WEEKDAYS
 
-
 CALENDAR_WORDS = frozenset([*MONTHS, *WEEKDAYS])
 
 

@@ -30,19 +30,18 @@ from .vocabulary import (
 
 UPPER = "A-ZÀ-ÖØ-Þ"
 LOWER = "a-zß-öø-ÿ"
-TOKEN = rf"[{UPPER}](?:[{LOWER}]+|[’'][{UPPER}][{LOWER}]+)(?:[{UPPER}][{LOWER}]+)?(?:-[{UPPER}][{LOWER}]+)?"
+TOKEN = (
+    rf"[{UPPER}](?:[{LOWER}]+|[’'][{UPPER}][{LOWER}]+)(?:[{UPPER}][{LOWER}]+)?"
+    rf"(?:-[{UPPER}][{LOWER}]+)?"
+)
 PARTICLE = r"(?:de|van|von|da|di|del|della|du|le|la|bin|ben|al|ter|ten|dos|das)"
 CANDIDATE = re.compile(
     rf"(?<![\w’'-]){TOKEN}(?:\s+(?:{PARTICLE}\s+)?{TOKEN}){{1,3}}(?![\w-]|[’'][{LOWER}]{{2}})"
 )
 AGE_AFTER = re.compile(r"\s*(?:,\s*(?:now\s+|aged\s+)?\d{1,3}\s*,|\s\(\d{1,3}\))")
-ROLE_AFTER = re.compile(
-    r",\s+(?:a|an|the|his|her|their|our|its)\s+((?:[\w’'-]+\s+){0,4}[\w’'-]+)"
-)
+ROLE_AFTER = re.compile(r",\s+(?:a|an|the|his|her|their|our|its)\s+((?:[\w’'-]+\s+){0,4}[\w’'-]+)")
 WHO_AFTER = re.compile(r",?\s+who\b")
-SAID_AFTER = re.compile(
-    rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},)?\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b"
-)
+SAID_AFTER = re.compile(rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},)?\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b")
 SAID_BEFORE = re.compile(
     r"\b(?:said|says|added|adds|recalled|recalls|explained|explains|continued|continues|"
     r"wrote|writes|admitted|admits|insisted|insists|according\s+to)\s+$"
@@ -63,7 +62,7 @@ def find_newcomers(
     """The people the story names whom the archive does not know, in order of appearance,
     with negative ids from `first_id` down. `known` maps name keys of known people to ids."""
     found: dict[str, Character] = {}
-    for index, paragraph in enumerate(paragraphs):
+    for paragraph in paragraphs:
         if paragraph.headline:
             continue
         for match in CANDIDATE.finditer(paragraph.text):

@@ -13,9 +13,7 @@ from .attribution import dialogue_spans
 from .marks import Span, quoted_spans
 from .vocabulary import ABBREVIATIONS
 
-SENTENCE_END = re.compile(
-    r"([.!?…]+)(?:\s?[”’\"»')\]])*(?=\s+(?:[“\"«»‘—–(\[]|[A-ZÀ-ÖØ-Þ0-9]))"
-)
+SENTENCE_END = re.compile(r"([.!?…]+)(?:\s?[”’\"»')\]])*(?=\s+(?:[“\"«»‘—–(\[]|[A-ZÀ-ÖØ-Þ0-9]))")
 ENDS_WITH_STOP = re.compile(r"[.!?…][’'”»\"]*\s*$")
 
 

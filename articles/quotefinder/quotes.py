@@ -190,10 +190,14 @@ class QuoteReader:
         else:
             kind, lead_in = read_lead_in(first.block, lead_start, lead)
 
-        if after_previous and attribution is None and kind in (LeadIn.CLAUSE, LeadIn.MIDDLE):
-            # “…,” he says, tearing a bread roll in half, “…”: the same speaker goes on.
-            if goes_on_after(first.block, previous_end + 1, lead) is not None:
-                return Kept(span, text, previous.speakers, previous.context, previous.said_on)
+        # “…,” he says, tearing a bread roll in half, “…”: the same speaker goes on.
+        if (
+            after_previous
+            and attribution is None
+            and kind in (LeadIn.CLAUSE, LeadIn.MIDDLE)
+            and goes_on_after(first.block, previous_end + 1, lead) is not None
+        ):
+            return Kept(span, text, previous.speakers, previous.context, previous.said_on)
         if kind == LeadIn.MIDDLE:
             return None
         if kind == LeadIn.CLAUSE and attribution is None:

@@ -23,7 +23,9 @@ LABEL = re.compile(
     re.DOTALL,
 )
 FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’d|I'd|I’ll|I'll|me|my|mine|we|our|us)\b")
-THIRD_PERSON_OPENING = re.compile(r"^\s*(?:[Ss]he|[Hh]e|[Tt]hey|The|[A-Z][\w’'-]+\s+(?:says|said))\b")
+THIRD_PERSON_OPENING = re.compile(
+    r"^\s*(?:[Ss]he|[Hh]e|[Tt]hey|The|[A-Z][\w’'-]+\s+(?:says|said))\b"
+)
 
 
 @dataclass
@@ -78,8 +80,8 @@ def read_transcript(paragraphs: list[Paragraph], subject: tuple[int, ...], who) 
         return False
 
     questions = Counter()
-    for block, (label, start) in labels.items():
-        if paragraphs[block].text.rstrip().rstrip("”’\"»").endswith("?"):
+    for block, (label, _) in labels.items():
+        if paragraphs[block].text.rstrip().rstrip('”’"»').endswith("?"):
             questions[label] += 1
     share = {label: questions[label] / counts[label] for label in counts}
     interviewer = None

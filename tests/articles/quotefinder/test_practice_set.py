@@ -166,7 +166,9 @@ COLUMNS = ("quotes", "mentions", "proposed")
 
 
 def row(name: str, result: Scores) -> str:
-    cells = [f"{getattr(result, c).precision:5.2f} {getattr(result, c).recall:5.2f}" for c in COLUMNS]
+    cells = [
+        f"{getattr(result, c).precision:5.2f} {getattr(result, c).recall:5.2f}" for c in COLUMNS
+    ]
     return f"{name:44} " + "   ".join(cells)
 
 
