@@ -66,7 +66,7 @@ def find(story: StoryText, people: list[PersonRef]) -> Findings:
         directory.add(person)
     NameReader(directory).read(paragraphs)
 
-    read_transcript(paragraphs, story_subject(paragraphs), label_reader(paragraphs))
+    read_transcript(paragraphs, story_subject(paragraphs), label_reader(paragraphs, directory))
     cast = Cast(paragraphs, directory)
     kept = QuoteReader(paragraphs, cast, story.published_on).quotes()
 
@@ -108,14 +108,19 @@ def story_subject(paragraphs: list[Paragraph]) -> tuple[int, ...]:
     return ()
 
 
-def label_reader(paragraphs: list[Paragraph]):
+def label_reader(paragraphs: list[Paragraph], directory: Directory):
+    """Who a transcript's label stands for: a name the story read there (“Vance:”), or, in
+    capitals (“WHITLOCK:”), the one person going by that name."""
+
     def who(block: int, label: str) -> tuple[int, ...]:
         paragraph = paragraphs[block]
         start = len(paragraph.text) - len(paragraph.text.lstrip())
         for name in paragraph.names:
             if name.start == start and name.end == start + len(label) and name.person_id:
                 return (name.person_id,)
-        return ()
+        owners = directory.owners.get(name_key(label.title()), {})
+        plain = [owner.person_id for owner in owners.values() if not owner.ambiguous]
+        return tuple(plain) if len(plain) == 1 else ()
 
     return who
 

@@ -102,6 +102,12 @@ class Attribution:
     clause: str  # where a date may be given: “wrote on February 4”
 
 
+def with_apposition(match: re.Match) -> str:
+    """The subject with the words set off after it: “His manager, Ana Ruiz,” names Ana Ruiz."""
+    groups = match.groupdict()
+    return match["subject"] + (groups.get("apposition") or "")
+
+
 def names_a_speaker(subject: str) -> bool:
     """A pronoun, a name, or a phrase about a person: “the singer”, “a source”, not “the
     story” (“Blue Hour” told the story of…)."""
@@ -143,7 +149,7 @@ def attribution_after(block: int, offset: int, after: str, inner: str, clause: s
         rest_start = max(match.end("verb"), match.end("subject"))
         return Attribution(
             block,
-            match["subject"],
+            with_apposition(match),
             offset + match.start("subject"),
             verb_phrase(match["verb"], after[rest_start:]),
             clause,
@@ -166,7 +172,7 @@ def read_lead_in(block: int, lead_start: int, lead: str) -> tuple[LeadIn, Attrib
         subject = SUBJECT_ENDING.search(lead[: verb.start()])
         inverted = re.match(rf"\s+{SUBJECT_AFTER_VERB}", rest)
         if subject and names_a_speaker(subject["subject"]):
-            said.subject = subject["subject"]
+            said.subject = with_apposition(subject)
             said.subject_start = lead_start + subject.start("subject")
         elif inverted and names_a_speaker(inverted["subject"]):
             said.subject = inverted["subject"]

@@ -94,12 +94,20 @@ class Cast:
             if name.person_id is not None and not paragraph.in_quote(name.start)
         ]
         events = [(name.start, "name", name) for name in names]
-        for match in DESCRIPTION.finditer(paragraph.masked):
-            if not paragraph.headline:
-                events.append((match.start(), "description", match))
+        if not paragraph.headline:
+            events += [
+                (m.start(), "description", m) for m in DESCRIPTION.finditer(paragraph.masked)
+            ]
+            events += [(m.start(), "pronoun", m) for m in PRONOUN.finditer(paragraph.masked)]
         for offset, kind, item in sorted(events, key=lambda event: event[0]):
             if kind == "name":
                 self.add(Reference(block, offset, (item.person_id,)))
+                continue
+            if kind == "pronoun":
+                # “she met Colm Hardiman”: she is still the person she was a moment ago.
+                people = self.resolve_pronoun(item.group(), (block, offset))
+                if people:
+                    self.add(Reference(block, offset, people))
                 continue
             phrase = item.group(1)
             if re.search(r"[’']s\b", phrase) or re.match(r"[’']s\b", paragraph.text[item.end() :]):
@@ -233,7 +241,12 @@ class Cast:
             between = paragraph.text[previous_end : name.start]
             if not found:
                 word_before = between.rstrip(" ,").rsplit(" ", 1)[-1]
-                if name.start != start and not person_nouns(word_before):
+                set_off = re.fullmatch(r"[^,]+,\s+", between)  # “His manager, Ana Ruiz,”
+                if (
+                    name.start != start
+                    and not person_nouns(word_before)
+                    and not (set_off and person_nouns(between))
+                ):
                     continue
             elif not LIST_BETWEEN.fullmatch(between):
                 break

@@ -41,7 +41,9 @@ CANDIDATE = re.compile(
 AGE_AFTER = re.compile(r"\s*(?:,\s*(?:now\s+|aged\s+)?\d{1,3}\s*,|\s\(\d{1,3}\))")
 ROLE_AFTER = re.compile(r",\s+(?:a|an|the|his|her|their|our|its)\s+((?:[\w’'-]+\s+){0,4}[\w’'-]+)")
 WHO_AFTER = re.compile(r",?\s+who\b")
-SAID_AFTER = re.compile(rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},)?\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b")
+SAID_AFTER = re.compile(
+    rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},)?,?\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b"
+)
 SAID_BEFORE = re.compile(
     r"\b(?:said|says|added|adds|recalled|recalls|explained|explains|continued|continues|"
     r"wrote|writes|admitted|admits|insisted|insists|according\s+to)\s+$"
@@ -132,8 +134,10 @@ def evidence_for(paragraph: Paragraph, start: int, end: int) -> Evidence | None:
         opening = max((m.end() for m in CLAUSE_START.finditer(clause)), default=0)
         opening = max(opening, clause.rfind(",") + 1)
         words = clause[opening:].split()
-        if len(words) <= 8:
-            roles += [w for w in person_nouns(" ".join(words)) if w in ROLE_WORDS]
+        # The whole clause when short (“Her voice teacher at the time”), else its last words
+        # (“… and his business partner”).
+        words = words if len(words) <= 8 else words[-3:]
+        roles += [w for w in person_nouns(" ".join(words)) if w in ROLE_WORDS]
     if not possessive:
         age = AGE_AFTER.match(after)
         if age:

@@ -61,10 +61,10 @@ def read_transcript(paragraphs: list[Paragraph], subject: tuple[int, ...], who) 
         if found:
             labels[block] = found
     if len(labels) < 2:
-        return False
+        return read_questions_and_answers(paragraphs, subject)
     counts = Counter(label for label, _ in labels.values())
     if len(counts) < 2:
-        return False
+        return read_questions_and_answers(paragraphs, subject)
     # A named label must be a person the story names, or speak more than once.
     speakers = {}
     for block, (label, _) in labels.items():
@@ -116,3 +116,61 @@ def read_transcript(paragraphs: list[Paragraph], subject: tuple[int, ...], who) 
         else:
             previous = None
     return True
+
+
+def is_question(paragraph: Paragraph) -> bool:
+    """A paragraph that is only a question of the interviewer's: short, ending with a question
+    mark, with no quotation of its own."""
+    text = paragraph.text.strip()
+    return (
+        text.endswith("?")
+        and not paragraph.spans
+        and len(text.split()) <= 40
+        and not FIRST_PERSON_SINGULAR.search(text)
+    )
+
+
+# The reporter again, inside a transcript: “She laughs.”, “Marchetti says…”.
+NARRATION_OPENING = re.compile(r"^\s*(?:[Ss]he|[Hh]e|[Tt]hey)\b|^[^.?!]*\b(?:says|said)\b")
+FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I’m|I'm|me|my)\b")
+
+
+def read_questions_and_answers(paragraphs: list[Paragraph], subject: tuple[int, ...]) -> bool:
+    """A transcript with no labels (the questions were set in bold): paragraphs that are only a
+    question, each answered by the next paragraph in the first person with no quotation marks.
+    Two such exchanges make a transcript; the answers are the story's subject's."""
+    exchanges = [
+        block
+        for block in range(2, len(paragraphs) - 1)
+        if is_question(paragraphs[block]) and answers(paragraphs[block + 1])
+    ]
+    if len(exchanges) < 2 or not subject:
+        return False
+    # Once the exchanges show a transcript, an answer need not speak in the first person
+    # (“The five minutes before the curtain.”).
+    exchanges = [
+        block
+        for block in range(exchanges[0], len(paragraphs) - 1)
+        if is_question(paragraphs[block]) and answers(paragraphs[block + 1], strict=False)
+    ]
+    for block in exchanges:
+        paragraphs[block].turn = Turn("Q", 0, question=True)
+        paragraphs[block + 1].turn = Turn("A", 0, subject)
+        following = block + 2
+        while (
+            following < len(paragraphs)
+            and not is_question(paragraphs[following])
+            and answers(paragraphs[following])
+        ):
+            paragraphs[following].turn = Turn("A", 0, subject, continues=True)
+            following += 1
+    return True
+
+
+def answers(paragraph: Paragraph, strict: bool = True) -> bool:
+    return (
+        not paragraph.spans
+        and (not strict or bool(FIRST_PERSON.search(paragraph.text)))
+        and not (THIRD_PERSON_OPENING if strict else NARRATION_OPENING).match(paragraph.text)
+        and not is_question(paragraph)
+    )

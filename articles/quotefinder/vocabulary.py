@@ -122,7 +122,12 @@ ROLE_WORDS = PERSON_NOUNS | frozenset(
     "publicist spokesperson spokesman spokeswoman manager agent lawyer attorney assistant "
     "neighbour neighbor colleague classmate teammate bandmate mentor coach trainer therapist "
     "doctor nanny housekeeper bodyguard friend pal roommate flatmate landlord boss "
-    "collaborator co-founder cofounder co-writer owner chief executive ceo head".split()
+    "collaborator co-founder cofounder co-writer owner chief executive ceo head mayor governor "
+    "minister chancellor principal headteacher priest pastor vicar rabbi imam professor "
+    "researcher scientist historian biographer curator organiser organizer promoter "
+    "sommelier barista farmer landlady proprietor caretaker nurse midwife vet detective "
+    "officer sergeant captain commander aide adviser advisor consultant planner "
+    "hairdresser understudy".split()
 )
 
 # Capitalised words that end the names of places, events and organisations, not of people.
