@@ -41,6 +41,12 @@ DESCRIPTION = re.compile(r"\b[Tt]he\s+((?:[\w’'-]+\s+){0,3}?[\w’'-]+)\b")
 LIST_BETWEEN = re.compile(r"(?:,\s*\d{1,3})?(?:\s*,\s+(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
 
 
+# Speakers who are no one the story names: “who asked not to be named”.
+ANONYMOUS = re.compile(r"\b(?:not\s+to\s+be\s+(?:named|identified)|anonymity|anonymously)\b")
+# A description by what the person does for something: “the designer of the dress”.
+NEW_BY_RELATION = r"(?:of|for|at|behind|from|close\s+to)\b"
+
+
 @dataclass(frozen=True, order=True)
 class Reference:
     block: int
@@ -254,11 +260,13 @@ class Cast:
             previous_end = name.end
         if found:
             return tuple(dict.fromkeys(found))
-        if not names_a_speaker(subject):
+        if not names_a_speaker(subject) or ANONYMOUS.search(lowered):
             return ()
         nouns = person_nouns(subject)
         if lowered.startswith("the ") and nouns and nouns[-1] not in OTHER_SPEAKERS:
-            return self.resolve_description(nouns[-1], at)
+            if re.search(rf"\b{re.escape(nouns[0])}\s+{NEW_BY_RELATION}", lowered):
+                return ()  # “the designer of the dress”: someone the story has not named
+            return self.resolve_description(nouns[0], at)
         return ()
 
     def first_person(self, block: int, start: int, end: int) -> Speakers:

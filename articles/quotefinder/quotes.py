@@ -200,6 +200,10 @@ class QuoteReader:
             return Kept(span, text, previous.speakers, previous.context, previous.said_on)
         if kind == LeadIn.MIDDLE:
             return None
+        # Opening in lower case, the words go on the reporter's sentence: “learned to cook
+        # and, she says, “slept for a year”.”, “She had one word for it: “brilliant”.”
+        if text[:1].islower() and not after_previous:
+            return None
         if kind == LeadIn.CLAUSE and attribution is None:
             return None
         if kind in (LeadIn.START, LeadIn.COLON, LeadIn.BARE) and attribution is None and not ends:

@@ -60,9 +60,26 @@ SPEECH_VERBS = (
     "penned raved raves boasted boasts conceded concedes clarified confirmed confirms hinted "
     "hints reminisced reminisces messaged texted began begins wondered wonders offers offered "
     "jokes shrugs shrugged smiles smiled grins grinned deadpans deadpanned protests protested "
-    "counters countered recounts recounted muttered mutters snapped snaps"
+    "counters countered recounts recounted muttered mutters snapped snaps remember remembers "
+    "remembered corrects corrected observes observed confides confided enthuses enthused "
+    "beams beamed retorts retorted interjects interjected answers answered repeats repeated "
+    "stresses stressed emphasises emphasised emphasizes emphasized maintains maintained "
+    "predicts predicted suggests suggested vows vowed swears swore yelled screamed cried "
+    "sobbed emailed tells asks replied gasps gasped marvels marvelled marveled laughed "
+    "chuckles chuckled giggles giggled groans groaned"
 ).split()
-PHRASAL_SPEECH_VERBS = ("went on", "goes on", "chimed in", "chimes in", "pointed out", "points out")
+PHRASAL_SPEECH_VERBS = (
+    "went on",
+    "goes on",
+    "chimed in",
+    "chimes in",
+    "chipped in",
+    "chips in",
+    "cut in",
+    "cuts in",
+    "pointed out",
+    "points out",
+)
 ADVERB = (
     r"(?:\w+ly|later|then|also|once|previously|recently|simply|just|even|still|first|again|"
     r"soon|further|finally|now|always|never|has|had|have|would|will|both|together)"
