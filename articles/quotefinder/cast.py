@@ -266,6 +266,8 @@ class Cast:
         if lowered.startswith("the ") and nouns and nouns[-1] not in OTHER_SPEAKERS:
             if re.search(rf"\b{re.escape(nouns[0])}\s+{NEW_BY_RELATION}", lowered):
                 return ()  # “the designer of the dress”: someone the story has not named
+            if re.search(r"[’']s\b", subject):
+                return ()  # “the model’s sister”: someone else, whom the story has not named
             return self.resolve_description(nouns[0], at)
         return ()
 
