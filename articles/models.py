@@ -387,8 +387,16 @@ class Quote(models.Model):
     @property
     def speakers(self) -> list[Person]:
         """Everyone who said it, the speaker first: prefetch `joint_speakers` when listing."""
-        joint = list(self.joint_speakers.all()) if self.pk else []
+        joint = sorted(self.joint_speakers.all(), key=lambda p: p.name) if self.pk else []
         return [self.speaker, *joint] if self.speaker else joint
+
+    @property
+    def speaker_names(self) -> str:
+        """“Juno Castellanos and Felix Marr”, or “Unattributed”."""
+        names = [person.name for person in self.speakers]
+        if not names:
+            return "Unattributed"
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def natural_key(self):
         return (str(self.uid),)

@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from .graph import relationship_map
@@ -42,9 +43,14 @@ def person_detail(request, slug):
         person.articles.published().select_related("publication").order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
     )
+    # Said alone or with others (a joint statement); the quote model through the reverse
+    # relation, so that `people` imports nothing from `articles`.
+    said = person.quotes.model.objects.published().filter(
+        Q(speaker=person) | Q(pk__in=person.joint_quotes.values("pk"))
+    )
     quotes = list(
-        person.quotes.published()
-        .select_related("article")
+        said.select_related("speaker", "article")
+        .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
     )
     return render(
