@@ -45,9 +45,12 @@ class Directory:
         self.people[person.id] = person
         names = [(person.name, False, False)]
         names += [(alias.name, alias.ambiguous, False) for alias in person.aliases]
-        words = person.name.split()
-        if len(words) >= 2:
-            names += [(words[-1], False, True), (words[0], False, True)]
+        # A surname or first name alone, once the story has used the full name (or an alias
+        # of several words: “Renata Olsen” for a person filed under another name).
+        for full in [person.name, *(a.name for a in person.aliases if not a.ambiguous)]:
+            words = full.split()
+            if len(words) >= 2:
+                names += [(words[-1], False, True), (words[0], False, True)]
         for name, ambiguous, implicit in names:
             key = name_key(name)
             if not key or (implicit and key in CALENDAR_WORDS):
