@@ -24,7 +24,8 @@ def person_list(request):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
-    relationships = list(person.relationships().prefetch_related("sources"))
+    # Only what a source supports: a relationship with none waits for the editors.
+    relationships = list(person.relationships().sourced().prefetch_related("sources"))
     children = [
         r.person_b_id
         for r in relationships
@@ -32,6 +33,7 @@ def person_detail(request, slug):
     ]
     other_parents = (
         Relationship.objects.filter(kind=Relationship.Kind.PARENT, person_b__in=children)
+        .sourced()
         .exclude(person_a=person)
         .select_related("person_a", "person_b")
         if children

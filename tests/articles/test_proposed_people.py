@@ -14,16 +14,16 @@ from articles.quotefinder.recording import record_findings
 from people.models import Alias, Person
 from tests.forms import form_data
 
-STORY = """ date 2023-08-15 Profile
-
-Marisol Keane Heads Home
-
-The singer played her hometown on Saturday.
-
-Marisol Keane, 26, sold out the civic hall. Her voice teacher at the time, Renata Olsen, was in the front row.
-
-“She still hides behind the piano,” Olsen said. “I am so proud.”
-"""
+STORY = "\n\n".join(
+    [
+        " date 2023-08-15 Profile",
+        "Marisol Keane Heads Home",
+        "The singer played her hometown on Saturday.",
+        "Marisol Keane, 26, sold out the civic hall. "
+        "Her voice teacher at the time, Renata Olsen, was in the front row.",
+        "“She still hides behind the piano,” Olsen said. “I am so proud.”",
+    ]
+)
 
 
 @pytest.fixture
