@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from history import edition
 from people.fulltext import fold, name_keys
+from people.models import Source
 
 FIRST = (
     "Ava Leo Mia Noah Zoe Liam Ruby Kai Nadia Omar Ines Felix Maya Theo Lena Jude Iris Ezra "
@@ -151,6 +152,14 @@ def draw_uid(rng, pk):
     return str(uuid.UUID(int=rng.getrandbits(128) ^ pk))
 
 
+def synthetic_source() -> int:
+    """The one source cited by every generated relationship, made once."""
+    source, _ = Source.objects.get_or_create(
+        label="Synthetic archive (generate_archive): not a real source", url=""
+    )
+    return source.pk
+
+
 def next_id(table):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
@@ -272,7 +281,11 @@ class Generator:
 
     def make_relationships(self, people, now):
         rng, pairs = self.rng, set()
+        # Every fact sourced: readers see only relationships with a source.
+        source = synthetic_source()
+        next_relationship = next_id("people_relationship")
         columns = (
+            "id",
             "created_at",
             "updated_at",
             "person_a_id",
@@ -311,10 +324,17 @@ class Generator:
                 start = min(start, self.today)
                 ended = rng.random() < 0.4 and kind != "parent"
                 end = min(start + datetime.timedelta(days=rng.randint(100, 4000)), self.today)
+                relationship, next_relationship = next_relationship, next_relationship + 1
+                self.writer.add(
+                    "people_relationship_sources",
+                    ("relationship_id", "source_id"),
+                    (relationship, source),
+                )
                 self.writer.add(
                     "people_relationship",
                     columns,
                     (
+                        relationship,
                         now,
                         now,
                         pk,
