@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from people.fulltext import fold
+from common.fulltext import fold
 from people.models import Alias, Person, Relationship
 from people.search import with_any_key
 

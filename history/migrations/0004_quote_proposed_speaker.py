@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0012_quote_joint_speakers_proposed_people'),
-        ('history', '0002_edition'),
+        ('history', '0003_edition_moved_to_caching'),
         ('people', '0007_relationship_started_idx'),
     ]
 
