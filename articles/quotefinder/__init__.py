@@ -16,6 +16,8 @@ can be tested on stories alone. `find(story, people)` reads a story in stages, o
 `recording` keeps the findings in the database for the editors (docs/finding.md).
 """
 
+from collections.abc import Callable
+
 from .cast import Cast
 from .names import Directory, NameReader, name_key
 from .newcomers import find_newcomers
@@ -108,7 +110,9 @@ def story_subject(paragraphs: list[Paragraph]) -> tuple[int, ...]:
     return ()
 
 
-def label_reader(paragraphs: list[Paragraph], directory: Directory):
+def label_reader(
+    paragraphs: list[Paragraph], directory: Directory
+) -> Callable[[int, str], tuple[int, ...]]:
     """Who a transcript's label stands for: a name the story read there (“Vance:”), or, in
     capitals (“WHITLOCK:”), the one person going by that name."""
 

@@ -127,7 +127,9 @@ def is_other_speaker(subject: str) -> bool:
     return bool(nouns) and nouns[0] in OTHER_SPEAKERS and nouns[0] not in PAIR_NOUNS
 
 
-def attribution_after(block: int, offset: int, after: str, inner: str, clause: str):
+def attribution_after(
+    block: int, offset: int, after: str, inner: str, clause: str
+) -> Attribution | None:
     """The attribution that follows a quote's closing mark, if any. `after` is the text from
     the closing mark to the next quote; `inner` the quote's words (a full stop in them decides
     whether a capitalised name after them opens a new sentence)."""
@@ -203,6 +205,8 @@ def goes_on_after(block: int, offset: int, lead: str) -> Attribution | None:
     if said is None:
         return None
     match = SAID_AFTER.match(lead) or SAID_AFTER_INVERTED.match(lead)
+    if match is None:
+        return None  # “according to…”: no clause goes on from it
     rest = lead[max(match.end("verb"), match.end("subject")) :]
     if rest.strip() and GOES_ON.fullmatch(rest) and not VERB_WORD.search(rest):
         return said
@@ -213,12 +217,12 @@ def verb_phrase(verb: str, rest: str) -> str:
     """The verb and its few words: “told Vogue”, “wrote on February 4”, “captioned the post”."""
     end = len(rest)
     for stop in CONTEXT_STOP.finditer(rest):
-        word = re.search(r"(\S+)$", rest[: stop.start()])
-        if stop.group() == "." and word and word.group(1) in ABBREVIATIONS:
+        last = re.search(r"(\S+)$", rest[: stop.start()])
+        if stop.group() == "." and last and last.group(1) in ABBREVIATIONS:
             continue
         end = stop.start()
         break
-    words = []
+    words: list[str] = []
     for word in rest[:end].split():
         if word.lower() in CONTEXT_STOPWORDS or len(words) == 4:
             break
@@ -226,39 +230,6 @@ def verb_phrase(verb: str, rest: str) -> str:
     while words and words[-1].lower() in CONTEXT_TRAILING:
         words.pop()
     return " ".join([" ".join(verb.split()), *words])
-
-
-# Dialogue dashes: “— I never asked, he says. — It was our rule.” ----------------------------
-
-DASH_SEGMENT = re.compile(r"\s[—–―]\s+")
-
-
-def dialogue_spans(text: str):
-    """The spoken parts of a paragraph that opens with a dialogue dash: from each dash to the
-    comma of its attribution (“, he says”), or to the end. A dash inside the speech (“I was —
-    how to put it — lost”) starts no new part; only a dash after an attribution does."""
-    from .marks import DIALOGUE_OPENING, Span, Style
-
-    opening_match = DIALOGUE_OPENING.match(text)
-    if not opening_match:
-        return []
-    spans, opening, start = [], text.index(opening_match.group().strip()[0]), opening_match.end()
-    while True:
-        ends = [
-            (comma.start(), said)
-            for comma in re.finditer(r",", text[start:])
-            if (said := attribution_after(0, 0, text[start + comma.start() :], "", "")) is not None
-        ]
-        if not ends:
-            spans.append(Span(opening, len(text.rstrip()), True, Style.DASH))
-            return spans
-        comma, _ = ends[0]
-        spans.append(Span(opening, start + comma, True, Style.DASH))
-        following = DASH_SEGMENT.search(text, start + comma)
-        if not following:
-            return spans
-        opening = following.start() + 1
-        start = following.end()
 
 
 OUTLET_BEFORE = re.compile(

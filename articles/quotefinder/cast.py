@@ -16,9 +16,10 @@ and Castellanos”), and every speaker the quote stage settles on. Then:
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
+from enum import Enum
 
 from .attribution import names_a_speaker
-from .names import Directory
+from .names import Directory, Name
 from .paragraphs import Paragraph
 from .vocabulary import (
     AGE,
@@ -45,6 +46,22 @@ LIST_BETWEEN = re.compile(r"(?:,\s*\d{1,3})?(?:\s*,\s+(?:and\s+|&\s+)?|\s+(?:and
 ANONYMOUS = re.compile(r"\b(?:not\s+to\s+be\s+(?:named|identified)|anonymity|anonymously)\b")
 # A description by what the person does for something: “the designer of the dress”.
 NEW_BY_RELATION = r"(?:of|for|at|behind|from|close\s+to)\b"
+
+
+class Seen(Enum):
+    """What a paragraph shows of someone, read in order."""
+
+    NAME = "name"
+    DESCRIPTION = "description"  # “the model”, “the couple”
+    PRONOUN = "pronoun"
+
+
+@dataclass(frozen=True)
+class Sighting:
+    offset: int
+    kind: Seen
+    name: Name | None = None
+    match: re.Match[str] | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -99,49 +116,61 @@ class Cast:
             for name in paragraph.names
             if name.person_id is not None and not paragraph.in_quote(name.start)
         ]
-        events = [(name.start, "name", name) for name in names]
+        seen = [Sighting(name.start, Seen.NAME, name=name) for name in names]
         if not paragraph.headline:
-            events += [
-                (m.start(), "description", m) for m in DESCRIPTION.finditer(paragraph.masked)
+            seen += [
+                Sighting(m.start(), Seen.DESCRIPTION, match=m)
+                for m in DESCRIPTION.finditer(paragraph.masked)
             ]
-            events += [(m.start(), "pronoun", m) for m in PRONOUN.finditer(paragraph.masked)]
-        for offset, kind, item in sorted(events, key=lambda event: event[0]):
-            if kind == "name":
-                self.add(Reference(block, offset, (item.person_id,)))
-                continue
-            if kind == "pronoun":
+            seen += [
+                Sighting(m.start(), Seen.PRONOUN, match=m)
+                for m in PRONOUN.finditer(paragraph.masked)
+            ]
+        for sighting in sorted(seen, key=lambda sighting: sighting.offset):
+            at = (block, sighting.offset)
+            if sighting.name is not None and sighting.name.person_id is not None:
+                self.add(Reference(*at, (sighting.name.person_id,)))
+            elif sighting.match is not None and sighting.kind == Seen.PRONOUN:
                 # “she met Colm Hardiman”: she is still the person she was a moment ago.
-                people = self.resolve_pronoun(item.group(), (block, offset))
-                if people:
-                    self.add(Reference(block, offset, people))
-                continue
-            phrase = item.group(1)
-            if re.search(r"[’']s\b", phrase) or re.match(r"[’']s\b", paragraph.text[item.end() :]):
-                continue  # “the singer’s mother”, “the couple’s son”: someone else
-            if re.match(r",?\s+[A-ZÀ-ÖØ-Þ]", paragraph.text[item.end() :]):
-                continue  # “the director Camille Dorval”: the name says who
-            nouns = person_nouns(phrase)
-            if not nouns or nouns[-1] in OTHER_SPEAKERS:
-                continue
-            people = self.resolve_description(nouns[-1], (block, item.start()))
-            if people:
-                self.add(Reference(block, item.start(), people))
-                if len(people) == 1 and nouns[-1] not in PAIR_NOUNS:
-                    self.people[people[0]].roles.add(nouns[-1])
+                if people := self.resolve_pronoun(sighting.match.group(), at):
+                    self.add(Reference(*at, people))
+            elif sighting.match is not None:
+                self.read_description(paragraph, at, sighting.match)
         # Names joined by “and” or in a list: a group, just after its last name.
         for first, second in zip(names, names[1:], strict=False):
             if first.possessive or second.possessive or first.person_id == second.person_id:
                 continue
-            if LIST_BETWEEN.fullmatch(paragraph.text[first.end : second.start]):
+            if second.person_id is not None and LIST_BETWEEN.fullmatch(
+                paragraph.text[first.end : second.start]
+            ):
                 group = self.group_ending_at(block, first)
                 self.add(Reference(block, second.start + 1, (*group, second.person_id)))
 
-    def group_ending_at(self, block: int, name) -> Speakers:
+    def read_description(
+        self, paragraph: Paragraph, at: tuple[int, int], match: re.Match[str]
+    ) -> None:
+        """“The 26-year-old laughs”: a description standing for someone is a reference to them,
+        and what the story calls them from now on."""
+        phrase = match.group(1)
+        if re.search(r"[’']s\b", phrase) or re.match(r"[’']s\b", paragraph.text[match.end() :]):
+            return  # “the singer’s mother”, “the couple’s son”: someone else
+        if re.match(r",?\s+[A-ZÀ-ÖØ-Þ]", paragraph.text[match.end() :]):
+            return  # “the director Camille Dorval”: the name says who
+        nouns = person_nouns(phrase)
+        if not nouns or nouns[-1] in OTHER_SPEAKERS:
+            return
+        people = self.resolve_description(nouns[-1], at)
+        if people:
+            self.add(Reference(*at, people))
+            if len(people) == 1 and nouns[-1] not in PAIR_NOUNS:
+                self.people[people[0]].roles.add(nouns[-1])
+
+    def group_ending_at(self, block: int, name: Name) -> Speakers:
         """The people of a list that ends at `name`, `name` included."""
         for reference in reversed(self.references):
             if (reference.block, reference.offset) == (block, name.start + 1):
                 return reference.people
-        return (name.person_id,)
+        return (name.person_id,) if name.person_id is not None else ()
 
     def add(self, reference: Reference) -> None:
         insort(self.references, reference)
@@ -286,7 +315,7 @@ class Cast:
         plain = [name for name in names if not name.possessive]
         if plain:
             first = plain[0]
-            group = (first.person_id,)
+            group: Speakers = (first.person_id,) if first.person_id is not None else ()
             for reference in self.references:
                 if (
                     reference.block == block
@@ -316,5 +345,5 @@ class Cast:
         candidates = [c for c in candidates if c[1]]
         if candidates:
             return min(candidates)[1]
-        possessive = [name for name in names if name.possessive]
-        return (possessive[0].person_id,) if possessive else ()
+        possessive = [name.person_id for name in names if name.possessive]
+        return (possessive[0],) if possessive and possessive[0] is not None else ()

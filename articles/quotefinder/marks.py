@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .attribution import attribution_after
+
 
 class Style(StrEnum):
     DOUBLE = "double"
@@ -118,7 +120,12 @@ def quoted_spans(text: str) -> list[Span]:
         if mark.closes and same:
             if not mark.strong and later_closer(marks, position, mark.style):
                 continue
-            if mark.opens and mark.style == Style.DOUBLE and innermost.style != Style.DOUBLE:
+            if (
+                mark.opens
+                and mark.style == Style.DOUBLE
+                and innermost is not None
+                and innermost.style != Style.DOUBLE
+            ):
                 stack.append(mark)  # a straight mark opening inside a single-quoted span
                 continue
             # Close the innermost span of this style, and any opened inside it and left open.
@@ -153,3 +160,35 @@ def later_closer(marks: list[Mark], position: int, style: Style) -> bool:
         if mark.opens and not mark.closes:
             return False
     return False
+
+
+# Dialogue dashes: “— I never asked, he says. — It was our rule.” ----------------------------
+
+DASH_SEGMENT = re.compile(r"\s[—–―]\s+")
+
+
+def dialogue_spans(text: str) -> list[Span]:
+    """The spoken parts of a paragraph that opens with a dialogue dash: from each dash to the
+    comma of its attribution (“, he says”), or to the end. A dash inside the speech (“I was —
+    how to put it — lost”) starts no new part; only a dash after an attribution does."""
+    opening_match = DIALOGUE_OPENING.match(text)
+    if not opening_match:
+        return []
+    spans: list[Span] = []
+    opening, start = text.index(opening_match.group().strip()[0]), opening_match.end()
+    while True:
+        ends = [
+            (comma.start(), said)
+            for comma in re.finditer(r",", text[start:])
+            if (said := attribution_after(0, 0, text[start + comma.start() :], "", "")) is not None
+        ]
+        if not ends:
+            spans.append(Span(opening, len(text.rstrip()), True, Style.DASH))
+            return spans
+        comma, _ = ends[0]
+        spans.append(Span(opening, start + comma, True, Style.DASH))
+        following = DASH_SEGMENT.search(text, start + comma)
+        if not following:
+            return spans
+        opening = following.start() + 1
+        start = following.end()

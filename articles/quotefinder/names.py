@@ -39,7 +39,7 @@ class Directory:
         self.owners: dict[str, dict[int, Owner]] = {}
         for person in characters:
             self.add(person)
-        self._pattern = None
+        self._pattern: re.Pattern[str] | None = None
 
     def add(self, person: Character) -> None:
         self.people[person.id] = person
@@ -66,7 +66,7 @@ class Directory:
         self._pattern = None
 
     @property
-    def pattern(self) -> re.Pattern | None:
+    def pattern(self) -> re.Pattern[str] | None:
         if self._pattern is None and self.owners:
             # Longest first, so “Kim Kardashian” wins over “Kim” at the same place. A digit may
             # follow a name (“North8, Saint6” where the ages lost their commas); a letter may not.
@@ -180,7 +180,8 @@ class NameReader:
                 named = {
                     other.person_id
                     for other in names
-                    if other.person_id not in (None, owner)
+                    if other.person_id is not None
+                    and other.person_id != owner
                     and paragraph.sentence_index(other.start) == sentence
                 }
                 related = self.directory.people[owner].related_ids

@@ -141,7 +141,7 @@ def evidence_for(paragraph: Paragraph, start: int, end: int) -> Evidence | None:
     if not possessive:
         age = AGE_AFTER.match(after)
         if age:
-            years = re.search(r"\d+", age.group()).group()
+            years = "".join(filter(str.isdigit, age.group()))
             roles.append(f"{years}-year-old")
         role = ROLE_AFTER.match(after)
         if role:
@@ -150,8 +150,8 @@ def evidence_for(paragraph: Paragraph, start: int, end: int) -> Evidence | None:
             roles.append("")
     if not roles:
         return None
-    for role in roles:
-        gender = gender_of(role)
+    for noun in roles:
+        gender = gender_of(noun)
         if gender and not pronouns:
             pronouns = f"{gender}/{'her' if gender == 'she' else 'him'}"
     return Evidence(tuple(role for role in roles if role), pronouns)

@@ -8,10 +8,14 @@ position in the story is (block, offset).
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .attribution import dialogue_spans
-from .marks import Span, quoted_spans
+from .marks import Span, dialogue_spans, quoted_spans
 from .vocabulary import ABBREVIATIONS
+
+if TYPE_CHECKING:
+    from .names import Name
+    from .transcripts import Turn
 
 SENTENCE_END = re.compile(r"([.!?…]+)(?:\s?[”’\"»')\]])*(?=\s+(?:[“\"«»‘—–(\[]|[A-ZÀ-ÖØ-Þ0-9]))")
 ENDS_WITH_STOP = re.compile(r"[.!?…][’'”»\"]*\s*$")
@@ -27,10 +31,10 @@ class Paragraph:
     spans: list[Span] = field(init=False)
     masked: str = field(init=False)
     sentences: list[tuple[int, int]] = field(init=False)
-    names: list = field(default_factory=list)  # names.Name, in order
-    turn: object = None  # transcripts.Turn when the paragraph is a turn of a Q&A
+    names: list["Name"] = field(default_factory=list)  # in order, read by stage 3
+    turn: "Turn | None" = None  # when the paragraph is a turn of a Q&A (stage 4a)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.spans = dialogue_spans(self.text) or quoted_spans(self.text)
         self.masked = mask_quotes(self.text, self.spans)
         self.sentences = split_sentences(self.masked)
@@ -63,8 +67,8 @@ def mask_quotes(text: str, spans: list[Span]) -> str:
 def split_sentences(masked: str) -> list[tuple[int, int]]:
     sentences, start = [], 0
     for match in SENTENCE_END.finditer(masked):
-        word = re.search(r"(\S+)$", masked[: match.start()])
-        word = word.group(1) if word else ""
+        last = re.search(r"(\S+)$", masked[: match.start()])
+        word = last.group(1) if last else ""
         if match.group(1) == "." and (
             word in ABBREVIATIONS or re.fullmatch(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]", word)
         ):

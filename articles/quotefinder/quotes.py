@@ -131,7 +131,7 @@ class QuoteReader:
 
     def read_answer(self, block: int) -> Kept | None:
         turn = self.paragraphs[block].turn
-        if turn.question:
+        if turn is None or turn.question:
             return None
         texts = [self.paragraphs[block].text[turn.said_start :].strip()]
         for following in self.paragraphs[block + 1 :]:
@@ -192,7 +192,8 @@ class QuoteReader:
 
         # “…,” he says, tearing a bread roll in half, “…”: the same speaker goes on.
         if (
-            after_previous
+            previous is not None
+            and after_previous
             and attribution is None
             and kind in (LeadIn.CLAUSE, LeadIn.MIDDLE)
             and goes_on_after(first.block, previous_end + 1, lead) is not None
@@ -242,7 +243,7 @@ class QuoteReader:
         first = span.parts[0]
         if said.subject is not None:
             speakers = self.cast.resolve_subject(said.block, said.subject_start, said.subject)
-        elif after_previous:  # “A,” she said, adding: “B.”
+        elif previous is not None and after_previous:  # “A,” she said, adding: “B.”
             speakers = previous.speakers
         else:
             paragraph = self.paragraphs[first.block]

@@ -12,6 +12,7 @@ the answer, not quotes of their own.
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .paragraphs import Paragraph
@@ -49,7 +50,11 @@ def label_of(paragraph: Paragraph) -> tuple[str, int] | None:
     return label, match.start("said")
 
 
-def read_transcript(paragraphs: list[Paragraph], subject: tuple[int, ...], who) -> bool:
+def read_transcript(
+    paragraphs: list[Paragraph],
+    subject: tuple[int, ...],
+    who: Callable[[int, str], tuple[int, ...]],
+) -> bool:
     """Mark the turns of a transcript on `paragraphs` (their `turn`). `subject` is who “A”
     is; `who(block, label)` the person a named label stands for, if known. Returns whether the
     story has a transcript."""
@@ -79,7 +84,7 @@ def read_transcript(paragraphs: list[Paragraph], subject: tuple[int, ...], who) 
     if len(labels) < 2 or len(counts) < 2:
         return False
 
-    questions = Counter()
+    questions: Counter[str] = Counter()
     for block, (label, _) in labels.items():
         if paragraphs[block].text.rstrip().rstrip('”’"»').endswith("?"):
             questions[label] += 1

@@ -6,6 +6,7 @@ Everything here is data; the stages after it read a story with these words.
 """
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -214,7 +215,7 @@ MONTHS = {
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 
-def words_pattern(words) -> str:
+def words_pattern(words: Iterable[str]) -> str:
     """One regex alternative for a list of words or phrases, longest first."""
     return "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len)[::-1])
 
