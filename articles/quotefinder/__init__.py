@@ -124,7 +124,18 @@ def label_reader(
                 return (name.person_id,)
         owners = directory.owners.get(name_key(label.title()), {})
         plain = [owner.person_id for owner in owners.values() if not owner.ambiguous]
-        return tuple(plain) if len(plain) == 1 else ()
+        if len(plain) == 1:
+            return tuple(plain)
+        # Initials (“OV:”): the one person of the story whose name has them.
+        if label.isupper() and 2 <= len(label) <= 3:
+            named = {name.person_id for p in paragraphs for name in p.names if name.person_id}
+            matching = [
+                person
+                for person in named
+                if "".join(word[0] for word in directory.people[person].name.split()) == label
+            ]
+            return tuple(matching) if len(matching) == 1 else ()
+        return ()
 
     return who
 

@@ -64,6 +64,14 @@ class Sighting:
     match: re.Match[str] | None = None
 
 
+# Words someone put out, named by whose they are.
+OWN_WORDS = re.compile(
+    r"\b([Hh]er|[Hh]is|[Tt]heir|[Tt]he\s+(?:couple|pair|duo|exes|newlyweds)[’']s)\s+"
+    r"(?:(?:joint|shared|own|first|latest|brief|short|long|written|official)\s+)?"
+    r"(?:statement|post|message|caption|note|letter|tweet|announcement|reply|response)\b"
+)
+
+
 @dataclass(frozen=True, order=True)
 class Reference:
     block: int
@@ -342,6 +350,16 @@ class Cast:
                 people = self.resolve_description(nouns[-1], (block, description.start()))
                 candidates.append((description.start(), people))
                 break
+        # “Their joint statement read:”, “the couple’s post said”, “her statement read:”.
+        statement = OWN_WORDS.search(paragraph.masked, start, end)
+        if statement:
+            at = (block, statement.start())
+            owner = statement.group(1).lower()
+            if owner in ("her", "his", "their"):
+                pronoun = {"her": "she", "his": "he", "their": "they"}[owner]
+                candidates.append((statement.start(), self.resolve_pronoun(pronoun, at)))
+            else:
+                candidates.append((statement.start(), self.resolve_group(at)))
         candidates = [c for c in candidates if c[1]]
         if candidates:
             return min(candidates)[1]

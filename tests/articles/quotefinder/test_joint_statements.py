@@ -51,3 +51,16 @@ def test_she_after_the_pair_is_one_of_them():
         "Robin Achterberg and Kit Lomax arrived together. “I chose the dress,” she said.",
         people=CAST,
     ) == [(21, "I chose the dress")]
+
+
+def test_the_pairs_statement_read_is_both_of_theirs():
+    assert said(
+        "Robin Achterberg and Kit Lomax have split.",
+        "Their joint statement read: “We remain close friends.”",
+        people=CAST,
+    ) == [((21, 22), "We remain close friends.")]
+    assert said(
+        "Robin Achterberg and Kit Lomax have split.",
+        "The couple’s post said only: “Thank you for the kindness.”",
+        people=CAST,
+    ) == [((21, 22), "Thank you for the kindness.")]

@@ -97,3 +97,15 @@ def test_one_labelled_paragraph_is_not_a_transcript():
         title="Maya Lindgren",
         people=CAST,
     ) == [(11, "We sold out in a week")]
+
+
+def test_labels_by_initials():
+    assert said(
+        "Owen Strand met Maya Lindgren in Oslo.",
+        "OS: Why stone?",
+        "ML: Because it argues back.",
+        "OS: Does it win?",
+        "ML: Usually.",
+        title="Maya Lindgren",
+        people=CAST,
+    ) == [(11, "Because it argues back."), (11, "Usually.")]
