@@ -356,8 +356,8 @@ class Cast:
             at = (block, statement.start())
             owner = statement.group(1).lower()
             if owner in ("her", "his", "their"):
-                pronoun = {"her": "she", "his": "he", "their": "they"}[owner]
-                candidates.append((statement.start(), self.resolve_pronoun(pronoun, at)))
+                whose = {"her": "she", "his": "he", "their": "they"}[owner]
+                candidates.append((statement.start(), self.resolve_pronoun(whose, at)))
             else:
                 candidates.append((statement.start(), self.resolve_group(at)))
         candidates = [c for c in candidates if c[1]]
