@@ -41,8 +41,11 @@ CANDIDATE = re.compile(
 AGE_AFTER = re.compile(r"\s*(?:,\s*(?:now\s+|aged\s+)?\d{1,3}\s*,|\s\(\d{1,3}\))")
 ROLE_AFTER = re.compile(r",\s+(?:a|an|the|his|her|their|our|its)\s+((?:[\w’'-]+\s+){0,4}[\w’'-]+)")
 WHO_AFTER = re.compile(r",?\s+who\b")
+# The subject of a speech verb: “Ana Ruiz told…”, “Ana Ruiz, 52, said”; not a place before an
+# inverted attribution (“dinner at Chateau Marmont, said a source”).
 SAID_AFTER = re.compile(
-    rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},)?,?\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b"
+    rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},|(?!,\s+{VERB}\s+(?:a|an|the|his|her|their|one)\b),)?"
+    rf"\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b"
 )
 SAID_BEFORE = re.compile(
     r"\b(?:said|says|added|adds|recalled|recalls|explained|explains|continued|continues|"

@@ -60,3 +60,12 @@ def test_age_speech_verb_and_honorific_are_evidence_too():
         "Wilhelmina Staal",
     ]
     assert found.new_people[2].pronouns == "she/her"
+
+
+def test_a_place_before_an_inverted_attribution_is_not_a_person():
+    found = findings(
+        "Ottilie Brandt dined at Villa Cosimo, said a friend of the dancer.",
+        "Her agent, Matthias Kern, said nothing.",
+        people=[JUNE],
+    )
+    assert [p.name for p in found.new_people] == ["Matthias Kern"]
