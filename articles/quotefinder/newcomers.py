@@ -47,6 +47,14 @@ SAID_AFTER = re.compile(
     rf"(?:,\s*(?:now\s+|aged\s+)?\d{{1,3}},|(?!,\s+{VERB}\s+(?:a|an|the|his|her|their|one)\b),)?"
     rf"\s+(?:{ADVERB}\s+){{0,2}}{VERB}\b"
 )
+# What someone made or whom they are related to: “directed by Anselm Brückner”, “son of …”.
+BY_SOMEONE = re.compile(
+    r"\b(?:(?:directed|written|co-written|produced|photographed|choreographed|designed|"
+    r"founded|hosted|presented|composed|styled|created|narrated|voiced|interviewed|"
+    r"raised|adopted|coached|managed)\s+by|married\s+to|engaged\s+to|"
+    r"(?:daughter|son|wife|husband|widow|widower|mother|father|sister|brother|child|"
+    r"granddaughter|grandson)\s+of)\s+$"
+)
 SAID_BEFORE = re.compile(
     r"\b(?:said|says|added|adds|recalled|recalls|explained|explains|continued|continues|"
     r"wrote|writes|admitted|admits|insisted|insists|according\s+to)\s+$"
@@ -95,7 +103,12 @@ def trimmed(phrase: str) -> str | None:
     """The name in a capitalised phrase: sentence openers and honorifics dropped from its start
     (“When Jonah Pike” is Jonah Pike); None when it is not a person's name."""
     words = phrase.split()
-    while words and (words[0] in NOT_NAMES or words[0] in HONORIFICS or words[0] in CALENDAR):
+    while words and (
+        words[0] in NOT_NAMES
+        or words[0] in HONORIFICS
+        or words[0] in CALENDAR
+        or words[0].lower() in ROLE_WORDS  # “Host Delphine Arceneaux” opening a sentence
+    ):
         words.pop(0)
     if len(words) < 2 or len(words) > 4:
         return None
@@ -149,7 +162,12 @@ def evidence_for(paragraph: Paragraph, start: int, end: int) -> Evidence | None:
         role = ROLE_AFTER.match(after)
         if role:
             roles += [w for w in person_nouns(role.group(1)) if w in ROLE_WORDS]
-        if WHO_AFTER.match(after) or SAID_AFTER.match(after) or SAID_BEFORE.search(before):
+        if (
+            WHO_AFTER.match(after)
+            or SAID_AFTER.match(after)
+            or SAID_BEFORE.search(before)
+            or BY_SOMEONE.search(before)
+        ):
             roles.append("")
     if not roles:
         return None
