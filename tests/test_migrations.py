@@ -39,16 +39,23 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
     assert constraints | indexes >= NAMED_UNIQUE_INDEXES
 
 
-BEFORE_NO_CREDENTIALS = [
-    ("articles", "0011_to_check_idx"),
-    ("people", "0007_relationship_started_idx"),
+NO_CREDENTIALS_MIGRATIONS = [
+    ("articles", "0013_urls_without_credentials"),
+    ("people", "0008_urls_without_credentials"),
 ]
 
 
 def test_stored_addresses_lose_their_credentials_then_none_can_be_stored(transactional_db):
     executor = MigrationExecutor(connection)
-    # The history app as it is now: only its versions' rows are needed.
-    before = [*BEFORE_NO_CREDENTIALS, *executor.loader.graph.leaf_nodes("history")]
+    graph = executor.loader.graph
+    # Each app just before the migration, and the history app as it is now (only its versions'
+    # rows are needed).
+    before = [
+        parent.key
+        for key in NO_CREDENTIALS_MIGRATIONS
+        for parent in graph.node_map[key].parents
+        if parent.key[0] == key[0]
+    ] + graph.leaf_nodes("history")
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     old.get_model("articles", "Publication").objects.create(

@@ -1,5 +1,5 @@
 """People's sources carry no user name or password in their addresses (see
-articles.0012_urls_without_credentials): any stored before are removed from the address."""
+articles.0013_urls_without_credentials): any stored before are removed from the address."""
 
 from django.db import migrations, models
 

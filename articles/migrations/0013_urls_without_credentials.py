@@ -34,7 +34,7 @@ def remove_credentials(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_to_check_idx"),
+        ("articles", "0012_quote_joint_speakers_proposed_people"),
         ("history", "0002_edition"),
     ]
 
