@@ -188,11 +188,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin logins: five failures for one account, or from one address, lock further attempts —
-# even with the right password — for fifteen minutes.
+# Admin logins: five failures for one account from one address lock that account from that
+# address, and twenty from one address (whatever the accounts) lock the address — further
+# attempts refused, even with the right password, for fifteen minutes (common/signin.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "common.signin.lockout_parameters"
+# With the parameters above, a success clears only its own account's failures from its address.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
