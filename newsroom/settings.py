@@ -153,7 +153,7 @@ STORAGES = {
 HTTPS = env_bool("HTTPS")
 if HTTPS:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -208,16 +208,30 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Redis, shared by every worker, when REDIS_URL is set; otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+
+
+def caches(redis_url):
+    """The cache settings for a Redis at `redis_url`, or each process's memory without one."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            }
         }
-    )
-}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # A Redis that does not answer within a second is taken as down: pages are served
+            # without it (pagecache.py) rather than wait for it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+CACHES = caches(REDIS_URL)
+
 # How long a rendered page is kept for anonymous readers; a change to the archive makes new
 # pages at once whatever this says. 0 turns the page cache off (conditional GET stays on).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))

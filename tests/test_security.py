@@ -115,11 +115,12 @@ def test_https_turns_on_hsts_secure_cookies_and_the_redirect():
 
 def test_with_https_plain_http_is_redirected_but_health_checks_are_not(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
-    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     settings.SECURE_HSTS_SECONDS = 31536000
     response = client.get("/people/")
     assert response.status_code == 301 and response["Location"].startswith("https://")
     assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
     secure = client.get("/people/", secure=True)
     assert secure.status_code == 200 and "max-age=31536000" in secure["Strict-Transport-Security"]
 
