@@ -93,7 +93,7 @@ def public(request):
 def read_parameters(query):
     """`query` with only the parameters readers' pages read, and none left empty (a page reads
     `?q=` as no search at all)."""
-    if not query:
+    if all(name in READ_PARAMETERS and all(values) for name, values in query.lists()):
         return query
     kept = [
         (name, value)
