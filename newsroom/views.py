@@ -19,7 +19,7 @@ def robots_txt(request):
 def sitemap_section(request, section):
     """One section of the sitemap, a page of it at `?p=` (Django's view, which answers 404 for
     a page that is not there); the page number noted like a listing's, so that the page cache
-    keeps `?p=2` and not `?p=02` as well (newsroom/pagecache.py)."""
+    keeps `?p=2` and not `?p=02` as well (caching/pagecache.py)."""
     response = sitemap_views.sitemap(request, sitemaps, section)
     page = int(request.GET.get("p", 1))
     request.listing = {"p": page} if page > 1 else {}

@@ -56,7 +56,7 @@ def test_while_the_database_is_down_the_process_is_alive_but_not_ready(
 def test_a_cache_down_or_full_is_reported_and_logged_but_pages_still_serve(
     client, db, redis, fault, caplog
 ):
-    """Pages are served without the cache (newsroom/pagecache.py), so the server stays ready:
+    """Pages are served without the cache (caching/pagecache.py), so the server stays ready:
     every server shares one Redis, and failing on it would take them all out at once."""
     getattr(redis, fault)()
     with caplog.at_level(logging.ERROR, logger="common.health"):

@@ -1,5 +1,5 @@
-"""Conditional GET and the page cache (newsroom/pagecache.py), with the archive's edition
-(history/edition.py) that decides when a page is new. These tests commit for real
+"""Conditional GET and the page cache (caching/pagecache.py), with the archive's edition
+(caching/edition.py) that decides when a page is new. These tests commit for real
 (transactional_db): a new edition starts only when a change commits."""
 
 import datetime
@@ -12,12 +12,11 @@ from django.core.cache import cache
 from django.db import connections, transaction
 
 from articles.models import Article
-from history import edition
-from history.models import Edition
-from newsroom import pagecache
+from caching import edition, pagecache
+from caching.models import Edition
 from newsroom import settings as newsroom_settings
 from tests.conftest import REAL_EDITION
-from tests.pagetext import texts_of
+from tests.html import headings
 from tests.redis_server import RedisServer, redis_server
 
 
@@ -155,7 +154,7 @@ def test_a_cached_page_keeps_the_security_headers(client, story, page_cache):
 
 
 def test_each_process_keeps_a_bounded_number_of_recent_pages():
-    from newsroom.pagecache import RecentPages
+    from caching.pagecache import RecentPages
 
     recent = RecentPages(2)
     recent.put("a", 1)
@@ -163,6 +162,41 @@ def test_each_process_keeps_a_bounded_number_of_recent_pages():
     assert recent.get("a") == 1  # now the most recent
     recent.put("c", 3)
     assert recent.get("b") is None and recent.get("a") == 1 and recent.get("c") == 3
+
+
+def test_a_named_release_names_the_etags_of_every_server(settings):
+    from caching.pagecache import release
+
+    release.cache_clear()
+    try:
+        settings.RELEASE = "2026.12.1"
+        named = release()
+        settings.RELEASE = "2026.12.2"
+        release.cache_clear()
+        assert release() != named
+        settings.RELEASE = ""
+        release.cache_clear()
+        assert release() not in {named, ""}
+    finally:
+        release.cache_clear()
+
+
+def test_the_release_digest_covers_every_project_app_and_template(settings, tmp_path):
+    from caching.pagecache import release
+
+    release.cache_clear()
+    try:
+        settings.RELEASE = ""
+        before = release()
+        extra = tmp_path / "extra.html"
+        extra.write_text("<p>a new template</p>")
+        settings.TEMPLATES = [
+            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+        ]
+        release.cache_clear()
+        assert release() != before
+    finally:
+        release.cache_clear()
 
 
 # --- the key: exactly what decides the page --------------------------------------------------
@@ -178,9 +212,9 @@ def test_a_front_page_routed_under_a_storys_address_is_not_kept_as_the_story(
     story's readers."""
     url = story.get_absolute_url()
     routed = client.get("/", SCRIPT_NAME=url.rstrip("/"))
-    assert texts_of(routed.content, "h1") == [FRONT_PAGE_HEADING]
+    assert headings(routed.content) == [FRONT_PAGE_HEADING]
     reader = client.get(url)
-    assert texts_of(reader.content, "h1") == ["Out now"]
+    assert headings(reader.content) == ["Out now"]
 
 
 def test_parameters_no_page_reads_neither_change_a_page_nor_add_to_the_cache(
@@ -240,10 +274,10 @@ def test_pages_are_served_when_redis_is_down_and_the_failure_is_logged(
     client, story, shared_cache, caplog
 ):
     shared_cache.server.stop()
-    with caplog.at_level(logging.ERROR, logger="newsroom.pagecache"):
+    with caplog.at_level(logging.ERROR, logger="caching.pagecache"):
         for url in [*READER_PAGES, story.get_absolute_url()]:
             assert client.get(url).status_code == 200, url
-    failures = [r for r in caplog.records if r.name == "newsroom.pagecache"]
+    failures = [r for r in caplog.records if r.name == "caching.pagecache"]
     assert failures and "ConnectionError" in failures[0].getMessage()
     assert len(failures) == 1  # then the cache is left alone for a while, not asked every time
 
@@ -252,10 +286,10 @@ def test_pages_are_served_when_redis_is_full_and_the_failure_is_logged(
     client, story, shared_cache, caplog
 ):
     shared_cache.server.fill()
-    with caplog.at_level(logging.ERROR, logger="newsroom.pagecache"):
+    with caplog.at_level(logging.ERROR, logger="caching.pagecache"):
         for url in [*READER_PAGES, story.get_absolute_url()]:
             assert client.get(url).status_code == 200, url
-    failures = [r.getMessage() for r in caplog.records if r.name == "newsroom.pagecache"]
+    failures = [r.getMessage() for r in caplog.records if r.name == "caching.pagecache"]
     assert failures and "OutOfMemoryError" in failures[0]
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 
 from articles.models import Article, Mention, Publication, Quote, SourceLink
 from people.models import Alias, Person, Relationship, Source
-from tests.pagetext import texts_of
+from tests.html import headings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -181,7 +181,7 @@ def test_an_account_is_locked_from_the_address_that_guessed_not_everywhere(clien
     assert sign_in(client, "sam", "wrong").status_code == 429
     locked = sign_in(client, "sam", RIGHT)
     assert locked.status_code == 429
-    assert texts_of(locked.content, "h1") == ["Sign-in locked for now"]
+    assert headings(locked.content) == ["Sign-in locked for now"]
     assert "even with the right password" in locked.content.decode()
     # The owner, elsewhere, signs in; the lock stays on the guessing address.
     assert sign_in(Client(), "sam", RIGHT, address=AWAY).status_code == 302

@@ -7,9 +7,13 @@ import json
 import time
 import urllib.request
 
-from newsroom.pagecache import RETRY_SECONDS
+import pytest
+
+from caching.pagecache import RETRY_SECONDS
 from tests.faults.load_server import fetch, gunicorn, prepare_site
 from tests.redis_server import redis_server
+
+pytestmark = pytest.mark.slow  # starts gunicorn and redis-server
 
 STORY = (
     "/articles/2022/02/09/"
