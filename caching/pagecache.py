@@ -22,7 +22,7 @@ URL is routed by (`SCRIPT_NAME` and `PATH_INFO`: a request that routes to the fr
 a story's full address must not be kept as the story), and the query parameters readers' pages
 read (`READ_PARAMETERS`); the views see no others, so `?utm_source=…` neither changes a page
 nor makes a new entry. A page is kept only when asked for by its own address, the one its view
-noted (`people.paging.note_listing`): `?page=999` shows the last page but is not kept as one
+noted (`common.paging.note_listing`): `?page=999` shows the last page but is not kept as one
 more copy of it. A search, or a place in the directory, is a page of its own for each text.
 
 The shared cache failing (Redis down, full, or not answering within its timeout) never fails a
