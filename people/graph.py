@@ -14,9 +14,9 @@ neighbours never touch. The lines stop at the edge of the centre person's circle
 no line runs under a label. Text widths are estimated, not measured, so the estimates err wide.
 
 The map is drawn at its natural size (one unit a CSS pixel) and shrinks with a narrow column:
-centred labels keep a family of a few people under about 460 units wide, so on a phone's
-358-pixel column its names still read at 11 pixels or more. The circles are large enough to
-hold a face.
+the closest tie at the top and centred labels keep a family of a few people narrow enough that
+on a phone's 358-pixel column even its smallest text reads at 11 pixels or more. The circles
+are large enough to hold a face.
 """
 
 import datetime
@@ -83,14 +83,15 @@ ENDED_OPACITY = 0.7  # still 3:1 against the paper for every colour, as lines ne
 CENTRE_RADIUS = 28
 NODE_RADIUS = 18
 LABEL_GAP = 5  # between a node's circle and its label
-NAME_SIZE = 14
-PHRASE_SIZE = 12
+NAME_SIZE = 15
+PHRASE_SIZE = 13
 CENTRE_SIZE = 16
-LEGEND_SIZE = 12
-LINE_HEIGHT = 16
+LEGEND_SIZE = 13
+LINE_HEIGHT = 17
 CHAR_WIDTH = 0.62  # of the font size: a generous average for sans-serif, so estimates err wide
 NAME_MAX = 22
 NAME_LINE = 13  # a longer name goes on two lines, split at the space nearest its middle
+CENTRE_LINE = 10  # the same for the centre's name, in larger type
 PHRASE_MAX = 24
 PARALLEL_GAP = 5  # between the lines of a pair with several relationships
 
@@ -102,6 +103,7 @@ RADIAL_SPACING = max(2 * LINE_HEIGHT, 2 * NODE_RADIUS + 6)
 MARGIN = 10
 LINE_CLEARANCE = 3  # between a label and a line, beyond half the line's width
 HUB_PADDING = 4  # between the centre's circle and name and the lines that stop at them
+MIN_SPOKE = 30  # of every line seen between the centre's circle or name and the node's circle
 LEGEND_ROW = 20
 LEGEND_COLUMN = 270
 LEGEND_SAMPLE = 36
@@ -283,7 +285,7 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
 
     nodes, edges = [], []
     for index, (other, rels, ties) in enumerate(people):
-        angle = 2 * math.pi * index / count
+        angle = _angle(index, count)
         x, y = _round(ring * math.cos(angle)), _round(ring * math.sin(angle))
         if radial:
             labels = _radial_labels(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y)
@@ -323,6 +325,12 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
         title=f"Relationship map of {person.name}",
         description=description,
     )
+
+
+def _angle(index, count):
+    """Where the `index`th of `count` people sits on the ring: the first (the closest tie) at
+    the top, the rest clockwise, so the centre's name below its circle sits between spokes."""
+    return -math.pi / 2 + 2 * math.pi * index / count
 
 
 def _chronological(rel):
@@ -385,7 +393,7 @@ def _ring(people, names, hub):
     # ring also clears the centre's circle and name, which are not rotated.
     along_ring = count * RADIAL_SPACING / (2 * math.pi)
     clear_of_centre = max(math.hypot(hub[0], hub[1]), math.hypot(hub[2], hub[3]))
-    return True, math.ceil(max(RING_MIN, along_ring, clear_of_centre + NODE_RADIUS + 2)), ()
+    return True, math.ceil(max(RING_MIN, along_ring, clear_of_centre + NODE_RADIUS + MIN_SPOKE)), ()
 
 
 def _place_level_labels(people, names, hub, ring):
@@ -393,19 +401,21 @@ def _place_level_labels(people, names, hub, ring):
     line, circle or label placed before it; None if some node has no such place."""
     count = len(people)
     centres = [
-        (ring * math.cos(2 * math.pi * i / count), ring * math.sin(2 * math.pi * i / count))
-        for i in range(count)
+        (ring * math.cos(_angle(i, count)), ring * math.sin(_angle(i, count))) for i in range(count)
     ]
     circles = [_circle_box(0, 0, CENTRE_RADIUS), hub]
     circles += [_circle_box(x, y, NODE_RADIUS + 2) for x, y in centres]
     segments = []
     for index, (_, rels, _) in enumerate(people):
-        angle = 2 * math.pi * index / count
+        angle = _angle(index, count)
         segments += _spoke_segments(len(rels), angle, ring, names)
+    # A line cut short by the centre's name would hide its kind: the ring grows instead.
+    if any(math.dist(start, end) < MIN_SPOKE + NODE_RADIUS for start, end, _ in segments):
+        return None
     placed, taken = [], []
     for index, (other, _, ties) in enumerate(people):
         x, y = centres[index]
-        angle = 2 * math.pi * index / count
+        angle = _angle(index, count)
         for labels in _level_places(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y):
             box = _union(*map(_label_box, labels))
             clear = not any(_overlap(box, other_box) for other_box in taken)
@@ -420,9 +430,9 @@ def _place_level_labels(people, names, hub, ring):
     return tuple(placed)
 
 
-def _name_lines(name):
-    """A long name on two lines, split at the space nearest its middle."""
-    if len(name) <= NAME_LINE or " " not in name:
+def _name_lines(name, limit=NAME_LINE):
+    """A name longer than `limit` on two lines, split at the space nearest its middle."""
+    if len(name) <= limit or " " not in name:
         return (name,)
     spaces = [i for i, char in enumerate(name) if char == " "]
     split = min(spaces, key=lambda i: abs(len(name) / 2 - i))
@@ -473,7 +483,7 @@ def _radial_labels(name, phrase, angle, x, y):
 def _centre_labels(name):
     """The centre person's name under their circle, on two lines when long."""
     labels, baseline = [], CENTRE_RADIUS + LABEL_GAP
-    for line in _name_lines(name):
+    for line in _name_lines(name, CENTRE_LINE):
         baseline += CENTRE_SIZE
         labels.append(
             Label(

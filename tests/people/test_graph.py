@@ -358,17 +358,31 @@ def test_no_line_runs_under_a_label_in_a_family(kim):
     assert lines_under_labels(relationship_map(kim, involving(kim))) == []
 
 
+def smallest_text_on_a_phone(svg_map):
+    """The size in CSS pixels of the map's smallest text in a phone's 358-pixel column (390
+    less the margins): the map is drawn one unit a pixel, and shrinks to fit the column."""
+    return min(graph.PHRASE_SIZE, graph.LEGEND_SIZE) * min(1, 358 / svg_map.width)
+
+
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6])
-def test_a_small_family_reads_on_a_phone(ring_of, count):
-    # A phone's column is 358 CSS pixels wide (390 less the margins); the map shrinks to it.
-    # Names are drawn at NAME_SIZE units: at this width they still show at 11 pixels or more.
-    centre = ring_of(count, "Ann")
+@pytest.mark.parametrize("name", ["Ann", "Friend Number"])
+def test_a_small_family_reads_on_a_phone(ring_of, count, name):
+    centre = ring_of(count, name)
     svg_map = relationship_map(centre, involving(centre))
-    assert graph.NAME_SIZE * 358 / svg_map.width >= 11, svg_map.width
+    assert smallest_text_on_a_phone(svg_map) >= 11, svg_map.width
 
 
 def test_kims_family_reads_on_a_phone(kim):
-    assert graph.NAME_SIZE * 358 / relationship_map(kim, involving(kim)).width >= 11
+    assert smallest_text_on_a_phone(relationship_map(kim, involving(kim))) >= 11
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8])
+def test_every_line_shows_beyond_the_centres_name(ring_of, count):
+    # A line cut short where it leaves the centre's name would hide its dashes and arrow.
+    centre = ring_of(count, "Friend Number")
+    for edge in relationship_map(centre, involving(centre)).edges:
+        start, end = path_points(edge.d)[0], path_points(edge.d)[-1]
+        assert math.dist(start, end) >= graph.MIN_SPOKE + graph.NODE_RADIUS, edge.title
 
 
 def test_many_people_get_labels_along_their_spokes_with_room_between(ring_of):
