@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
@@ -10,12 +11,15 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from common.text import LineField, PlainTextField, normalise_line_ends
 from people.citations import Citation, WebAddressField
 from people.editing import Revisioned
 from people.fulltext import SearchDocument
 from people.models import Person
 from people.paging import YearsByJumps
 from people.timestamps import Timestamped
+
+BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 class PublicationManager(models.Manager):
@@ -26,7 +30,7 @@ class PublicationManager(models.Manager):
 class Publication(models.Model):
     """An outlet: a magazine, a newspaper, a social network where people speak for themselves."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = LineField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     url = WebAddressField("URL", blank=True, help_text="The outlet's home page.")
 
@@ -112,15 +116,15 @@ class Article(Timestamped, Revisioned):
     Kind = ArticleKind
     Status = ArticleStatus
 
-    title = models.CharField("headline", max_length=300)
+    title = LineField("headline", max_length=300)
     slug = models.SlugField(
         max_length=255,
         help_text="The headline in the address. Unique among the stories of the same day.",
     )
-    dek = models.TextField(
+    dek = PlainTextField(
         blank=True, help_text="The standfirst under the headline: one or two sentences."
     )
-    body = models.TextField(
+    body = PlainTextField(
         blank=True,
         help_text="Plain text; separate paragraphs with a blank line. No markup: "
         "what you type is what readers see.",
@@ -141,7 +145,7 @@ class Article(Timestamped, Revisioned):
         related_name="articles",
         verbose_name="outlet",
     )
-    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, if known.")
+    byline = LineField(max_length=200, blank=True, help_text="Who wrote it, if known.")
     people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
     search_vector = models.GeneratedField(
@@ -207,7 +211,8 @@ class Article(Timestamped, Revisioned):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        """The body's paragraphs: text between blank lines (a line of spaces is blank too)."""
+        return [p.strip() for p in BLANK_LINE.split(normalise_line_ends(self.body)) if p.strip()]
 
     @property
     def published_at(self):
@@ -321,8 +326,8 @@ class Quote(models.Model):
         related_name="quotes",
         help_text="Leave empty when the story does not say who said it.",
     )
-    text = models.TextField(help_text="The words only, without the quotation marks around them.")
-    context = models.CharField(
+    text = PlainTextField(help_text="The words only, without the quotation marks around them.")
+    context = LineField(
         max_length=200, blank=True, help_text="How it was said: “told Vogue”, “wrote on Instagram”."
     )
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known.")
@@ -415,7 +420,7 @@ class Correction(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     corrected_on = models.DateField(default=timezone.localdate)
-    note = models.TextField(help_text="What was wrong and what it now says, in plain words.")
+    note = PlainTextField(help_text="What was wrong and what it now says, in plain words.")
 
     objects = UidManager()
     history = HistoricalRecords(app="history")
@@ -440,7 +445,7 @@ class Dismissal(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    quote_text = models.TextField(blank=True)
+    quote_text = PlainTextField(blank=True)
     dismissed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,19 +5,21 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from common.text import LineField, one_line
+
 WEB_ADDRESS_ONLY = "Enter a web address starting with http:// or https://."
 validate_http_url = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_ONLY)
 
 
 class WebAddressFormField(forms.URLField):
-    default_validators = [validate_http_url]
+    default_validators = [validate_http_url, one_line]
     default_error_messages = {"invalid": WEB_ADDRESS_ONLY}
 
 
 class WebAddressField(models.URLField):
     """A link readers may follow: http or https only, never javascript: or data:."""
 
-    default_validators = [validate_http_url]
+    default_validators = [validate_http_url, one_line]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 500)
@@ -37,7 +39,7 @@ class Citation(models.Model):
         help_text="Leave empty when the exact address is not known: the source is then cited "
         "by its label, unlinked. Never guess an address.",
     )
-    label = models.CharField(
+    label = LineField(
         max_length=300,
         help_text="How the source is cited: outlet, date and title, e.g. "
         "“Vogue, 9 February 2022, cover story interview”.",

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from common.text import LineField, PlainTextField
+
 from .citations import Citation
 from .dates import Precision, age_on, format_partial, truncate
 from .editing import Revisioned
@@ -26,7 +28,7 @@ class SourceManager(models.Manager):
 class Source(Citation):
     """Where a fact about a person or a relationship comes from."""
 
-    outlet = models.CharField(max_length=200, blank=True, help_text="Wikipedia, Vogue, People…")
+    outlet = LineField(max_length=200, blank=True, help_text="Wikipedia, Vogue, People…")
     published_on = models.DateField(null=True, blank=True)
 
     objects = SourceManager()
@@ -54,23 +56,23 @@ class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
 
 
 class Person(Timestamped, Revisioned):
-    name = models.CharField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
+    name = LineField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The name in the address: kim-kardashian."
     )
-    full_name = models.CharField(
+    full_name = LineField(
         max_length=300,
         blank=True,
         help_text="Full or legal name when it differs: “Kimberly Noel Kardashian”.",
     )
     born_on = models.DateField(null=True, blank=True)
     died_on = models.DateField(null=True, blank=True)
-    pronouns = models.CharField(
+    pronouns = LineField(
         max_length=30,
         blank=True,
         help_text="she/her, he/him, they/them… Used to tell who “she said” refers to.",
     )
-    bio = models.TextField(blank=True, help_text="A few plain sentences; no markup.")
+    bio = PlainTextField(blank=True, help_text="A few plain sentences; no markup.")
     wikidata_id = models.CharField(
         "Wikidata ID",
         max_length=20,
@@ -154,7 +156,7 @@ class AliasManager(models.Manager):
 
 class Alias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, help_text="Another name: Ye, Yeezy, Kim.")
+    name = LineField(max_length=200, help_text="Another name: Ye, Yeezy, Kim.")
     is_ambiguous = models.BooleanField(
         "ambiguous",
         default=False,
@@ -291,12 +293,12 @@ class Relationship(Timestamped, Revisioned):
         blank=True,
         help_text="Why it ended; set it even when the end date is unknown.",
     )
-    place = models.CharField(
+    place = LineField(
         max_length=200,
         blank=True,
         help_text="Where, if it matters: “Florence, Italy” for a wedding.",
     )
-    note = models.TextField(blank=True, help_text="Milestones worth telling, in plain sentences.")
+    note = PlainTextField(blank=True, help_text="Milestones worth telling, in plain sentences.")
     sources = models.ManyToManyField(Source, blank=True, related_name="relationships")
 
     objects = RelationshipManager()

@@ -1,0 +1,25 @@
+"""Feeds that stored text cannot break."""
+
+from django.utils.feedgenerator import Atom1Feed
+
+from .text import xml_safe
+
+
+def _safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_safe(item) for item in value)
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom whose every text passes through `xml_safe`: a character XML cannot hold, such as
+    a control character in a headline typed before input refused them, is dropped instead of
+    making the whole feed a server error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_safe, args), **{key: _safe(v) for key, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_safe, args), **{key: _safe(v) for key, v in kwargs.items()})
