@@ -19,6 +19,8 @@ from people.models import Person
 from people.paging import YearsByJumps
 from people.timestamps import Timestamped
 
+from .captions import HowAndWhen, how_and_when
+
 BLANK_LINE = re.compile(r"\n\s*\n")
 
 
@@ -370,6 +372,11 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:quote", kwargs={"pk": self.pk})
+
+    @property
+    def how_and_when(self) -> HowAndWhen:
+        """The caption's “told Vogue, 9 February 2022” in pieces (see articles/captions.py)."""
+        return how_and_when(self.context, self.said_on)
 
     def natural_key(self):
         return (str(self.uid),)

@@ -140,6 +140,23 @@ class Person(Timestamped, Revisioned):
     def relationships(self):
         return Relationship.objects.involving(self)
 
+    def other_names(self) -> list[str]:
+        """What the person is also known as: the full name, then the aliases, each once and
+        none the same as the name (Kanye West's full name is Ye, and Ye is an alias too).
+        Reads the prefetched aliases."""
+        seen = {self.name.casefold()}
+        names = []
+        for name in [self.full_name, *(alias.name for alias in self.aliases.all())]:
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    @property
+    def description(self) -> str:
+        """A sentence about the person for search engines and shared links."""
+        return self.bio or f"Stories, quotes and relationships of {self.name}."
+
     def folded_names(self) -> str:
         """What search matches a person on: name, full name and every alias, folded."""
         names = [self.name, self.full_name, *self.aliases.values_list("name", flat=True)]
