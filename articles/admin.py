@@ -6,8 +6,8 @@ from django.forms import Textarea
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from people.paging import EstimatedPaginator, is_large
-from people.versions import (
+from common.paging import EstimatedPaginator, is_large
+from history.versions import (
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
@@ -100,8 +100,8 @@ class ToCheckFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             # The few stories with something found, from the partial indexes on what is
-            # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR were
-            # asked of every story in turn: 13 s at a million stories.
+            # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR would
+            # be asked of every story in turn: 13 s at a million stories.
             quotes = Quote.objects.filter(status=Finding.FOUND).values("article_id").order_by()
             people = Mention.objects.filter(status=Finding.FOUND).values("article_id").order_by()
             return queryset.filter(pk__in=quotes.union(people))

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from taggit.models import Tag
 
 from common.text import LoadedTextError, check_loaded_text
-from people.editing import record_loaded, touch
+from history.revisions import record_loaded, touch
 
 from .converters import TagSlug
 from .models import Article, Correction, Mention, Quote, SourceLink

@@ -1,11 +1,13 @@
 """Feeds that stored text cannot break."""
 
+from typing import Any
+
 from django.utils.feedgenerator import Atom1Feed
 
 from .text import xml_safe
 
 
-def _safe(value):
+def _safe(value: Any) -> Any:
     if isinstance(value, str):
         return xml_safe(value)
     if isinstance(value, list | tuple):
@@ -18,8 +20,8 @@ class XmlSafeAtom1Feed(Atom1Feed):
     a control character in a headline typed before input refused them, is dropped instead of
     making the whole feed a server error."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*map(_safe, args), **{key: _safe(v) for key, v in kwargs.items()})
 
-    def add_item(self, *args, **kwargs):
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
         super().add_item(*map(_safe, args), **{key: _safe(v) for key, v in kwargs.items()})

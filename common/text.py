@@ -18,6 +18,7 @@ add (a validator, the line ends) lives in Python, not in the database's schema.
 
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -86,7 +87,7 @@ class PlainTextValidator:
     def __init__(self, lines: bool = False):
         self.lines = lines
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: object) -> None:
         found = first_control_character(str(value), self.lines)
         if found is None:
             return
@@ -102,10 +103,10 @@ class PlainTextValidator:
             message, code=self.code, params={"what": describe(character), "position": position}
         )
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, PlainTextValidator) and self.lines == other.lines
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((type(self), self.lines))
 
 
@@ -117,7 +118,7 @@ class PlainTextFormField(forms.CharField):
     """A text area's value with one kind of line end, so that an unchanged text is seen as
     unchanged (the browser sends "\\r\\n" where "\\n" is stored)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return normalise_line_ends(value) if isinstance(value, str) else value
 
@@ -128,7 +129,7 @@ class LineField(models.CharField):
 
     default_validators = [one_line]
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, _, args, kwargs = super().deconstruct()
         return name, "django.db.models.CharField", args, kwargs
 
@@ -139,15 +140,15 @@ class PlainTextField(models.TextField):
 
     default_validators = [lines_of_text]
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         # Also what TextField.get_prep_value calls: every write, fixtures' raw saves included.
         value = super().to_python(value)
         return normalise_line_ends(value) if isinstance(value, str) else value
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
         return super().formfield(**{"form_class": PlainTextFormField, **kwargs})
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, _, args, kwargs = super().deconstruct()
         return name, "django.db.models.TextField", args, kwargs
 
@@ -156,7 +157,7 @@ class LoadedTextError(ValueError):
     """A fixture's text breaks the rule. A ValueError, so that `loaddata` names the row."""
 
 
-def text_fields(model) -> list[tuple[models.Field, bool]]:
+def text_fields(model: type[models.Model]) -> list[tuple[models.Field, bool]]:
     """The fields of `model` held to the rule, each with whether it holds lines."""
     return [
         (field, validator.lines)
@@ -166,7 +167,9 @@ def text_fields(model) -> list[tuple[models.Field, bool]]:
     ]
 
 
-def check_loaded_text(sender, instance, raw=False, **kwargs) -> None:
+def check_loaded_text(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     """A pre_save receiver: `loaddata` saves rows as they are, unvalidated, so a fixture's text
     is checked here and a control character refused with the row and field named."""
     if not raw:
@@ -194,7 +197,9 @@ def dirty_pattern(lines: bool, vendor: str) -> str:
     return rf"[{first}-\x1f\x7f-\x9f]"
 
 
-def clean_stored(model, fields: dict[str, bool], vendor: str, touch: bool = True) -> int:
+def clean_stored(
+    model: type[models.Model], fields: dict[str, bool], vendor: str, touch: bool = True
+) -> int:
     """For data migrations: rewrite the rows of `model` whose `fields` (name → holds lines)
     break the rule, as `without_control_characters` has it. Only rows that need it are read
     (the database finds them). With `touch`, a revisioned row's revision moves on, so that a
@@ -207,7 +212,7 @@ def clean_stored(model, fields: dict[str, bool], vendor: str, touch: bool = True
     names = {field.name for field in model._meta.concrete_fields}
     changed = 0
     for row in model._default_manager.filter(dirty).values("pk", *fields).iterator():
-        update = {}
+        update: dict[str, Any] = {}
         for name, lines in fields.items():
             value = row[name]
             if isinstance(value, str):

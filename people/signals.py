@@ -8,10 +8,10 @@ from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from common.fulltext import name_keys
 from common.text import check_loaded_text
+from history.revisions import record_loaded, touch
 
-from .editing import record_loaded, touch
-from .fulltext import name_keys
 from .models import Alias, Person, Relationship
 
 # A fixture's text is held to the rule typed text is (common/text.py): raw saves skip validation.

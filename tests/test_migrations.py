@@ -47,7 +47,7 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
 BEFORE_CLEANING = [
     ("articles", "0011_to_check_idx"),
     ("people", "0007_relationship_started_idx"),
-    ("history", "0002_edition"),
+    ("history", "0003_edition_moved_to_caching"),
 ]
 
 

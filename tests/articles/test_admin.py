@@ -11,9 +11,9 @@ from taggit.models import Tag
 
 from articles import admin as articles_admin
 from articles.models import Article, Quote, SourceLink
+from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
-from people.paging import EstimatedPaginator, YearsByJumps
-from tests.pages import page
+from tests.html import page, text
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -355,7 +355,7 @@ def test_a_body_typed_in_a_browser_keeps_its_paragraphs(admin_client, client, st
     assert article.dek == "One line.\nAnother."
     assert article.quotes.count() == 2
     body = page(client.get(article.get_absolute_url()).content).find("div", "story__body")
-    assert [p.text for p in body.iter("p")] == [
+    assert [text(p) for p in body.find_all("p")] == [
         "First paragraph.",
         "Second paragraph, same paragraph.",
     ]
@@ -380,7 +380,8 @@ def test_tags_in_any_script_get_a_page_a_link_a_feed_and_a_sitemap_entry(
     story = client.get(article.get_absolute_url())
     assert story.status_code == 200
     links = {
-        link.text: link.get("href") for link in page(story.content).find("ul", "tags").iter("a")
+        text(link): link.get("href")
+        for link in page(story.content).find("ul", "tags").find_all("a")
     }
     assert links == {
         "развод": "/tags/%D1%80%D0%B0%D0%B7%D0%B2%D0%BE%D0%B4/",
@@ -390,7 +391,9 @@ def test_tags_in_any_script_get_a_page_a_link_a_feed_and_a_sitemap_entry(
     }
     for href in links.values():
         tag_page = page(client.get(href).content)
-        assert [a.text for a in tag_page.find("main").iter("a", href=article.get_absolute_url())]
+        assert [
+            text(a) for a in tag_page.find("main").find_all("a", href=article.get_absolute_url())
+        ]
         assert client.get(f"{href}feed/").status_code == 200, href
     sitemap = client.get("/sitemap-tags.xml")
     assert sitemap.status_code == 200

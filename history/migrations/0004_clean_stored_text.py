@@ -26,7 +26,7 @@ def clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("history", "0002_edition"),
+        ("history", "0003_edition_moved_to_caching"),
     ]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop, elidable=True)]
