@@ -1,9 +1,10 @@
 """How a quote's caption says how and when it was said, in one wording wherever it shows.
 
 A quote's context often names the day already — the finder keeps “wrote on February 4” as
-the story put it — and the caption then read “wrote on February 4, 4 February 2022”. When
-the context names the day the quote was said, that mention is written out in full in its
-place (“wrote on 4 February 2022”) and the date is not repeated after it.
+the story put it — and the context followed by the date would say it twice (“wrote on
+February 4, 4 February 2022”). When the context names the day the quote was said, that
+mention is written out in full in its place (“wrote on 4 February 2022”) and the date is not
+repeated after it.
 """
 
 import datetime

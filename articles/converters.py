@@ -24,8 +24,8 @@ class TwoDigits:
 
 class TagSlug:
     """A tag's slug: letters and digits of any script, hyphens and underscores, as taggit makes
-    them (see articles/tags.py). Django's `slug` takes ASCII only, and a tag “развод” on a
-    story made its page a server error."""
+    them (see articles/tags.py). Django's `slug` takes ASCII only: a story tagged “развод”
+    could not link to its tag."""
 
     regex = r"[-\w]+"
 

@@ -16,9 +16,9 @@ def _safe(value: Any) -> Any:
 
 
 class XmlSafeAtom1Feed(Atom1Feed):
-    """Atom whose every text passes through `xml_safe`: a character XML cannot hold, such as
-    a control character in a headline typed before input refused them, is dropped instead of
-    making the whole feed a server error."""
+    """Atom whose every text passes through `xml_safe`: a character XML cannot hold — a
+    control character stored before input refused them, or written by a script — is dropped
+    rather than failing the whole feed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*map(_safe, args), **{key: _safe(v) for key, v in kwargs.items()})

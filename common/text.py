@@ -2,7 +2,7 @@
 
 A control character (Unicode's category Cc: the C0 range U+0000–U+001F, DEL and the C1 range
 U+0080–U+009F) is invisible on a page, often arrives with pasted text, and cannot be written
-into XML at all: one U+000B in a headline made every feed carrying it a server error. So:
+into XML at all (Django's feed writer refuses the whole feed over one). So:
 
 - At input, every text field refuses them (`LineField`, `PlainTextField`): a field of lines
   keeps tab, line feed and carriage return; a one-line field refuses those too.
