@@ -11,7 +11,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from .finder import DAY_MONTH, MONTH_DAY, MONTHS
+from .quotefinder.dates import DAY_MONTH, MONTH_DAY
+from .quotefinder.vocabulary import MONTHS
 
 
 @dataclass(frozen=True)

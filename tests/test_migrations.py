@@ -45,9 +45,9 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
 # --- data migrations ---------------------------------------------------------------------
 
 BEFORE_CLEANING = [
-    ("articles", "0011_to_check_idx"),
+    ("articles", "0012_quote_joint_speakers_proposed_people"),
     ("people", "0007_relationship_started_idx"),
-    ("history", "0003_edition_moved_to_caching"),
+    ("history", "0004_quote_proposed_speaker"),
 ]
 
 

@@ -14,7 +14,8 @@ FIELDS = {
     "Quote": {"text": True, "context": False},
     "SourceLink": {"label": False, "url": False},
     "Correction": {"note": True},
-    "Dismissal": {"quote_text": True},
+    "Dismissal": {"quote_text": True, "person_name": False},
+    "ProposedPerson": {"name": False, "sentence": True, "pronouns": False},
 }
 
 
@@ -52,7 +53,7 @@ def clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0011_to_check_idx"),
+        ("articles", "0012_quote_joint_speakers_proposed_people"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -26,7 +26,7 @@ def clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("history", "0003_edition_moved_to_caching"),
+        ("history", "0004_quote_proposed_speaker"),
     ]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop, elidable=True)]
