@@ -1,8 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from common.citations import NO_CREDENTIALS
 from people.models import Person, Relationship, Source
 from tests.forms import form_data
+from tests.html import error_messages
 
 SLUGS = ["kim-kardashian", "kanye-west"]
 
@@ -275,3 +277,19 @@ def test_a_bio_typed_in_a_browser_is_stored_with_one_kind_of_line_end(admin_clie
     form = person_form(bio="An actor.\r\n\r\nAnd a writer.")
     assert admin_client.post(reverse("admin:people_person_add"), form).status_code == 302
     assert Person.objects.get().bio == "An actor.\n\nAnd a writer."
+
+
+def test_a_source_address_with_credentials_is_refused_and_nothing_is_saved(admin_client, db):
+    add = reverse("admin:people_source_add")
+    form = form_data(admin_client.get(add).content.decode(), "source_form")
+    form.update(
+        {
+            "label": "Instagram, 20 February 2021",
+            "url": "https://kim:hunter2@www.instagram.com/kimkardashian/",
+            "_save": "Save",
+        }
+    )
+    response = admin_client.post(add, form)
+    assert response.status_code == 200
+    assert NO_CREDENTIALS in error_messages(response)
+    assert not Source.objects.exists()

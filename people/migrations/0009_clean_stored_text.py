@@ -21,7 +21,7 @@ def clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0007_relationship_started_idx"),
+        ("people", "0008_urls_without_credentials"),
     ]
 
     operations = [migrations.RunPython(clean, migrations.RunPython.noop, elidable=True)]

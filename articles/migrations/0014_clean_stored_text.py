@@ -53,7 +53,7 @@ def clean(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_quote_joint_speakers_proposed_people"),
+        ("articles", "0013_urls_without_credentials"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
