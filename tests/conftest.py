@@ -43,6 +43,15 @@ def throwaway_postgres():
         yield cluster
 
 
+@pytest.fixture
+def throwaway_standby(throwaway_postgres):
+    """A streaming hot standby of `throwaway_postgres`, on a port of its own, destroyed after the
+    test: `throwaway_standby.wait_until_caught_up()` before reading what the primary wrote."""
+    standby = throwaway_postgres.start_standby()
+    yield standby
+    standby.destroy()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Pages render hashed static names, as in production: collect them once per session."""

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -75,16 +76,15 @@ def test_a_restart_cuts_connections_and_the_cluster_comes_back(throwaway_postgre
 
 
 def test_a_row_written_on_the_primary_shows_on_the_standby_which_refuses_writes(
-    throwaway_postgres,
+    throwaway_postgres, throwaway_standby
 ):
-    primary = throwaway_postgres
+    primary, standby = throwaway_postgres, throwaway_standby
+    assert standby.port not in {primary.port, 5432}
+    assert standby.scalar("SELECT pg_is_in_recovery()") is True
+    assert primary.scalar("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
     name = f"replica_check_{uuid.uuid4().hex[:10]}"
-    standby = primary.start_standby()
+    primary.create_database(name)
     try:
-        assert standby.port not in {primary.port, 5432}
-        assert standby.scalar("SELECT pg_is_in_recovery()") is True
-        assert primary.scalar("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
-        primary.create_database(name)
         primary.execute("CREATE TABLE said (line text)", dbname=name)
         primary.execute("INSERT INTO said VALUES ('written on the primary')", dbname=name)
         standby.wait_until_caught_up()
@@ -93,10 +93,20 @@ def test_a_row_written_on_the_primary_shows_on_the_standby_which_refuses_writes(
             standby.execute("INSERT INTO said VALUES ('written on the standby')", dbname=name)
         assert primary.scalar("SELECT count(*) FROM said", dbname=name) == 1
     finally:
-        standby.destroy()
         primary.drop_database(name)
-    assert primary.standbys == []
-    assert standby.root is None
+
+
+def test_a_standby_destroyed_leaves_its_primary_serving(throwaway_postgres):
+    standby = throwaway_postgres.start_standby()
+    pid, folder = standby.pid(), standby.root
+    standby.destroy()
+    assert not running(pid) and not folder.exists()
+    assert throwaway_postgres.standbys == []
+    deadline = time.monotonic() + 10  # the primary's sender notices the standby is gone
+    while throwaway_postgres.scalar("SELECT count(*) FROM pg_stat_replication"):
+        assert time.monotonic() < deadline, "the primary still streams to the destroyed standby"
+        time.sleep(0.05)
+    assert throwaway_postgres.scalar("SELECT 1") == 1
 
 
 def test_destroy_stops_the_servers_and_removes_their_folders(clusters_can_start):
