@@ -4,8 +4,8 @@ from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, ChangeList
 from django.db import models
 from django.forms import Textarea
 
-from people.paging import EstimatedPaginator, is_large
-from people.versions import (
+from common.paging import EstimatedPaginator, is_large
+from history.versions import (
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,

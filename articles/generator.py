@@ -26,8 +26,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from history import edition
-from people.fulltext import fold, name_keys
+from caching import edition
+from common.fulltext import fold, name_keys
 
 FIRST = (
     "Ava Leo Mia Noah Zoe Liam Ruby Kai Nadia Omar Ines Felix Maya Theo Lena Jude Iris Ezra "

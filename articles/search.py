@@ -1,7 +1,7 @@
 """Search across stories, quotes and people: `search()` for the reader's page, `match_stories()`
 for the admin (people are found by people/search.py).
 
-PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see people/fulltext.py)
+PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see common/fulltext.py)
 matched with `websearch_to_tsquery` — "exact phrase", -exclude, or — ranked with `ts_rank`
 among the newest matches, highlighted with `ts_headline` for the page shown only.
 
@@ -24,9 +24,9 @@ from django.db.models import Count, F, Field, ForeignObject, Lookup, Q, TextFiel
 from django.db.models.functions import Concat, Left, Replace
 from taggit.models import Tag
 
-from people.fulltext import CONFIG
+from common.fulltext import CONFIG
+from common.paging import CappedPaginator
 from people.models import Person
-from people.paging import CappedPaginator
 from people.search import find_people
 
 from .models import Article, Mention, Quote

@@ -10,9 +10,9 @@ from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
+from common.jsonld import as_script
+from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.models import Person
-from people.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
-from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search, slug_or_nothing
@@ -119,7 +119,7 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
 
 def periods(unit, start=datetime.date.min, end=None):
     """The years (or months) between `start` and `end` that have published stories, newest
-    first, as their first days (a loose index scan, see people/paging.py)."""
+    first, as their first days (a loose index scan, see common/paging.py)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     end = min(end or tomorrow, tomorrow)  # scheduled stories are not public yet
     where = "status = %s AND published_on >= %s"

@@ -11,6 +11,11 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
+# package when it was installed from a wheel (setup.py).
+SITE_DIR = (
+    BASE_DIR if (BASE_DIR / "templates").is_dir() else Path(__file__).resolve().parent / "site"
+)
 
 
 def env_bool(name, default=False):
@@ -32,6 +37,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
+# This project's own apps (the code of a release: see `caching.pagecache.release`).
+PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,16 +55,13 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    "newsroom",
-    "people",
-    "articles",
-    "history",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
     # First: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
     # the headers the middleware below gave them when they were rendered (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The admin's filters hand query values to PostgreSQL unchecked (nulbytes.py).
@@ -80,7 +85,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -139,7 +144,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
@@ -197,7 +202,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
 
-# Versions are restored through the compare page (people/versions.py), which restores a story
+# Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -220,8 +225,11 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
 # Pages each process also keeps in its own memory, in front of the shared cache.
 PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
+# What the code of a release is called (a commit, a version), the same on every server; when
+# not set, a digest of the code deployed stands for it.
+RELEASE = os.environ.get("RELEASE", "")
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

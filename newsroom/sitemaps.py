@@ -4,8 +4,8 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Publication, TaggedArticle
+from common.paging import KeyRangePaginator
 from people.models import Person
-from people.paging import KeyRangePaginator
 
 
 class KeyRangeSitemap(Sitemap):

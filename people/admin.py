@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME
 
+from history.versions import StaleEditGuard, VersionedAdmin
+
 from .models import Alias, Person, Relationship, Source
 from .search import find_people, terms_of
-from .versions import StaleEditGuard, VersionedAdmin
 
 RELATIONSHIP_FIELDS = [
     "started_on",

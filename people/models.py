@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .citations import Citation
+from common.citations import Citation
+from common.fulltext import SearchDocument, fold
+from common.paging import YearsByJumps
+from common.timestamps import Timestamped
+from history.revisions import Revisioned
+
 from .dates import Precision, age_on, format_partial, truncate
-from .editing import Revisioned
-from .fulltext import SearchDocument, fold
-from .paging import YearsByJumps
-from .timestamps import Timestamped
 
 
 class SourceManager(models.Manager):

@@ -21,9 +21,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Func, TextField
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .fulltext import CONFIG, fold, name_keys
+from common.fulltext import CONFIG, fold, name_keys
+from common.paging import CAP
+
 from .models import Person
-from .paging import CAP
 
 CANDIDATES = 200
 SHOWN = 8

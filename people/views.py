@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404, render
 
+from common.jsonld import as_script, with_context
+from common.paging import note_listing, page_of, stretch_of
+
 from .graph import relationship_map
 from .models import Person, Relationship
-from .paging import note_listing, page_of, stretch_of
 from .profile import family, timeline
-from .structured_data import as_script, person_data, with_context
+from .structured_data import person_data
 
 STORIES_PER_PAGE = 20
 QUOTES_SHOWN = 10

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from articles.models import Article, Publication
-from history import edition
+from caching import edition
 from people.models import Person
 from tests.servers import unavailable
 from tests.servers.postgres import ThrowawayCluster, Unavailable

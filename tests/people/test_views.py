@@ -192,7 +192,7 @@ def test_a_deceased_person_shows_their_lifespan(client, make_person):
 def test_a_person_in_more_stories_than_the_pages_reach(
     client, make_person, make_article, monkeypatch
 ):
-    monkeypatch.setattr("people.paging.CAP", 30)
+    monkeypatch.setattr("common.paging.CAP", 30)
     person = make_person("Very Famous")
 
     def stories(start, end):

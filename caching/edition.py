@@ -46,7 +46,7 @@ def current():
 
 
 def read():
-    from .models import Edition
+    from caching.models import Edition
 
     edition = Edition.objects.filter(pk=1).values_list("number", "changed_at").first()
     if edition is None:  # nothing has changed since the database was created
@@ -60,7 +60,7 @@ def start_new():
 
 
 def _bump():
-    from .models import Edition
+    from caching.models import Edition
 
     updated = Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
     if not updated:

@@ -3,8 +3,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.paging import CappedPaginator, KeyRangePaginator, among_newest, stretch_of
 from people.models import Person
-from people.paging import CappedPaginator, KeyRangePaginator, among_newest, stretch_of
 
 
 @pytest.fixture
