@@ -31,12 +31,6 @@ SHOWN = 8
 SIMILARITY = 0.75  # “kayne” → “kanye” is 0.8; “katy” → “kanye” is 0.4
 
 
-def terms_of(text: str) -> list[str]:
-    """The words to look for in a typed search: no operators, no excluded words, no quotes."""
-    words = re.findall(r'-?[^\s"]+', text or "")
-    return [w for w in words if not w.startswith("-") and w.lower() != "or"]
-
-
 def tokens_of(terms) -> list[str]:
     return [token for term in terms for token in re.findall(r"\w+", fold(term))]
 

@@ -72,7 +72,7 @@ def no_page_cache(settings, monkeypatch):
     with the time, for the tests that count queries), unless a test asks for them
     (tests/test_pagecache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
-    fixed = edition.Stamp(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    fixed = edition.CurrentEdition(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     monkeypatch.setattr(edition, "current", lambda: fixed)
 
 
