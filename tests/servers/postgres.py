@@ -28,6 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -356,28 +357,22 @@ class ThrowawayCluster:
         self.port = free_port()
         self._append_settings({"port": str(self.port), "unix_socket_directories": self.socket_dir})
 
-    def _append_settings(self, settings: dict[str, object]) -> None:
+    def _append_settings(self, settings: Mapping[str, object]) -> None:
         quoted = {name: str(value).replace("'", "''") for name, value in settings.items()}
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.writelines(f"{name} = '{value}'\n" for name, value in quoted.items())
 
-    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self._run([*self.program("pg_ctl"), "-D", str(self.data), *args], check=check)
 
     def _run(
         self, command: list[str], check: bool = True, timeout: float = START_SECONDS + 30
-    ) -> subprocess.CompletedProcess:
+    ) -> subprocess.CompletedProcess[str]:
         """Run a server program as the server's account, without the caller's PG* variables
         (a PGPORT or PGDATA of the developer's must not steer it elsewhere)."""
         env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
         env["HOME"] = str(self.root)
-        account = {}
-        if self.account is not None:
-            account = {
-                "user": self.account.pw_uid,
-                "group": self.account.pw_gid,
-                "extra_groups": [],
-            }
+        account = self.account
         result = subprocess.run(
             command,
             cwd=self.root,
@@ -386,7 +381,9 @@ class ThrowawayCluster:
             capture_output=True,
             text=True,
             timeout=timeout,
-            **account,
+            user=account.pw_uid if account else None,
+            group=account.pw_gid if account else None,
+            extra_groups=[] if account else None,
         )
         if check and result.returncode != 0:
             raise ServerFailed(
