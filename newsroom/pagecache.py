@@ -35,7 +35,8 @@ from django.utils.http import http_date
 from history import edition
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
-SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
+# /data/ changes when a dump is written, which starts no new edition; its files never change.
+SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/", "/data/")
 
 
 @cache
@@ -44,7 +45,7 @@ def release():
     server of one release: a new release starts new ETags and cache keys even when the data
     has not changed. Read once per process."""
     digest = hashlib.blake2b(digest_size=6)
-    for directory in ("newsroom", "people", "articles", "history", "templates"):
+    for directory in ("newsroom", "people", "articles", "history", "opendata", "templates"):
         for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
             if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
                 digest.update(path.read_bytes())

@@ -1,0 +1,342 @@
+"""The read API, version 1: /api/v1/ (schema at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Thin: each operation narrows a queryset of `resources` by its filters and hands it to
+`cursors.one_page` (lists) or looks one row up. What a resource says is written once, in
+resources.py; conditional GET and caching are the site's own (newsroom/pagecache.py), the
+cross-origin headers are set by django-cors-headers (settings), the limit for anonymous
+clients is ratelimit.py.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
+from pydantic import create_model
+from taggit.models import Tag as TagModel
+
+from articles.models import ArticleKind
+from articles.models import Publication as PublicationModel
+from people.models import Person as PersonModel
+from people.models import RelationshipKind
+
+from . import resources
+from .cursors import LARGEST_ID, Order, one_page
+from .licences import QUOTED_WORDS, archive_licence
+from .ratelimit import AnonymousRate
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
+DEFAULT_LIMIT = 20
+MOST = 100
+
+
+def describe() -> str:
+    licence = archive_licence()
+    return (
+        "The archive's people, relationships, stories, quotes, outlets and tags: published "
+        "material only, as on the site.\n\n"
+        "Lists come a page at a time: follow `next` (null on the last page); `limit` sets the "
+        f"page's size (1–{MOST}). Every answer carries an `ETag`: send it back in "
+        "`If-None-Match` for a `304 Not Modified` while nothing has changed. Anonymous clients "
+        "may make a limited number of requests a minute (429 with `Retry-After` past it). For "
+        "the whole archive at once, take the dumps at /data/.\n\n"
+        f"Licence: {licence.name} ({licence.url}) for the archive's own material; quotes: "
+        f"{QUOTED_WORDS.note}"
+    )
+
+
+class Renderer(JSONRenderer):
+    """JSON as the dumps write it (resources.as_json): one wording of every value."""
+
+    def render(self, request: HttpRequest, data, *, response_status: int) -> bytes:
+        return resources.as_json(data)
+
+
+api = NinjaAPI(
+    renderer=Renderer(),
+    title="Newsroom API",
+    version="1",
+    description=describe(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    throttle=[AnonymousRate()],
+)
+
+
+class Problem(Schema):
+    detail: str = Field(description="What was wrong, in words.")
+
+
+class Invalid(Schema):
+    detail: list[dict] = Field(description="Each parameter refused, where it is and why.")
+
+
+ERRORS = {400: Problem, 422: Invalid, 429: Problem}
+FOUND = {404: Problem, 422: Invalid, 429: Problem}
+
+
+def page_schema(resource: type[Schema]) -> type[Schema]:
+    return create_model(
+        f"{resource.__name__}Page",
+        __base__=Schema,
+        items=(list[resource], ...),
+        next=(
+            str | None,
+            Field(description="The address of the next page; null on the last."),
+        ),
+    )
+
+
+class Paging(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MOST, description="Rows a page.")
+    cursor: str | None = Field(
+        None, max_length=2000, description="Where to go on: given in the `next` address."
+    )
+
+
+ChangedSince = Field(
+    None,
+    description="Only what changed at or after this moment (ISO 8601; UTC if no offset "
+    "is given), oldest change first: the list is then in the order of change.",
+)
+Id = Path(..., ge=1, le=LARGEST_ID)
+Slug = Path(..., pattern=SLUG, max_length=200)
+
+
+def aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+def by_slug(model, slug: str | None, what: str):
+    """The row a filter names by its slug; a 404 naming the filter when there is none."""
+    if slug is None:
+        return None
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise HttpError(404, f"{what}: nothing has the slug “{slug}”.")
+    return found
+
+
+BY_CHANGE = Order("updated_at", datetime.datetime)
+
+
+@api.get("/", response={200: dict}, summary="What this API offers", tags=["index"])
+def index(request: HttpRequest):
+    return {
+        name: request.build_absolute_uri(f"{request.path}{name}/")
+        for name in ("people", "relationships", "stories", "quotes", "outlets", "tags")
+    }
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+class PeopleFilters(Paging):
+    changed_since: datetime.datetime | None = ChangedSince
+
+
+@api.get(
+    "/people/",
+    response={200: page_schema(resources.Person), **ERRORS},
+    summary="People, A to Z",
+    tags=["people"],
+)
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+    rows, order = resources.people(), Order("name")
+    if filters.changed_since:
+        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+    return one_page(request, rows, order, filters.limit, filters.cursor)
+
+
+@api.get(
+    "/people/{slug}/",
+    response={200: resources.Person, **FOUND},
+    summary="A person, with aliases, relationships and sources",
+    tags=["people"],
+)
+def get_person(request: HttpRequest, slug: str = Slug):
+    return get_object_or_404(resources.people(), slug=slug)
+
+
+# --- Relationships ----------------------------------------------------------------------------
+
+
+class RelationshipFilters(Paging):
+    kind: RelationshipKind | None = Field(None, description="Only relationships of this kind.")
+    person: str | None = Field(
+        None, pattern=SLUG, max_length=200, description="Only this person's (a slug)."
+    )
+    changed_since: datetime.datetime | None = ChangedSince
+
+
+@api.get(
+    "/relationships/",
+    response={200: page_schema(resources.Relationship), 404: Problem, **ERRORS},
+    summary="Relationships, in the order they were entered",
+    tags=["relationships"],
+)
+def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]):
+    rows, order = resources.relationships(), Order("id", int)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if person := by_slug(PersonModel, filters.person, "person"):
+        rows = rows.filter(Q(person_a=person) | Q(person_b=person))
+    if filters.changed_since:
+        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+    return one_page(request, rows, order, filters.limit, filters.cursor)
+
+
+@api.get(
+    "/relationships/{id}/",
+    response={200: resources.Relationship, **FOUND},
+    summary="A relationship",
+    tags=["relationships"],
+)
+def get_relationship(request: HttpRequest, id: int = Id):
+    return get_object_or_404(resources.relationships(), pk=id)
+
+
+# --- Stories ----------------------------------------------------------------------------------
+
+
+class StoryFilters(Paging):
+    published_from: datetime.date | None = Field(None, description="Dated on or after this day.")
+    published_to: datetime.date | None = Field(None, description="Dated on or before this day.")
+    person: str | None = Field(
+        None, pattern=SLUG, max_length=200, description="About or mentioning this person."
+    )
+    tag: str | None = Field(None, pattern=SLUG, max_length=200, description="With this tag.")
+    outlet: str | None = Field(
+        None, pattern=SLUG, max_length=200, description="Published by this outlet."
+    )
+    kind: ArticleKind | None = None
+    changed_since: datetime.datetime | None = ChangedSince
+
+
+@api.get(
+    "/stories/",
+    response={200: page_schema(resources.Story), 404: Problem, **ERRORS},
+    summary="Published stories, newest first",
+    tags=["stories"],
+)
+def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
+    rows = resources.stories()
+    order = Order("published_on", datetime.date, descending=True)
+    if filters.published_from:
+        rows = rows.filter(published_on__gte=filters.published_from)
+    if filters.published_to:
+        rows = rows.filter(published_on__lte=filters.published_to)
+    # Looked up first and matched by id: the planner then knows a famous person from an
+    # obscure one (docs/performance.md).
+    if person := by_slug(PersonModel, filters.person, "person"):
+        rows = rows.filter(mentions__person=person)
+    if tag := by_slug(TagModel, filters.tag, "tag"):
+        rows = rows.filter(tagged_items__tag=tag)
+    if outlet := by_slug(PublicationModel, filters.outlet, "outlet"):
+        rows = rows.filter(publication=outlet)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.changed_since:
+        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+    return one_page(request, rows, order, filters.limit, filters.cursor)
+
+
+@api.get(
+    "/stories/{id}/",
+    response={200: resources.Story, **FOUND},
+    summary="A published story",
+    tags=["stories"],
+)
+def get_story(request: HttpRequest, id: int = Id):
+    return get_object_or_404(resources.stories(), pk=id)
+
+
+# --- Quotes -----------------------------------------------------------------------------------
+
+
+class QuoteFilters(Paging):
+    person: str | None = Field(
+        None, pattern=SLUG, max_length=200, description="Said by this person (a slug)."
+    )
+    story: int | None = Field(None, ge=1, le=LARGEST_ID, description="In this story (an id).")
+    changed_since: datetime.datetime | None = Field(
+        None,
+        description="Only the quotes of stories changed at or after this moment (ISO 8601; "
+        "UTC if no offset is given), in the order of change.",
+    )
+
+
+@api.get(
+    "/quotes/",
+    response={200: page_schema(resources.Quote), 404: Problem, **ERRORS},
+    summary="Quotes of published stories, newest story first",
+    tags=["quotes"],
+)
+def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
+    rows = resources.quotes()
+    order = Order("article__published_on", datetime.date, descending=True)
+    if speaker := by_slug(PersonModel, filters.person, "person"):
+        rows = rows.filter(speaker=speaker)
+    if filters.story:
+        rows = rows.filter(article_id=filters.story)
+    if filters.changed_since:
+        order = Order("article__updated_at", datetime.datetime)
+        rows = rows.filter(article__updated_at__gte=aware(filters.changed_since))
+    return one_page(request, rows, order, filters.limit, filters.cursor)
+
+
+@api.get(
+    "/quotes/{id}/",
+    response={200: resources.Quote, **FOUND},
+    summary="A quote, with its speakers and story",
+    tags=["quotes"],
+)
+def get_quote(request: HttpRequest, id: int = Id):
+    return get_object_or_404(resources.quotes(), pk=id)
+
+
+# --- Outlets and tags -------------------------------------------------------------------------
+
+
+@api.get(
+    "/outlets/",
+    response={200: page_schema(resources.Outlet), **ERRORS},
+    summary="Outlets, A to Z",
+    tags=["outlets"],
+)
+def list_outlets(request: HttpRequest, filters: Query[Paging]):
+    return one_page(request, resources.outlets(), Order("name"), filters.limit, filters.cursor)
+
+
+@api.get(
+    "/outlets/{slug}/",
+    response={200: resources.Outlet, **FOUND},
+    summary="An outlet",
+    tags=["outlets"],
+)
+def get_outlet(request: HttpRequest, slug: str = Slug):
+    return get_object_or_404(resources.outlets(), slug=slug)
+
+
+@api.get(
+    "/tags/",
+    response={200: page_schema(resources.Tag), **ERRORS},
+    summary="Tags of published stories, A to Z",
+    tags=["tags"],
+)
+def list_tags(request: HttpRequest, filters: Query[Paging]):
+    return one_page(request, resources.tags(), Order("name"), filters.limit, filters.cursor)
+
+
+@api.get(
+    "/tags/{slug}/",
+    response={200: resources.Tag, **FOUND},
+    summary="A tag",
+    tags=["tags"],
+)
+def get_tag(request: HttpRequest, slug: str = Slug):
+    return get_object_or_404(resources.tags(), slug=slug)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OpenDataConfig(AppConfig):
+    name = "opendata"
+    verbose_name = "Open data"
+
+    def ready(self):
+        from . import checks  # noqa: F401 — registers the settings checks
