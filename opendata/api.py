@@ -79,10 +79,10 @@ ERRORS = {400: Problem, 422: Invalid, 429: Problem}
 FOUND = {404: Problem, 422: Invalid, 429: Problem}
 
 
-def page_schema(resource: type[Schema]) -> type[Schema]:
+def page_schema(resource: type[resources.Resource]) -> type[resources.Resource]:
     return create_model(
         f"{resource.__name__}Page",
-        __base__=Schema,
+        __base__=resources.Resource,
         items=(list[resource], ...),
         next=(
             str | None,
@@ -124,6 +124,11 @@ def by_slug(model, slug: str | None, what: str):
 BY_CHANGE = Order("updated_at", datetime.datetime)
 
 
+def one(kind: resources.Kind, **lookup) -> dict:
+    """The record of the one row `lookup` finds among those `kind` may show; else a 404."""
+    return kind.records([get_object_or_404(kind.rows(), **lookup)])[0]
+
+
 @api.get("/", response={200: dict}, summary="What this API offers", tags=["index"])
 def index(request: HttpRequest):
     return {
@@ -149,7 +154,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     rows, order = resources.people(), Order("name")
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
-    return one_page(request, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.PEOPLE, rows, order, filters.limit, filters.cursor)
 
 
 @api.get(
@@ -159,7 +164,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     tags=["people"],
 )
 def get_person(request: HttpRequest, slug: str = Slug):
-    return get_object_or_404(resources.people(), slug=slug)
+    return one(resources.PEOPLE, slug=slug)
 
 
 # --- Relationships ----------------------------------------------------------------------------
@@ -187,7 +192,7 @@ def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]
         rows = rows.filter(Q(person_a=person) | Q(person_b=person))
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
-    return one_page(request, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.RELATIONSHIPS, rows, order, filters.limit, filters.cursor)
 
 
 @api.get(
@@ -197,7 +202,7 @@ def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]
     tags=["relationships"],
 )
 def get_relationship(request: HttpRequest, id: int = Id):
-    return get_object_or_404(resources.relationships(), pk=id)
+    return one(resources.RELATIONSHIPS, pk=id)
 
 
 # --- Stories ----------------------------------------------------------------------------------
@@ -242,7 +247,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
         rows = rows.filter(kind=filters.kind)
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
-    return one_page(request, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.STORIES, rows, order, filters.limit, filters.cursor)
 
 
 @api.get(
@@ -252,7 +257,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     tags=["stories"],
 )
 def get_story(request: HttpRequest, id: int = Id):
-    return get_object_or_404(resources.stories(), pk=id)
+    return one(resources.STORIES, pk=id)
 
 
 # --- Quotes -----------------------------------------------------------------------------------
@@ -286,7 +291,7 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     if filters.changed_since:
         order = Order("article__updated_at", datetime.datetime)
         rows = rows.filter(article__updated_at__gte=aware(filters.changed_since))
-    return one_page(request, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.QUOTES, rows, order, filters.limit, filters.cursor)
 
 
 @api.get(
@@ -296,7 +301,7 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     tags=["quotes"],
 )
 def get_quote(request: HttpRequest, id: int = Id):
-    return get_object_or_404(resources.quotes(), pk=id)
+    return one(resources.QUOTES, pk=id)
 
 
 # --- Outlets and tags -------------------------------------------------------------------------
@@ -309,7 +314,8 @@ def get_quote(request: HttpRequest, id: int = Id):
     tags=["outlets"],
 )
 def list_outlets(request: HttpRequest, filters: Query[Paging]):
-    return one_page(request, resources.outlets(), Order("name"), filters.limit, filters.cursor)
+    rows = resources.outlets()
+    return one_page(request, resources.OUTLETS, rows, Order("name"), filters.limit, filters.cursor)
 
 
 @api.get(
@@ -319,7 +325,7 @@ def list_outlets(request: HttpRequest, filters: Query[Paging]):
     tags=["outlets"],
 )
 def get_outlet(request: HttpRequest, slug: str = Slug):
-    return get_object_or_404(resources.outlets(), slug=slug)
+    return one(resources.OUTLETS, slug=slug)
 
 
 @api.get(
@@ -329,7 +335,8 @@ def get_outlet(request: HttpRequest, slug: str = Slug):
     tags=["tags"],
 )
 def list_tags(request: HttpRequest, filters: Query[Paging]):
-    return one_page(request, resources.tags(), Order("name"), filters.limit, filters.cursor)
+    rows = resources.tags()
+    return one_page(request, resources.TAGS, rows, Order("name"), filters.limit, filters.cursor)
 
 
 @api.get(
@@ -339,4 +346,4 @@ def list_tags(request: HttpRequest, filters: Query[Paging]):
     tags=["tags"],
 )
 def get_tag(request: HttpRequest, slug: str = Slug):
-    return get_object_or_404(resources.tags(), slug=slug)
+    return one(resources.TAGS, slug=slug)

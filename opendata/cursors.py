@@ -20,6 +20,8 @@ from ninja.errors import HttpError
 
 from people.paging import stretch_from, value_at
 
+from .resources import Kind
+
 # Primary keys are bigints.
 LARGEST_ID = 2**63 - 1
 
@@ -75,9 +77,14 @@ class Order:
 
 
 def one_page(
-    request: HttpRequest, queryset: QuerySet, order: Order, limit: int, cursor: str | None
+    request: HttpRequest,
+    kind: Kind,
+    queryset: QuerySet,
+    order: Order,
+    limit: int,
+    cursor: str | None,
 ) -> dict:
-    """{"items": the page's rows, "next": the address of the next page, or None at the end}."""
+    """{"items": the page's records, "next": the address of the next page, None at the end}."""
     after = order.key_of(cursor) if cursor else None
     stretch = stretch_from(
         queryset, limit, order.field, after=after, descending=order.descending, look_back=False
@@ -87,4 +94,4 @@ def one_page(
         params = request.GET.copy()
         params["cursor"] = order.cursor_after(stretch.rows[-1])
         following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-    return {"items": stretch.rows, "next": following}
+    return {"items": kind.records(stretch.rows), "next": following}

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
+from pydantic_core import to_jsonable_python
 
 from history import edition
 
@@ -93,13 +93,12 @@ RELATIONSHIP_COLUMNS = (
 
 @dataclass(frozen=True)
 class Part:
-    """One part of the archive: its rows, as which resource, and, for those a spreadsheet
-    reads, which columns of a CSV file beside the JSON Lines."""
+    """One part of the archive: which resource, and, for those a spreadsheet reads, which
+    columns of a CSV file beside the JSON Lines."""
 
     name: str
     description: str
-    rows: Callable[[], QuerySet]
-    resource: type
+    kind: resources.Kind
     columns: tuple[Column, ...] = ()
 
 
@@ -107,42 +106,30 @@ PARTS = (
     Part(
         "people",
         "People, with their aliases, relationships and sources (as /api/v1/people/<slug>/).",
-        resources.people,
-        resources.Person,
+        resources.PEOPLE,
         PEOPLE_COLUMNS,
     ),
     Part(
         "relationships",
         "Relationships between two people, with dates, end reason and sources.",
-        resources.relationships,
-        resources.Relationship,
+        resources.RELATIONSHIPS,
         RELATIONSHIP_COLUMNS,
     ),
     Part(
         "stories",
         "Published stories, with their people, tags, sources and corrections.",
-        resources.stories,
-        resources.Story,
+        resources.STORIES,
     ),
     Part(
-        "quotes",
-        "Quotes of published stories, with speakers, story and sources.",
-        resources.quotes,
-        resources.Quote,
+        "quotes", "Quotes of published stories, with speakers, story and sources.", resources.QUOTES
     ),
     Part(
         "sources",
         "Sources of the facts about people and relationships (a story's own are in it).",
-        resources.sources,
-        resources.Source,
+        resources.SOURCES,
     ),
-    Part(
-        "outlets",
-        "Outlets: magazines, newspapers, social networks.",
-        resources.outlets,
-        resources.Outlet,
-    ),
-    Part("tags", "Tags of published stories.", resources.tags, resources.Tag),
+    Part("outlets", "Outlets: magazines, newspapers, social networks.", resources.OUTLETS),
+    Part("tags", "Tags of published stories.", resources.TAGS),
 )
 
 
@@ -222,12 +209,12 @@ def write_part(part: Part, folder: Path) -> list[dict]:
         text = io.TextIOWrapper(table.stream, encoding="utf-8", newline="")
         sheet = csv.writer(text)
         sheet.writerow(column.header for column in part.columns)
-    for row in walk(part.rows()):
-        record = resources.as_record(part.resource, row)
+    for record in records_of(part.kind):
         lines.stream.write(resources.as_json(record) + b"\n")
         lines.records += 1
         if sheet:
-            sheet.writerow(spreadsheet_safe(column.value(record)) for column in part.columns)
+            plain = to_jsonable_python(record)
+            sheet.writerow(spreadsheet_safe(column.value(plain)) for column in part.columns)
             table.records += 1
     written = [lines.close()]
     if table:
@@ -237,16 +224,26 @@ def write_part(part: Part, folder: Path) -> list[dict]:
     return written
 
 
-def walk(rows: QuerySet) -> Iterator:
-    """Every row, in id order, BATCH at a time with their prefetches: never all at once."""
-    return rows.order_by("pk").iterator(chunk_size=BATCH)
+def records_of(kind: resources.Kind) -> Iterator[dict]:
+    """The record of every row `kind` may show, in id order: rows read BATCH at a time by a
+    server-side cursor (on PostgreSQL), each batch worded together, never all at once."""
+    batch = []
+    for row in kind.rows().order_by("pk").iterator(chunk_size=BATCH):
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield from kind.records(batch)
+            batch = []
+    if batch:
+        yield from kind.records(batch)
 
 
 @contextmanager
 def one_moment():
-    """What every part is read in: one snapshot of the archive on PostgreSQL."""
+    """What every part is read in: one snapshot of the archive on PostgreSQL. (Inside a
+    transaction already begun — a test's — that transaction's own view is kept.)"""
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if snapshot:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield
@@ -389,4 +386,10 @@ def complete_dumps(root: Path) -> list[Dump]:
         except (OSError, ValueError):
             continue
         found.append(Dump(path.name, path, manifest))
-    return sorted(found, key=lambda dump: dump.name, reverse=True)
+    return sorted(found, key=made_when, reverse=True)
+
+
+def made_when(dump: Dump) -> tuple:
+    """A dump's place in time: its name's moment, then its number within the second."""
+    moment, _, number = dump.name.partition("-")
+    return moment, int(number or 1)

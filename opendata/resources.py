@@ -1,9 +1,15 @@
 """The archive's resources as the API answers them and the dumps hold them: one wording each.
 
-Each schema reads a model instance fetched by the queryset beside it (`people()`,
-`stories()`…), which says what to select and prefetch so that a list costs the same number of
-queries whatever its length. `/api/v1/people/<slug>/` answers `Person`, and each line of
-`people.jsonl.gz` is the same `Person`, written by `as_record`.
+For each resource: a pydantic model — the shape, documented, what the OpenAPI schema
+publishes and what answers are checked against — a queryset of the rows it may show, and a
+function that words a batch of those rows as records (dicts), reading what the rows refer to
+in one query per kind for the whole batch. `/api/v1/people/<slug>/` answers the record of
+one person; each line of `people.jsonl.gz` is the record of one person, from the same function.
+
+Batches rather than `prefetch_related`: a dump words a million stories, and Django's prefetch
+makes a model instance and a queryset for every related row (2.6 ms a story, 1.3 ms a quote,
+where this takes a sixth of that: docs/performance.md). Here the related rows are read as
+tuples, the batch's ids sent as one array (`articles.search.one_of`).
 
 Only what readers may see: stories through `published()`, quotes through
 `Quote.objects.published()` — the one rule each — and tags that some published story carries.
@@ -11,20 +17,25 @@ A source of a story that backs a quote not yet confirmed names no quote.
 """
 
 import datetime
-from itertools import chain
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_json
 from taggit.models import Tag as TagModel
 
 from articles.models import Article, ArticleKind, Finding, MentionRole, SourceLink, TaggedArticle
+from articles.models import Correction as CorrectionModel
 from articles.models import Mention as MentionModel
 from articles.models import Publication as PublicationModel
 from articles.models import Quote as QuoteModel
+from articles.search import one_of
 from people.dates import Precision, iso_partial
-from people.models import EndReason, RelationshipKind
+from people.models import Alias, EndReason, RelationshipKind
 from people.models import Person as PersonModel
 from people.models import Relationship as RelationshipModel
 from people.models import Source as SourceModel
@@ -35,40 +46,118 @@ PARTIAL_DATE_HELP = (
     "ISO 8601, as far as it is known: “2014”, “2014-05” or “2014-05-24” (see the precision)."
 )
 PAGE_HELP = "The reader's page on this site, as a path: put the site's address in front."
+SOURCE_URL_HELP = "Its address; null when the exact address is not known (cited by its label)."
 
 
-def page_of(name: str, **kwargs) -> str:
-    return reverse(name, kwargs=kwargs)
+class Resource(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Address:
+    """A page's path from its URL pattern, reversed once: `reverse()` for each of millions of
+    rows in a dump would cost more than wording the rest of them."""
+
+    def __init__(self, name: str, **markers: str):
+        self.name, self.markers = name, markers
+
+    @cached_property
+    def template(self) -> str:
+        path = reverse(self.name, kwargs=self.markers)
+        for key, marker in self.markers.items():
+            path = path.replace(marker, "{" + key + "}")
+        return path
+
+    def __call__(self, **values) -> str:
+        return self.template.format(**values)
+
+
+PERSON_PAGE = Address("people:detail", slug="person-slug-marker")
+STORY_PAGE = Address("articles:detail", year="9991", month="92", day="93", slug="story-slug-marker")
+QUOTE_PAGE = Address("articles:quote", pk="99999999991")
+OUTLET_PAGE = Address("articles:publication", slug="outlet-slug-marker")
+TAG_PAGE = Address("articles:tag", slug="tag-slug-marker")
+
+
+def story_page(published_on: datetime.date, slug: str) -> str:
+    return STORY_PAGE(
+        year=f"{published_on.year:04d}",
+        month=f"{published_on.month:02d}",
+        day=f"{published_on.day:02d}",
+        slug=slug,
+    )
+
+
+def grouped(pairs: Iterable[tuple]) -> dict:
+    """{key: [value, …]} from (key, value) pairs, in their order."""
+    groups = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return groups
+
+
+def ids_of(rows) -> list[int]:
+    return [row.pk for row in rows]
 
 
 # --- People -----------------------------------------------------------------------------------
 
 
-class PersonRef(Schema):
-    """A person named in another resource: follow `slug` to /people/<slug>/."""
+class PersonRef(Resource):
+    """A person named in another resource: follow `slug` to /api/v1/people/<slug>/."""
 
     id: int
     slug: str
     name: str
 
 
-class Source(Schema):
+class Source(Resource):
     """Where a fact about a person or a relationship comes from."""
 
     id: int
     label: str = Field(description="How the source is cited: outlet, date and title.")
-    url: str | None = Field(
-        description="Its address; null when the exact address is not known (cited by label)."
-    )
+    url: str | None = Field(description=SOURCE_URL_HELP)
     outlet: str
     published_on: datetime.date | None
 
-    @staticmethod
-    def resolve_url(source) -> str | None:
-        return source.url or None
+
+SOURCE_COLUMNS = ("id", "label", "url", "outlet", "published_on")
 
 
-class Relationship(Schema):
+def source_record(id, label, url, outlet, published_on) -> dict:
+    return {
+        "id": id,
+        "label": label,
+        "url": url or None,
+        "outlet": outlet,
+        "published_on": published_on,
+    }
+
+
+def sources() -> QuerySet:
+    """The sources of facts about people and relationships (a story's own are in the story)."""
+    return SourceModel.objects.only(*SOURCE_COLUMNS)
+
+
+def source_records(rows: list) -> list[dict]:
+    return [source_record(*(getattr(row, name) for name in SOURCE_COLUMNS)) for row in rows]
+
+
+def sources_of(through: str, ids: list[int]) -> dict:
+    """{person or relationship id: [source record, …]}, by the sources' ids."""
+    rows = (
+        SourceModel.objects.filter(one_of(through, ids))
+        .order_by("id")
+        .values_list(through, *SOURCE_COLUMNS)
+    )
+    return grouped((owner, source_record(*source)) for owner, *source in rows)
+
+
+def person_refs(ids: Iterable[int]) -> dict:
+    rows = PersonModel.objects.filter(one_of("pk", set(ids))).values_list("id", "slug", "name")
+    return {id: {"id": id, "slug": slug, "name": name} for id, slug, name in rows}
+
+
+class Relationship(Resource):
     """Two people and how they are related, from when to when, and on whose word. Symmetric
     kinds read the same from both sides; "parent" reads “person_a is parent of person_b”."""
 
@@ -86,32 +175,42 @@ class Relationship(Schema):
     sources: list[Source]
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_started_on(relationship) -> str | None:
-        return iso_partial(relationship.started_on, relationship.started_precision)
-
-    @staticmethod
-    def resolve_ended_on(relationship) -> str | None:
-        return iso_partial(relationship.ended_on, relationship.ended_precision)
-
-    @staticmethod
-    def resolve_end_reason(relationship) -> str | None:
-        return relationship.end_reason or None
-
 
 def relationships() -> QuerySet:
-    return RelationshipModel.objects.select_related("person_a", "person_b").prefetch_related(
-        Prefetch("sources", SourceModel.objects.order_by("id"))
-    )
+    return RelationshipModel.objects.defer("created_at", "revision")
 
 
-def in_model_order(relationship) -> tuple:
+def relationship_records(rows: list) -> list[dict]:
+    ids = ids_of(rows)
+    cited = sources_of("relationships", ids)
+    people = person_refs([row.person_a_id for row in rows] + [row.person_b_id for row in rows])
+    return [
+        {
+            "id": row.pk,
+            "kind": row.kind,
+            "person_a": people[row.person_a_id],
+            "person_b": people[row.person_b_id],
+            "started_on": iso_partial(row.started_on, row.started_precision),
+            "started_precision": row.started_precision,
+            "ended_on": iso_partial(row.ended_on, row.ended_precision),
+            "ended_precision": row.ended_precision,
+            "end_reason": row.end_reason or None,
+            "place": row.place,
+            "note": row.note,
+            "sources": cited.get(row.pk, []),
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
+
+
+def in_model_order(relationship: RelationshipModel) -> tuple:
     """Relationship's own order (Meta.ordering): by start, the undated last, then by id."""
     started = relationship.started_on
     return (started is None, started or datetime.date.min, relationship.pk)
 
 
-class Person(Schema):
+class Person(Resource):
     id: int
     slug: str
     name: str
@@ -131,59 +230,70 @@ class Person(Schema):
         description="When the person or their aliases last changed (relationships carry their own)."
     )
 
-    @staticmethod
-    def resolve_born_on(person) -> str | None:
-        return iso_partial(person.born_on, Precision.DAY)
-
-    @staticmethod
-    def resolve_born_precision(person) -> str:
-        return Precision.DAY
-
-    @staticmethod
-    def resolve_died_on(person) -> str | None:
-        return iso_partial(person.died_on, Precision.DAY)
-
-    @staticmethod
-    def resolve_died_precision(person) -> str:
-        return Precision.DAY
-
-    @staticmethod
-    def resolve_wikidata_id(person) -> str | None:
-        return person.wikidata_id or None
-
-    @staticmethod
-    def resolve_aliases(person) -> list[str]:
-        return [alias.name for alias in person.aliases.all()]
-
-    @staticmethod
-    def resolve_relationships(person) -> list:
-        both = chain(person.relationships_as_a.all(), person.relationships_as_b.all())
-        return sorted(both, key=in_model_order)
-
-    @staticmethod
-    def resolve_page(person) -> str:
-        return page_of("people:detail", slug=person.slug)
-
 
 def people() -> QuerySet:
-    return PersonModel.objects.prefetch_related(
-        "aliases",
-        Prefetch("sources", SourceModel.objects.order_by("id")),
-        Prefetch("relationships_as_a", relationships()),
-        Prefetch("relationships_as_b", relationships()),
+    return PersonModel.objects.only(
+        "name",
+        "slug",
+        "full_name",
+        "born_on",
+        "died_on",
+        "pronouns",
+        "bio",
+        "wikidata_id",
+        "updated_at",
     )
+
+
+def person_records(rows: list) -> list[dict]:
+    ids = ids_of(rows)
+    aliases = grouped(
+        Alias.objects.filter(one_of("person", ids))
+        .order_by("name", "id")
+        .values_list("person", "name")
+    )
+    cited = sources_of("people", ids)
+    ties = sorted(
+        relationships().filter(one_of("person_a", ids) | one_of("person_b", ids)),
+        key=in_model_order,
+    )
+    worded = dict(zip(ids_of(ties), relationship_records(ties), strict=True))
+    ties_of = grouped(
+        (person, worded[tie.pk]) for tie in ties for person in {tie.person_a_id, tie.person_b_id}
+    )
+    return [
+        {
+            "id": row.pk,
+            "slug": row.slug,
+            "name": row.name,
+            "full_name": row.full_name,
+            "born_on": iso_partial(row.born_on, Precision.DAY),
+            "born_precision": Precision.DAY,
+            "died_on": iso_partial(row.died_on, Precision.DAY),
+            "died_precision": Precision.DAY,
+            "pronouns": row.pronouns,
+            "bio": row.bio,
+            "wikidata_id": row.wikidata_id or None,
+            "aliases": aliases.get(row.pk, []),
+            "sources": cited.get(row.pk, []),
+            "relationships": ties_of.get(row.pk, []),
+            "page": PERSON_PAGE(slug=row.slug),
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
 
 
 # --- Outlets and tags -------------------------------------------------------------------------
 
 
-class OutletRef(Schema):
+class OutletRef(Resource):
     id: int
     slug: str
     name: str
 
 
-class Outlet(Schema):
+class Outlet(Resource):
     """A magazine, a newspaper, a social network where people speak for themselves."""
 
     id: int
@@ -192,28 +302,41 @@ class Outlet(Schema):
     url: str | None = Field(description="The outlet's home page, when known.")
     page: str = Field(description=PAGE_HELP)
 
-    @staticmethod
-    def resolve_url(outlet) -> str | None:
-        return outlet.url or None
-
-    @staticmethod
-    def resolve_page(outlet) -> str:
-        return page_of("articles:publication", slug=outlet.slug)
-
 
 def outlets() -> QuerySet:
     return PublicationModel.objects.all()
 
 
-class Tag(Schema):
+def outlet_records(rows: list) -> list[dict]:
+    return [
+        {
+            "id": row.pk,
+            "slug": row.slug,
+            "name": row.name,
+            "url": row.url or None,
+            "page": OUTLET_PAGE(slug=row.slug),
+        }
+        for row in rows
+    ]
+
+
+def outlet_refs(ids: Iterable[int | None]) -> dict:
+    wanted = {id for id in ids if id is not None}
+    if not wanted:
+        return {}
+    rows = PublicationModel.objects.filter(one_of("pk", wanted)).values_list("id", "slug", "name")
+    return {id: {"id": id, "slug": slug, "name": name} for id, slug, name in rows}
+
+
+class Tag(Resource):
     id: int
     slug: str
     name: str
     page: str = Field(description=PAGE_HELP)
 
-    @staticmethod
-    def resolve_page(tag) -> str:
-        return page_of("articles:tag", slug=tag.slug)
+
+def tag_record(id, slug, name) -> dict:
+    return {"id": id, "slug": slug, "name": name, "page": TAG_PAGE(slug=slug)}
 
 
 def tags() -> QuerySet:
@@ -224,10 +347,14 @@ def tags() -> QuerySet:
     return TagModel.objects.filter(Exists(tagged))
 
 
+def tag_records(rows: list) -> list[dict]:
+    return [tag_record(row.pk, row.slug, row.name) for row in rows]
+
+
 # --- Stories ----------------------------------------------------------------------------------
 
 
-class Mention(Schema):
+class Mention(Resource):
     """A person in a story: its subject, or only mentioned."""
 
     id: int
@@ -235,55 +362,58 @@ class Mention(Schema):
     name: str
     role: MentionRole
 
-    @staticmethod
-    def resolve_id(mention) -> int:
-        return mention.person_id
 
-    @staticmethod
-    def resolve_slug(mention) -> str:
-        return mention.person.slug
-
-    @staticmethod
-    def resolve_name(mention) -> str:
-        return mention.person.name
-
-
-class StorySource(Schema):
+class StorySource(Resource):
     """Where a story, or one of its quotes, comes from."""
 
     id: int
     label: str = Field(description="How the source is cited: outlet, date and title.")
-    url: str | None = Field(
-        description="Its address; null when the exact address is not known (cited by label)."
-    )
+    url: str | None = Field(description=SOURCE_URL_HELP)
     outlet: OutletRef | None
     published_on: datetime.date | None
     quote: int | None = Field(description="The quote it backs, when it backs one quote.")
 
-    @staticmethod
-    def resolve_url(source) -> str | None:
-        return source.url or None
 
-    @staticmethod
-    def resolve_outlet(source):
-        return source.publication
+def story_sources(owner: str, ids: list[int]) -> dict:
+    """{story or quote id: [source record, …]}, by the sources' ids."""
+    rows = (
+        SourceLink.objects.filter(one_of(owner, ids))
+        .order_by("id")
+        .values_list(
+            owner,
+            "id",
+            "label",
+            "url",
+            "published_on",
+            "publication_id",
+            "quote_id",
+            "quote__status",
+        )
+    )
+    rows = list(rows)
+    outlets = outlet_refs(row[5] for row in rows)
+    return grouped(
+        (
+            key,
+            {
+                "id": id,
+                "label": label,
+                "url": url or None,
+                "outlet": outlets.get(outlet),
+                "published_on": published_on,
+                "quote": quote if status == Finding.CONFIRMED else None,
+            },
+        )
+        for key, id, label, url, published_on, outlet, quote, status in rows
+    )
 
-    @staticmethod
-    def resolve_quote(source) -> int | None:
-        quote = source.quote
-        return quote.pk if quote is not None and quote.status == Finding.CONFIRMED else None
 
-
-def story_sources() -> QuerySet:
-    return SourceLink.objects.select_related("publication", "quote").order_by("id")
-
-
-class Correction(Schema):
+class Correction(Resource):
     corrected_on: datetime.date
     note: str
 
 
-class Story(Schema):
+class Story(Resource):
     id: int
     slug: str
     title: str = Field(description="The headline.")
@@ -300,43 +430,69 @@ class Story(Schema):
     page: str = Field(description=PAGE_HELP)
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_outlet(story):
-        return story.publication
-
-    @staticmethod
-    def resolve_people(story) -> list:
-        return sorted(
-            story.mentions.all(),
-            key=lambda mention: (mention.role != MentionRole.SUBJECT, mention.person.name),
-        )
-
-    @staticmethod
-    def resolve_tags(story) -> list:
-        return sorted((item.tag for item in story.tagged_items.all()), key=lambda tag: tag.name)
-
-    @staticmethod
-    def resolve_page(story) -> str:
-        return story.get_absolute_url()
-
 
 def stories() -> QuerySet:
-    return (
-        Article.objects.published()
-        .select_related("publication")
-        .prefetch_related(
-            Prefetch("mentions", MentionModel.objects.select_related("person")),
-            Prefetch("tagged_items", TaggedArticle.objects.select_related("tag")),
-            Prefetch("sources", story_sources()),
-            "corrections",
-        )
+    return Article.objects.published().only(
+        "title",
+        "slug",
+        "dek",
+        "body",
+        "kind",
+        "published_on",
+        "byline",
+        "publication_id",
+        "updated_at",
     )
+
+
+def story_records(rows: list) -> list[dict]:
+    ids = ids_of(rows)
+    mentions = grouped(
+        (story, {"id": id, "slug": slug, "name": name, "role": role})
+        for story, id, slug, name, role in MentionModel.objects.filter(one_of("article", ids))
+        .order_by("article_id", "-role", "person__name", "person_id")
+        .values_list("article_id", "person_id", "person__slug", "person__name", "role")
+    )
+    tagged = grouped(
+        (story, tag_record(id, slug, name))
+        for story, id, slug, name in TaggedArticle.objects.filter(one_of("content_object", ids))
+        .order_by("tag__name", "tag_id")
+        .values_list("content_object_id", "tag_id", "tag__slug", "tag__name")
+    )
+    corrections = grouped(
+        (story, {"corrected_on": corrected_on, "note": note})
+        for story, corrected_on, note in CorrectionModel.objects.filter(one_of("article", ids))
+        .order_by("corrected_on", "id")
+        .values_list("article_id", "corrected_on", "note")
+    )
+    cited = story_sources("article", ids)
+    outlets = outlet_refs(row.publication_id for row in rows)
+    return [
+        {
+            "id": row.pk,
+            "slug": row.slug,
+            "title": row.title,
+            "dek": row.dek,
+            "body": row.body,
+            "kind": row.kind,
+            "published_on": row.published_on,
+            "byline": row.byline,
+            "outlet": outlets.get(row.publication_id),
+            "people": mentions.get(row.pk, []),
+            "tags": tagged.get(row.pk, []),
+            "sources": cited.get(row.pk, []),
+            "corrections": corrections.get(row.pk, []),
+            "page": story_page(row.published_on, row.slug),
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
 
 
 # --- Quotes -----------------------------------------------------------------------------------
 
 
-class StoryRef(Schema):
+class StoryRef(Resource):
     id: int
     slug: str
     title: str
@@ -344,16 +500,8 @@ class StoryRef(Schema):
     outlet: OutletRef | None
     page: str = Field(description=PAGE_HELP)
 
-    @staticmethod
-    def resolve_outlet(story):
-        return story.publication
 
-    @staticmethod
-    def resolve_page(story) -> str:
-        return story.get_absolute_url()
-
-
-class Quote(Schema):
+class Quote(Resource):
     """Words someone said, as a story reports them."""
 
     id: int
@@ -366,41 +514,76 @@ class Quote(Schema):
     sources: list[StorySource]
     page: str = Field(description=PAGE_HELP)
 
-    @staticmethod
-    def resolve_speakers(quote) -> list:
-        return [quote.speaker] if quote.speaker_id else []
-
-    @staticmethod
-    def resolve_story(quote):
-        return quote.article
-
-    @staticmethod
-    def resolve_page(quote) -> str:
-        return page_of("articles:quote", pk=quote.pk)
-
 
 def quotes() -> QuerySet:
+    # The story's date and time of change are what lists of quotes are walked by.
     return (
         QuoteModel.objects.published()
-        .select_related("speaker", "article__publication")
-        .prefetch_related(Prefetch("sources", story_sources()))
+        .select_related("article")
+        .only(
+            "text",
+            "context",
+            "said_on",
+            "position",
+            "speaker_id",
+            "article__slug",
+            "article__title",
+            "article__published_on",
+            "article__publication",
+            "article__updated_at",
+        )
     )
 
 
-# --- Records ----------------------------------------------------------------------------------
+def quote_records(rows: list) -> list[dict]:
+    speakers = person_refs(row.speaker_id for row in rows if row.speaker_id)
+    outlets = outlet_refs(row.article.publication_id for row in rows)
+    cited = story_sources("quote", ids_of(rows))
+    return [
+        {
+            "id": row.pk,
+            "text": row.text,
+            "context": row.context,
+            "said_on": row.said_on,
+            "speakers": [speakers[row.speaker_id]] if row.speaker_id else [],
+            "story": {
+                "id": row.article.pk,
+                "slug": row.article.slug,
+                "title": row.article.title,
+                "published_on": row.article.published_on,
+                "outlet": outlets.get(row.article.publication_id),
+                "page": story_page(row.article.published_on, row.article.slug),
+            },
+            "position": row.position,
+            "sources": cited.get(row.pk, []),
+            "page": QUOTE_PAGE(pk=row.pk),
+        }
+        for row in rows
+    ]
 
 
-def as_record(schema: type[Schema], row) -> dict:
-    """`row` as `schema` words it, in JSON's types: what the API sends, what a dump holds."""
-    return schema.model_validate(row).model_dump(mode="json")
+# --- Together ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A resource: its shape, the rows it may show, and how a batch of them is worded."""
+
+    model: type[Resource]
+    rows: Callable[[], QuerySet]
+    records: Callable[[list], list[dict]]
+
+
+PEOPLE = Kind(Person, people, person_records)
+RELATIONSHIPS = Kind(Relationship, relationships, relationship_records)
+STORIES = Kind(Story, stories, story_records)
+QUOTES = Kind(Quote, quotes, quote_records)
+SOURCES = Kind(Source, sources, source_records)
+OUTLETS = Kind(Outlet, outlets, outlet_records)
+TAGS = Kind(Tag, tags, tag_records)
 
 
 def as_json(data) -> bytes:
     """JSON text of a resource (or a page of them), as pydantic writes its types — times to
     the microsecond, in UTC as “Z” — for the API's answers and the dumps' lines alike."""
     return to_json(data)
-
-
-def sources() -> QuerySet:
-    """The sources of facts about people and relationships (a story's own are in the story)."""
-    return SourceModel.objects.all()
