@@ -8,6 +8,8 @@ clients is ratelimit.py.
 """
 
 import datetime
+import re
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -15,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
 from taggit.models import Tag as TagModel
 
 from articles.models import ArticleKind
@@ -94,21 +96,42 @@ def page_schema(resource: type[resources.Resource]) -> type[resources.Resource]:
 class Paging(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MOST, description="Rows a page.")
     cursor: str | None = Field(
-        None, max_length=2000, description="Where to go on: given in the `next` address."
+        None,
+        max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Where to go on: given in the `next` address (400 for any other).",
     )
 
 
+def written_as(pattern: str, what: str):
+    """Only text in exactly this form: pydantic alone would also take a number of seconds
+    ("0.5") for a date, which the schema's format does not allow."""
+    shape = re.compile(pattern)
+
+    def check(value):
+        if not isinstance(value, str) or not shape.match(value):
+            raise ValueError(f"write it as {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+# RFC 3339, as the schema's `date` and `date-time` formats say.
+Day = Annotated[datetime.date, written_as(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "2022-02-09")]
+Moment = Annotated[
+    datetime.datetime,
+    written_as(
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        "2022-02-09T15:30:00Z (with an offset, or Z for UTC)",
+    ),
+]
 ChangedSince = Field(
     None,
-    description="Only what changed at or after this moment (ISO 8601; UTC if no offset "
-    "is given), oldest change first: the list is then in the order of change.",
+    description="Only what changed at or after this moment (RFC 3339, with its offset: "
+    "2026-11-01T00:00:00Z), oldest change first: the list is then in the order of change.",
 )
 Id = Path(..., ge=1, le=LARGEST_ID)
 Slug = Path(..., pattern=SLUG, max_length=200)
-
-
-def aware(moment: datetime.datetime) -> datetime.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def by_slug(model, slug: str | None, what: str):
@@ -141,7 +164,7 @@ def index(request: HttpRequest):
 
 
 class PeopleFilters(Paging):
-    changed_since: datetime.datetime | None = ChangedSince
+    changed_since: Moment | None = ChangedSince
 
 
 @api.get(
@@ -153,7 +176,7 @@ class PeopleFilters(Paging):
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     rows, order = resources.people(), Order("name")
     if filters.changed_since:
-        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+        rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
     return one_page(request, resources.PEOPLE, rows, order, filters.limit, filters.cursor)
 
 
@@ -175,7 +198,7 @@ class RelationshipFilters(Paging):
     person: str | None = Field(
         None, pattern=SLUG, max_length=200, description="Only this person's (a slug)."
     )
-    changed_since: datetime.datetime | None = ChangedSince
+    changed_since: Moment | None = ChangedSince
 
 
 @api.get(
@@ -191,7 +214,7 @@ def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]
     if person := by_slug(PersonModel, filters.person, "person"):
         rows = rows.filter(Q(person_a=person) | Q(person_b=person))
     if filters.changed_since:
-        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+        rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
     return one_page(request, resources.RELATIONSHIPS, rows, order, filters.limit, filters.cursor)
 
 
@@ -209,8 +232,8 @@ def get_relationship(request: HttpRequest, id: int = Id):
 
 
 class StoryFilters(Paging):
-    published_from: datetime.date | None = Field(None, description="Dated on or after this day.")
-    published_to: datetime.date | None = Field(None, description="Dated on or before this day.")
+    published_from: Day | None = Field(None, description="Dated on or after this day.")
+    published_to: Day | None = Field(None, description="Dated on or before this day.")
     person: str | None = Field(
         None, pattern=SLUG, max_length=200, description="About or mentioning this person."
     )
@@ -219,7 +242,7 @@ class StoryFilters(Paging):
         None, pattern=SLUG, max_length=200, description="Published by this outlet."
     )
     kind: ArticleKind | None = None
-    changed_since: datetime.datetime | None = ChangedSince
+    changed_since: Moment | None = ChangedSince
 
 
 @api.get(
@@ -246,7 +269,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.changed_since:
-        rows, order = rows.filter(updated_at__gte=aware(filters.changed_since)), BY_CHANGE
+        rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
     return one_page(request, resources.STORIES, rows, order, filters.limit, filters.cursor)
 
 
@@ -268,10 +291,10 @@ class QuoteFilters(Paging):
         None, pattern=SLUG, max_length=200, description="Said by this person (a slug)."
     )
     story: int | None = Field(None, ge=1, le=LARGEST_ID, description="In this story (an id).")
-    changed_since: datetime.datetime | None = Field(
+    changed_since: Moment | None = Field(
         None,
-        description="Only the quotes of stories changed at or after this moment (ISO 8601; "
-        "UTC if no offset is given), in the order of change.",
+        description="Only the quotes of stories changed at or after this moment (RFC 3339, "
+        "with its offset), in the order of change.",
     )
 
 
@@ -290,7 +313,7 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
         rows = rows.filter(article_id=filters.story)
     if filters.changed_since:
         order = Order("article__updated_at", datetime.datetime)
-        rows = rows.filter(article__updated_at__gte=aware(filters.changed_since))
+        rows = rows.filter(article__updated_at__gte=filters.changed_since)
     return one_page(request, resources.QUOTES, rows, order, filters.limit, filters.cursor)
 
 

@@ -156,6 +156,12 @@ def test_stories_between_dates_by_person_tag_outlet_and_kind(client, archive):
     assert "person" in missing["detail"] and "nobody-at-all" in missing["detail"]
     get(client, "/api/v1/stories/?tag=no-such-tag", 404)
     get(client, "/api/v1/stories/?published_from=yesterday", 422)
+    # Dates and moments as RFC 3339 writes them, not a number of seconds; a moment with its
+    # offset, so that no one's local time is taken for another's.
+    get(client, "/api/v1/stories/?published_from=0.5", 422)
+    get(client, "/api/v1/stories/?changed_since=1700000000", 422)
+    get(client, "/api/v1/stories/?changed_since=2021-01-01T00:00:00", 422)
+    get(client, "/api/v1/stories/?changed_since=2021-01-01T00:00:00Z")
 
 
 def test_a_persons_quotes_and_a_storys_quotes(client, archive):
@@ -189,8 +195,7 @@ def test_changed_since_lists_in_the_order_of_change(client, archive):
     assert walk(client, f"/api/v1/stories/?{since(moment)}")[0] == []
     for story in archive.extra_stories[4], archive.extra_stories[1]:
         story.save()
-    # Without an offset, the moment is in UTC.
-    changed = walk(client, f"/api/v1/stories/?changed_since={moment:%Y-%m-%dT%H:%M:%S.%f}")[0]
+    changed = walk(client, f"/api/v1/stories/?{since(moment)}")[0]
     assert [s["id"] for s in changed] == [archive.extra_stories[4].pk, archive.extra_stories[1].pk]
     archive.extra_people[2].save()
     people = walk(client, f"/api/v1/people/?{since(moment)}")[0]
@@ -220,7 +225,9 @@ def test_a_cursor_that_is_not_this_lists_is_refused(client, archive):
     for wrong in ("not-a-cursor", "W10", "WyJuYW1lIiwiS2ltIiwtMV0"):
         problem = get(client, f"/api/v1/people/?cursor={wrong}", 400).json()
         assert problem["detail"].startswith("cursor:")
-    other_order = get(client, f"/api/v1/people/?changed_since=2000-01-01&cursor={cursor}", 400)
+    other_order = get(
+        client, f"/api/v1/people/?changed_since=2000-01-01T00:00:00Z&cursor={cursor}", 400
+    )
     assert "another order" in other_order.json()["detail"]
     get(client, f"/api/v1/stories/?cursor={cursor}", 400)
 
