@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
-from pydantic import BeforeValidator, create_model
+from pydantic import AfterValidator, BeforeValidator, create_model
 from taggit.models import Tag as TagModel
 
 from articles.models import ArticleKind
@@ -116,6 +116,16 @@ def written_as(pattern: str, what: str):
     return BeforeValidator(check)
 
 
+def in_utc(moment: datetime.datetime) -> datetime.datetime:
+    """The moment in UTC: PostgreSQL refuses offsets past ±15:59, which RFC 3339 allows
+    (+22:21). A moment within a day of the ends of time, moved to UTC, is that end."""
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        end = datetime.datetime.min if moment.year == 1 else datetime.datetime.max
+        return end.replace(tzinfo=datetime.UTC)
+
+
 # RFC 3339, as the schema's `date` and `date-time` formats say.
 Day = Annotated[datetime.date, written_as(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "2022-02-09")]
 Moment = Annotated[
@@ -124,6 +134,7 @@ Moment = Annotated[
         r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
         "2022-02-09T15:30:00Z (with an offset, or Z for UTC)",
     ),
+    AfterValidator(in_utc),
 ]
 ChangedSince = Field(
     None,

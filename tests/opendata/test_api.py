@@ -162,6 +162,14 @@ def test_stories_between_dates_by_person_tag_outlet_and_kind(client, archive):
     get(client, "/api/v1/stories/?changed_since=1700000000", 422)
     get(client, "/api/v1/stories/?changed_since=2021-01-01T00:00:00", 422)
     get(client, "/api/v1/stories/?changed_since=2021-01-01T00:00:00Z")
+    # Any offset RFC 3339 allows, even those PostgreSQL refuses, up to the ends of time.
+    for moment, stories in [
+        ("2221-10-22T13:30:43.753695+22:21", 0),
+        ("0001-01-01T00:00:00+23:59", 7),
+        ("9999-12-31T23:59:59-23:59", 0),
+    ]:
+        page = get(client, f"/api/v1/stories/?{urlencode({'changed_since': moment})}").json()
+        assert len(page["items"]) == stories, moment
 
 
 def test_a_persons_quotes_and_a_storys_quotes(client, archive):
