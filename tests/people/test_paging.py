@@ -1,10 +1,18 @@
+import datetime
+
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people.models import Person
-from people.paging import CappedPaginator, KeyRangePaginator, among_newest, stretch_of
+from people.paging import (
+    CappedPaginator,
+    KeyRangePaginator,
+    among_newest,
+    stretch_from,
+    stretch_of,
+)
 
 
 @pytest.fixture
@@ -137,3 +145,41 @@ def test_a_stretch_neither_counts_nor_skips(twelve):
     assert len(queries) == 3
     for sql in [query["sql"] for query in queries]:
         assert "COUNT(" not in sql and "OFFSET" not in sql, sql
+
+
+def test_a_stretch_walks_newest_first_from_a_key_of_value_and_id(twelve):
+    """stretch_from, as the API walks a list: backwards in (born_on, id) order, each page taken
+    up after the (value, id) the last one ended on — whether or not that row is still there."""
+    born = datetime.date(1990, 1, 1)
+    for number, person in enumerate(twelve):
+        person.born_on = born + datetime.timedelta(days=number // 2)  # two a day: ties
+        person.save()
+    people = Person.objects.all()
+    pages, after = [], None
+    while True:
+        stretch = stretch_from(people, 5, "born_on", after=after, descending=True, look_back=False)
+        pages.append([p.name for p in stretch.rows])
+        if stretch.after is None:
+            break
+        last = stretch.rows[-1]
+        after = (last.born_on, last.pk)
+    assert [name for page in pages for name in page] == [p.name for p in twelve[::-1]]
+    assert [len(page) for page in pages] == [5, 5, 2]
+    # The row a page ended on, gone before the next page is asked for: the walk goes on.
+    gone = Person.objects.get(name="Person 07")
+    key = (gone.born_on, gone.pk)
+    gone.delete()
+    assert [
+        p.name for p in stretch_from(people, 2, "born_on", after=key, descending=True).rows
+    ] == [
+        "Person 06",
+        "Person 05",
+    ]
+
+
+def test_a_stretch_that_never_looks_back_asks_one_query(twelve):
+    key = ("Person 05", twelve[5].pk)
+    with CaptureQueriesContext(connection) as queries:
+        stretch = stretch_from(Person.objects.all(), 3, after=key, look_back=False)
+    assert len(queries) == 1 and stretch.before is None
+    assert [p.name for p in stretch.rows] == ["Person 06", "Person 07", "Person 08"]
