@@ -55,6 +55,7 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
 @schema.parametrize()
 @settings(
     deadline=None,
+    database=None,  # nothing kept between runs: the seed makes each run the same
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
