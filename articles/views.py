@@ -10,9 +10,9 @@ from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
+from common.jsonld import as_script
+from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.models import Person
-from people.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
-from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search, slug_or_nothing
@@ -43,6 +43,7 @@ def front_page(request):
     quotes = list(
         Quote.objects.published()
         .select_related("speaker", "article")
+        .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:6]
     )
     recent = Article.objects.published().order_by("-published_on", "-id").values("id")
@@ -119,7 +120,7 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
 
 def periods(unit, start=datetime.date.min, end=None):
     """The years (or months) between `start` and `end` that have published stories, newest
-    first, as their first days (a loose index scan, see people/paging.py)."""
+    first, as their first days (a loose index scan, see common/paging.py)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     end = min(end or tomorrow, tomorrow)  # scheduled stories are not public yet
     where = "status = %s AND published_on >= %s"
@@ -141,7 +142,7 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
             "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
         # Each day's address made here: in the template, the {% url %} of three date filters
-        # for each of thirty days was a fifth of the page's time.
+        # for each of thirty days costs a fifth of the page's time.
         context["days"] = [
             (day, stories, reverse("articles:day", args=[day.year, day.month, day.day]))
             for day, stories in day_counts.items()
@@ -188,7 +189,11 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             Mention.objects.filter(article=article).select_related("person"),
             key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
-        quotes = article.quotes.select_related("speaker").order_by("position", "id")
+        quotes = (
+            article.quotes.select_related("speaker")
+            .prefetch_related("joint_speakers")
+            .order_by("position", "id")
+        )
         if not self.previewing:
             quotes = quotes.filter(status=Finding.CONFIRMED)
         quotes = list(quotes)
@@ -260,13 +265,15 @@ def neighbour(article, *, before):
 
 def quote_list(request):
     quotes = Quote.objects.published().select_related("speaker", "article")
+    quotes = quotes.prefetch_related("joint_speakers")
     speaker = None
     if wanted := request.GET.get("person"):
         # A NUL byte or a sentence names no one, and PostgreSQL refuses a NUL outright.
         if not (slug := slug_or_nothing(wanted)):
             raise Http404("No such person.")
         speaker = get_object_or_404(Person, slug=slug)
-        quotes = quotes.filter(speaker=speaker)
+        # Said alone or with others (a joint statement).
+        quotes = quotes.filter(Q(speaker=speaker) | Q(pk__in=speaker.joint_quotes.values("pk")))
     page = page_of(
         request,
         quotes.order_by("-article__published_on", "-article_id", "position"),
@@ -278,11 +285,14 @@ def quote_list(request):
 
 def quote_detail(request, pk):
     quote = get_object_or_404(
-        Quote.objects.published().select_related("speaker", "article__publication"), pk=pk
+        Quote.objects.published()
+        .select_related("speaker", "article__publication")
+        .prefetch_related("joint_speakers"),
+        pk=pk,
     )
     sources = list(quote.sources.select_related("publication"))
     jsonld = as_script(quote_data(quote, request.build_absolute_uri))
-    speaker = quote.speaker.name if quote.speaker else "Unattributed"
+    speaker = quote.speaker_names
     return render(
         request,
         "articles/quote_detail.html",

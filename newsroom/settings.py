@@ -7,20 +7,26 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
+# package when it was installed from a wheel (setup.py).
+SITE_DIR = (
+    BASE_DIR if (BASE_DIR / "templates").is_dir() else Path(__file__).resolve().parent / "site"
+)
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_list(name, default=""):
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
@@ -31,6 +37,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-newsroom-development-key-never-use-in-
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+# This project's own apps (the code of a release: see `caching.pagecache.release`).
+PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles", "opendata"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,11 +60,7 @@ INSTALLED_APPS = [
     # from this site's own static files, not from a CDN the CSP would refuse.
     "ninja",
     "corsheaders",
-    "newsroom",
-    "people",
-    "articles",
-    "history",
-    "opendata",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
@@ -64,7 +69,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Then: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
     # the headers the middleware below gave them when they were rendered (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The admin's filters hand query values to PostgreSQL unchecked (nulbytes.py).
@@ -88,7 +93,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -147,7 +152,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
@@ -161,7 +166,7 @@ STORAGES = {
 HTTPS = env_bool("HTTPS")
 if HTTPS:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -171,6 +176,9 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Addresses or networks the server may fetch although they are not public (common/outbound.py),
+# such as 127.0.0.1 for a test server. Empty: only public addresses, on the usual web ports.
+OUTBOUND_ALLOWED_ADDRESSES = env_list("OUTBOUND_ALLOWED_ADDRESSES")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -196,16 +204,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin logins: five failures for one account, or from one address, lock further attempts —
-# even with the right password — for fifteen minutes.
+# Admin logins: five failures for one account from one address lock that account from that
+# address, and twenty from one address (whatever the accounts) lock the address — further
+# attempts refused, even with the right password, for fifteen minutes (common/signin.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "common.signin.lockout_parameters"
+# With the parameters above, a success clears only its own account's failures from its address.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
 
-# Versions are restored through the compare page (people/versions.py), which restores a story
+# Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -213,21 +224,38 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Redis, shared by every worker, when REDIS_URL is set; otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+
+
+def caches(redis_url: str) -> dict[str, dict[str, Any]]:
+    """The cache settings for a Redis at `redis_url`, or each process's memory without one."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            }
         }
-    )
-}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # A Redis that does not answer within a second is taken as down: pages are served
+            # without it (pagecache.py) rather than wait for it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+CACHES: dict[str, dict[str, Any]] = caches(REDIS_URL)
+
 # How long a rendered page is kept for anonymous readers; a change to the archive makes new
 # pages at once whatever this says. 0 turns the page cache off (conditional GET stays on).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
 # Pages each process also keeps in its own memory, in front of the shared cache.
 PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
+# What the code of a release is called (a commit, a version), the same on every server; when
+# not set, a digest of the code deployed stands for it.
+RELEASE = os.environ.get("RELEASE", "")
 
 # --- Open data: see docs/open-data.md ---------------------------------------------------------
 
@@ -253,7 +281,7 @@ DATA_LICENCE_URL = os.environ.get(
     "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
 )
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

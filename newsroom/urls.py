@@ -6,7 +6,7 @@ from opendata.api import api
 from opendata.views import api_root
 
 from .sitemaps import sitemaps
-from .views import healthz, robots_txt
+from .views import healthz, readyz, robots_txt, sitemap_section
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,13 +21,9 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("articles.urls")),
 ]

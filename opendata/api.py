@@ -2,7 +2,7 @@
 
 Thin: each operation narrows a queryset of `resources` by its filters and hands it to
 `cursors.one_page` (lists) or looks one row up. What a resource says is written once, in
-resources.py; conditional GET and caching are the site's own (newsroom/pagecache.py), the
+resources.py; conditional GET and caching are the site's own (caching/pagecache.py), the
 cross-origin headers are set by django-cors-headers (settings), the limit for anonymous
 clients is ratelimit.py.
 """
@@ -188,7 +188,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     rows, order = resources.people(), Order("name")
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
-    return one_page(request, resources.PEOPLE, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.PEOPLE, rows, order, filters)
 
 
 @api.get(
@@ -226,7 +226,7 @@ def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]
         rows = rows.filter(Q(person_a=person) | Q(person_b=person))
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
-    return one_page(request, resources.RELATIONSHIPS, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.RELATIONSHIPS, rows, order, filters)
 
 
 @api.get(
@@ -281,7 +281,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
         rows = rows.filter(kind=filters.kind)
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
-    return one_page(request, resources.STORIES, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.STORIES, rows, order, filters)
 
 
 @api.get(
@@ -299,7 +299,10 @@ def get_story(request: HttpRequest, id: int = Id):
 
 class QuoteFilters(Paging):
     person: str | None = Field(
-        None, pattern=SLUG, max_length=200, description="Said by this person (a slug)."
+        None,
+        pattern=SLUG,
+        max_length=200,
+        description="Said by this person (a slug), alone or with others.",
     )
     story: int | None = Field(None, ge=1, le=LARGEST_ID, description="In this story (an id).")
     changed_since: Moment | None = Field(
@@ -319,13 +322,14 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     rows = resources.quotes()
     order = Order("article__published_on", datetime.date, descending=True)
     if speaker := by_slug(PersonModel, filters.person, "person"):
-        rows = rows.filter(speaker=speaker)
+        # Said alone or with others (a joint statement), as on the site.
+        rows = rows.filter(Q(speaker=speaker) | Q(pk__in=speaker.joint_quotes.values("pk")))
     if filters.story:
         rows = rows.filter(article_id=filters.story)
     if filters.changed_since:
         order = Order("article__updated_at", datetime.datetime)
         rows = rows.filter(article__updated_at__gte=filters.changed_since)
-    return one_page(request, resources.QUOTES, rows, order, filters.limit, filters.cursor)
+    return one_page(request, resources.QUOTES, rows, order, filters)
 
 
 @api.get(
@@ -349,7 +353,7 @@ def get_quote(request: HttpRequest, id: int = Id):
 )
 def list_outlets(request: HttpRequest, filters: Query[Paging]):
     rows = resources.outlets()
-    return one_page(request, resources.OUTLETS, rows, Order("name"), filters.limit, filters.cursor)
+    return one_page(request, resources.OUTLETS, rows, Order("name"), filters)
 
 
 @api.get(
@@ -370,7 +374,7 @@ def get_outlet(request: HttpRequest, slug: str = Slug):
 )
 def list_tags(request: HttpRequest, filters: Query[Paging]):
     rows = resources.tags()
-    return one_page(request, resources.TAGS, rows, Order("name"), filters.limit, filters.cursor)
+    return one_page(request, resources.TAGS, rows, Order("name"), filters)
 
 
 @api.get(

@@ -1,6 +1,6 @@
 """The API's lists, a page at a time, by keys: as fast for the millionth story as for the first.
 
-A page is one range of an index (`people.paging.stretch_from`): no COUNT, no OFFSET. Its
+A page is one range of an index (`common.paging.keyset_page_at`): no COUNT, no OFFSET. Its
 `next` address carries a cursor naming where the page ended — the ordering value and the id of
 its last row, not the row alone — so a row that changes or goes away between two pages
 neither restarts the list nor makes it skip rows: a client walking the whole list in the order
@@ -17,8 +17,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
-from people.paging import stretch_from, value_at
+from common.paging import keyset_page_at, note_listing, value_at
 
 from .resources import Kind
 
@@ -77,21 +78,31 @@ class Order:
 
 
 def one_page(
-    request: HttpRequest,
-    kind: Kind,
-    queryset: QuerySet,
-    order: Order,
-    limit: int,
-    cursor: str | None,
+    request: HttpRequest, kind: Kind, queryset: QuerySet, order: Order, filters: BaseModel
 ) -> dict:
-    """{"items": the page's records, "next": the address of the next page, None at the end}."""
-    after = order.key_of(cursor) if cursor else None
-    stretch = stretch_from(
-        queryset, limit, order.field, after=after, descending=order.descending, look_back=False
+    """{"items": the page's records, "next": the address of the next page, None at the end};
+    `filters` are the operation's parameters, read (`limit`, `cursor`) and noted."""
+    note_parameters(request, filters)
+    after = order.key_of(filters.cursor) if filters.cursor else None
+    page = keyset_page_at(
+        queryset,
+        filters.limit,
+        order.field,
+        after=after,
+        descending=order.descending,
+        look_back=False,
     )
     following = None
-    if stretch.after is not None:
+    if page.after is not None:
         params = request.GET.copy()
-        params["cursor"] = order.cursor_after(stretch.rows[-1])
+        params["cursor"] = order.cursor_after(page.rows[-1])
         following = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-    return {"items": kind.records(stretch.rows), "next": following}
+    return {"items": kind.records(page.rows), "next": following}
+
+
+def note_parameters(request: HttpRequest, filters: BaseModel) -> None:
+    """Note the parameters the operation read, as given, for the page cache: an answer is
+    kept only when asked for by exactly those (caching/pagecache.py), so `?utm_source=…` or a
+    parameter the operation does not know makes no entry of its own."""
+    given = {name: request.GET[name] for name in filters.model_fields_set if name in request.GET}
+    note_listing(request, **given)

@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pydantic_core import to_jsonable_python
 
-from history import edition
+from caching import edition
 
 from . import resources
 from .licences import licence_of

@@ -12,7 +12,8 @@ where this takes a sixth of that: docs/performance.md). Here the related rows ar
 tuples, the batch's ids sent as one array (`articles.search.one_of`).
 
 Only what readers may see: stories through `published()`, quotes through
-`Quote.objects.published()` — the one rule each — and tags that some published story carries.
+`Quote.objects.published()`, relationships through `sourced()` — the one rule each — and tags
+that some published story carries.
 A source of a story that backs a quote not yet confirmed names no quote.
 """
 
@@ -177,7 +178,8 @@ class Relationship(Resource):
 
 
 def relationships() -> QuerySet:
-    return RelationshipModel.objects.defer("created_at", "revision")
+    """Relationships readers may see: those with a source (`sourced()`, the one rule)."""
+    return RelationshipModel.objects.sourced().defer("created_at", "revision")
 
 
 def relationship_records(rows: list) -> list[dict]:
@@ -508,7 +510,10 @@ class Quote(Resource):
     text: str = Field(description="The words only, without the quotation marks around them.")
     context: str = Field(description="How it was said: “told Vogue”, “wrote on Instagram”.")
     said_on: datetime.date | None
-    speakers: list[PersonRef] = Field(description="Who said it; empty when the story does not say.")
+    speakers: list[PersonRef] = Field(
+        description="Who said it, the speaker first, then those who said it with them (a "
+        "joint statement), by name; empty when the story does not say."
+    )
     story: StoryRef
     position: int = Field(description="Its order in the story, from the lowest.")
     sources: list[StorySource]
@@ -536,16 +541,26 @@ def quotes() -> QuerySet:
 
 
 def quote_records(rows: list) -> list[dict]:
+    ids = ids_of(rows)
+    joint = grouped(
+        (quote, {"id": id, "slug": slug, "name": name})
+        for quote, id, slug, name in QuoteModel.joint_speakers.through.objects.filter(
+            one_of("quote", ids)
+        )
+        .order_by("person__name", "person_id")
+        .values_list("quote_id", "person_id", "person__slug", "person__name")
+    )
     speakers = person_refs(row.speaker_id for row in rows if row.speaker_id)
     outlets = outlet_refs(row.article.publication_id for row in rows)
-    cited = story_sources("quote", ids_of(rows))
+    cited = story_sources("quote", ids)
     return [
         {
             "id": row.pk,
             "text": row.text,
             "context": row.context,
             "said_on": row.said_on,
-            "speakers": [speakers[row.speaker_id]] if row.speaker_id else [],
+            "speakers": ([speakers[row.speaker_id]] if row.speaker_id else [])
+            + joint.get(row.pk, []),
             "story": {
                 "id": row.article.pk,
                 "slug": row.article.slug,

@@ -1,10 +1,13 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
+
+from common.jsonld import as_script, with_context
+from common.paging import keyset_page, note_listing, page_of
 
 from .graph import relationship_map
 from .models import Person, Relationship
-from .paging import note_listing, page_of, stretch_of
 from .profile import family, timeline
-from .structured_data import as_script, person_data, with_context
+from .structured_data import person_data
 
 STORIES_PER_PAGE = 20
 QUOTES_SHOWN = 10
@@ -16,14 +19,15 @@ INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 
 def person_list(request):
     people = Person.objects.only("name", "slug", "born_on", "died_on")
-    stretch = stretch_of(people, request.GET, DIRECTORY_PAGE)
-    note_listing(request, **stretch.place)
-    return render(request, "people/person_list.html", {"stretch": stretch, "initials": INITIALS})
+    names = keyset_page(people, request.GET, DIRECTORY_PAGE)
+    note_listing(request, **names.place)
+    return render(request, "people/person_list.html", {"names": names, "initials": INITIALS})
 
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
-    relationships = list(person.relationships().prefetch_related("sources"))
+    # Only what a source supports: a relationship with none waits for the editors.
+    relationships = list(person.relationships().sourced().prefetch_related("sources"))
     children = [
         r.person_b_id
         for r in relationships
@@ -31,6 +35,7 @@ def person_detail(request, slug):
     ]
     other_parents = (
         Relationship.objects.filter(kind=Relationship.Kind.PARENT, person_b__in=children)
+        .sourced()
         .exclude(person_a=person)
         .select_related("person_a", "person_b")
         if children
@@ -42,9 +47,14 @@ def person_detail(request, slug):
         person.articles.published().select_related("publication").order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
     )
+    # Said alone or with others (a joint statement); the quote model through the reverse
+    # relation, so that `people` imports nothing from `articles`.
+    said = person.quotes.model.objects.published().filter(
+        Q(speaker=person) | Q(pk__in=person.joint_quotes.values("pk"))
+    )
     quotes = list(
-        person.quotes.published()
-        .select_related("article")
+        said.select_related("speaker", "article")
+        .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
     )
     return render(

@@ -4,7 +4,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -13,6 +13,7 @@ from articles import search as search_module
 from articles import views as article_views
 from newsroom.sitemaps import StorySitemap
 from people.models import Person
+from tests.html import page
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -101,24 +102,6 @@ def test_the_sitemap_says_when_stories_last_changed_but_not_drafts(client, make_
     assert lastmods["http://testserver/sitemap-stories.xml"] == latest.isoformat()
 
 
-def test_healthz_answers_ok_when_the_database_does(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
-    def broken(*args, **kwargs):
-        raise DatabaseError("connection refused")
-
-    with monkeypatch.context() as patch:
-        patch.setattr("newsroom.views.connection.cursor", broken)
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
-
-
 def test_a_missing_page_is_a_helpful_404(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
@@ -149,12 +132,11 @@ def test_static_files_have_hashed_names_and_are_served_by_whitenoise(client, db)
 
 def test_every_page_has_one_title_a_description_and_a_canonical_url(client, demo):
     for url in ["/", "/articles/", "/people/", "/quotes/", "/people/kanye-west/", "/tags/divorce/"]:
-        content = client.get(url).content.decode()
-        head = content.split("</head>")[0]
-        assert head.count("<title>") == 1, url
-        assert '<meta name="description" content="' in content, url
-        assert f'<link rel="canonical" href="http://testserver{url}">' in content, url
-        assert content.count("<h1") == 1, url
+        soup = page(client.get(url))
+        assert len(soup.head.find_all("title")) == 1, url
+        assert soup.head.find("meta", attrs={"name": "description"})["content"], url
+        assert soup.head.find("link", rel="canonical")["href"] == f"http://testserver{url}", url
+        assert len(soup.find_all("h1")) == 1, url
 
 
 def test_the_canonical_url_keeps_only_the_page_number(client, demo):

@@ -32,6 +32,8 @@ def test_generates_a_realistic_archive(db):
     assert 2.5 * 400 < quotes < 3.5 * 400
     assert SourceLink.objects.count() == 400
     assert Person.objects.count() == 50 and Relationship.objects.exists()  # at least 50
+    # Every fact sourced: a relationship with no source would not be shown to readers.
+    assert Relationship.objects.sourced().count() == Relationship.objects.count()
     years = {day.year for day in Article.objects.values_list("published_on", flat=True)}
     assert len(years) >= 15
     drafts = Article.objects.filter(status="draft").count()
@@ -94,7 +96,7 @@ def test_bad_arguments_are_refused(db):
 
 
 def test_a_generation_starts_a_new_edition(db, django_capture_on_commit_callbacks):
-    from history.models import Edition
+    from caching.models import Edition
 
     with django_capture_on_commit_callbacks(execute=True):
         generate(10)

@@ -104,6 +104,11 @@ def archive(demo, make_article, make_person):
     scheduled.tags.add(f"{SECRET} scheduled tag")
     Mention.objects.create(article=scheduled, person=kanye)
     Quote.objects.create(article=scheduled, speaker=kanye, text=f"{SECRET} scheduled words")
+    # A relationship no source backs yet: readers do not see it (`sourced()`).
+    Relationship.objects.create(
+        person_a=kanye, person_b=extra_people[0], kind=Relationship.Kind.FEUD,
+        note=f"{SECRET} unsourced",
+    )  # fmt: skip
     found_quote = Quote.objects.create(
         article=story, speaker=kanye, text=f"{SECRET} found words", status=Finding.FOUND
     )
