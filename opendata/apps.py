@@ -7,3 +7,6 @@ class OpenDataConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 — registers the settings checks
+        from .resources import register_any_of
+
+        register_any_of()

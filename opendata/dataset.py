@@ -282,6 +282,8 @@ def export(root: Path, keep: int = 3, report: Callable[[str], None] = lambda lin
         raise ExportError(f"{root}: not a folder this user may write in.")
     with exclusive(root):
         partial = Path(tempfile.mkdtemp(prefix=PARTIAL, dir=root))
+        # Readable by the web server that serves the files (mkdtemp makes it private).
+        partial.chmod(0o755)
         try:
             manifest = write_all(partial, report)
             name = new_name(root, datetime.datetime.fromisoformat(manifest["created_at"]))

@@ -34,7 +34,7 @@ from articles.models import Correction as CorrectionModel
 from articles.models import Mention as MentionModel
 from articles.models import Publication as PublicationModel
 from articles.models import Quote as QuoteModel
-from articles.search import one_of
+from articles.search import AnyOf, one_of
 from people.dates import Precision, iso_partial
 from people.models import Alias, EndReason, RelationshipKind
 from people.models import Person as PersonModel
@@ -86,6 +86,33 @@ def story_page(published_on: datetime.date, slug: str) -> str:
         day=f"{published_on.day:02d}",
         slug=slug,
     )
+
+
+PERSON_SOURCES = PersonModel.sources.through
+RELATIONSHIP_SOURCES = RelationshipModel.sources.through
+JOINT_SPEAKERS = QuoteModel.joint_speakers.through
+# The fields a batch is read by, each sent as one array on PostgreSQL (`one_of`): the lookup
+# is registered on these fields alone (OpenDataConfig.ready), as search registers its own.
+ANY_OF_FIELDS = [
+    (PersonModel, "id"),
+    (PublicationModel, "id"),
+    (Alias, "person"),
+    (PERSON_SOURCES, "person"),
+    (RELATIONSHIP_SOURCES, "relationship"),
+    (RelationshipModel, "person_a"),
+    (RelationshipModel, "person_b"),
+    (SourceLink, "article"),
+    (SourceLink, "quote"),
+    (MentionModel, "article"),
+    (TaggedArticle, "content_object"),
+    (CorrectionModel, "article"),
+    (JOINT_SPEAKERS, "quote"),
+]
+
+
+def register_any_of() -> None:
+    for model, name in ANY_OF_FIELDS:
+        model._meta.get_field(name).register_lookup(AnyOf)
 
 
 def grouped(pairs: Iterable[tuple]) -> dict:
@@ -143,14 +170,16 @@ def source_records(rows: list) -> list[dict]:
     return [source_record(*(getattr(row, name) for name in SOURCE_COLUMNS)) for row in rows]
 
 
-def sources_of(through: str, ids: list[int]) -> dict:
-    """{person or relationship id: [source record, …]}, by the sources' ids."""
+def sources_of(owner: str, ids: list[int]) -> dict:
+    """{person or relationship id: [source record, …]}, by the sources' ids; `owner` is
+    "person" or "relationship"."""
+    through = PERSON_SOURCES if owner == "person" else RELATIONSHIP_SOURCES
     rows = (
-        SourceModel.objects.filter(one_of(through, ids))
-        .order_by("id")
-        .values_list(through, *SOURCE_COLUMNS)
+        through.objects.filter(one_of(owner, ids))
+        .order_by("source_id")
+        .values_list(owner, *(f"source__{column}" for column in SOURCE_COLUMNS))
     )
-    return grouped((owner, source_record(*source)) for owner, *source in rows)
+    return grouped((key, source_record(*source)) for key, *source in rows)
 
 
 def person_refs(ids: Iterable[int]) -> dict:
@@ -184,7 +213,7 @@ def relationships() -> QuerySet:
 
 def relationship_records(rows: list) -> list[dict]:
     ids = ids_of(rows)
-    cited = sources_of("relationships", ids)
+    cited = sources_of("relationship", ids)
     people = person_refs([row.person_a_id for row in rows] + [row.person_b_id for row in rows])
     return [
         {
@@ -254,7 +283,7 @@ def person_records(rows: list) -> list[dict]:
         .order_by("name", "id")
         .values_list("person", "name")
     )
-    cited = sources_of("people", ids)
+    cited = sources_of("person", ids)
     ties = sorted(
         relationships().filter(one_of("person_a", ids) | one_of("person_b", ids)),
         key=in_model_order,
@@ -544,9 +573,7 @@ def quote_records(rows: list) -> list[dict]:
     ids = ids_of(rows)
     joint = grouped(
         (quote, {"id": id, "slug": slug, "name": name})
-        for quote, id, slug, name in QuoteModel.joint_speakers.through.objects.filter(
-            one_of("quote", ids)
-        )
+        for quote, id, slug, name in JOINT_SPEAKERS.objects.filter(one_of("quote", ids))
         .order_by("person__name", "person_id")
         .values_list("quote_id", "person_id", "person__slug", "person__name")
     )

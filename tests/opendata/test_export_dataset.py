@@ -53,6 +53,7 @@ def test_a_dump_has_every_part_and_a_manifest_that_describes_it(archive, tmp_pat
     export(tmp_path)
     folder = the_dump(tmp_path)
     assert (tmp_path / "latest").resolve() == folder.resolve()
+    assert folder.stat().st_mode & 0o777 == 0o755  # the web server in front may read it
     manifest = manifest_of(folder)
     assert manifest["name"] == folder.name and manifest["format_version"] == 1
     assert manifest["edition"]["number"] == 0  # the tests' fixed edition
