@@ -31,6 +31,8 @@ from .licences import QUOTED_WORDS, archive_licence
 from .ratelimit import AnonymousRate
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
+# Tags' slugs are letters and digits of any script (articles/converters.py `TagSlug`).
+TAG_SLUG = r"^[-\w]+$"
 DEFAULT_LIMIT = 20
 MOST = 100
 
@@ -248,7 +250,7 @@ class StoryFilters(Paging):
     person: str | None = Field(
         None, pattern=SLUG, max_length=200, description="About or mentioning this person."
     )
-    tag: str | None = Field(None, pattern=SLUG, max_length=200, description="With this tag.")
+    tag: str | None = Field(None, pattern=TAG_SLUG, max_length=200, description="With this tag.")
     outlet: str | None = Field(
         None, pattern=SLUG, max_length=200, description="Published by this outlet."
     )
@@ -383,5 +385,5 @@ def list_tags(request: HttpRequest, filters: Query[Paging]):
     summary="A tag",
     tags=["tags"],
 )
-def get_tag(request: HttpRequest, slug: str = Slug):
+def get_tag(request: HttpRequest, slug: str = Path(..., pattern=TAG_SLUG, max_length=200)):
     return one(resources.TAGS, slug=slug)

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -69,7 +70,8 @@ class Address:
         return path
 
     def __call__(self, **values) -> str:
-        return self.template.format(**values)
+        # As reverse() writes them: a tag's slug may be in any script (“развод”).
+        return self.template.format(**{key: quote(str(value)) for key, value in values.items()})
 
 
 PERSON_PAGE = Address("people:detail", slug="person-slug-marker")

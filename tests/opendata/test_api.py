@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Publication, Quote
@@ -413,3 +414,12 @@ def test_the_page_cache_hands_the_api_its_parameters_and_keeps_only_what_was_ask
     kept = [key for key in cache._cache if ":page:" in key]
     assert len(kept) == 2  # the two pages asked for by their own addresses
     cache.clear()
+
+
+def test_a_tag_in_any_script(client, archive):
+    archive.extra_stories[0].tags.add("развод")
+    (tag,) = [t for t in walk(client, "/api/v1/tags/?limit=100")[0] if t["name"] == "развод"]
+    assert tag["page"] == reverse("articles:tag", kwargs={"slug": tag["slug"]})
+    assert get(client, f"/api/v1/tags/{tag['slug']}/").json() == tag
+    stories = walk(client, f"/api/v1/stories/?{urlencode({'tag': tag['slug']})}")[0]
+    assert [story["id"] for story in stories] == [archive.extra_stories[0].pk]
