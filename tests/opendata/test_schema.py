@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, settings
 from opendata.api import api
 from tests.opendata.conftest import assert_no_secret
 
+# A minute or two: run with --slow (`PYTEST_ARGS=--slow make test`); CI always runs it.
+pytestmark = pytest.mark.slow
+
 # Bounded: about fifteen operations, each with its explicit examples, the boundary values of
 # its parameters, and this many generated requests.
 EXAMPLES_PER_OPERATION = 30
