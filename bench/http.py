@@ -10,7 +10,9 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
 1. Newsroom with the page cache off (`PAGE_CACHE_SECONDS=0`): the pages as rendered by the
    views — a story, the most mentioned person, a month in the middle of the archive, the most
    used tag, the front page, a search for a common word — and the story again sent with the
-   ETag its first answer carried (`If-None-Match`), which should be a `304 Not Modified`.
+   ETag its first answer carried (`If-None-Match`), which should be a `304 Not Modified`; then
+   the same story, person and tag's stories from the read API (`/api/v1/`), each against its
+   HTML page.
 2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=300`; Redis when it answers on
    127.0.0.1:6379, else each worker's local memory): the story and the front page, as cached.
 3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
@@ -94,6 +96,17 @@ PAGE_QUERIES = {
     "SELECT tag_id FROM articles_taggedarticle GROUP BY tag_id "
     "ORDER BY count(*) DESC, tag_id LIMIT 1)",
 }
+# The same things through the read API: the story, the person, the tag's stories.
+API_QUERIES = {
+    "story": f"SELECT '/api/v1/stories/' || id || '/' FROM articles_article WHERE {VISIBLE} "
+    "ORDER BY published_on DESC, id DESC LIMIT 1",
+    "person": "SELECT '/api/v1/people/' || slug || '/' FROM people_person WHERE id = ("
+    "SELECT person_id FROM articles_mention GROUP BY person_id "
+    "ORDER BY count(*) DESC, person_id LIMIT 1)",
+    "tag": "SELECT '/api/v1/stories/?tag=' || slug FROM taggit_tag WHERE id = ("
+    "SELECT tag_id FROM articles_taggedarticle GROUP BY tag_id "
+    "ORDER BY count(*) DESC, tag_id LIMIT 1)",
+}
 
 
 @dataclass
@@ -148,6 +161,9 @@ def archive_facts(database_url):
         (stories,) = conn.execute("SELECT count(*) FROM articles_article").fetchone()
         (version,) = conn.execute("SHOW server_version").fetchone()
         pages = {name: conn.execute(sql).fetchone()[0] for name, sql in PAGE_QUERIES.items()}
+        pages |= {
+            f"api {name}": conn.execute(sql).fetchone()[0] for name, sql in API_QUERIES.items()
+        }
     missing = [name for name, path in pages.items() if not path]
     if missing:
         sys.exit(f"the archive has no {', '.join(missing)} to load: is it generated?")
@@ -174,7 +190,14 @@ def page_cache():
 
 def server_env(database_url, settings, **extra):
     """Production settings, whatever the shell running the benchmark has set."""
-    dropped = {"DEBUG", "HTTPS", "BEHIND_PROXY", "PAGE_CACHE_SECONDS", "REDIS_URL"}
+    dropped = {
+        "DEBUG",
+        "HTTPS",
+        "BEHIND_PROXY",
+        "PAGE_CACHE_SECONDS",
+        "REDIS_URL",
+        "API_RATE_LIMIT",
+    }
     env = {name: value for name, value in os.environ.items() if name not in dropped}
     return {
         **env,
@@ -183,6 +206,8 @@ def server_env(database_url, settings, **extra):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
+        # The API's limit stays on, counting every request, but wrk never reaches it.
+        "API_RATE_LIMIT": "100000000/min",
         **extra,
     }
 
@@ -279,6 +304,10 @@ def newsroom_rows(pages):
         Row("front", "/", "fortunes", 0.5),
         Row("search", "/search/?q=wedding", "fortunes", 0.25),
         Row("revalidated story", pages["story"], "fortunes", revalidate=True),
+        # The read API against the same page's HTML (the ratio is to the row named).
+        Row("API story", pages["api story"], "story"),
+        Row("API person", pages["api person"], "famous person"),
+        Row("API tag stories", pages["api tag"], "tag"),
     ]
 
 

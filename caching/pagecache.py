@@ -51,7 +51,12 @@ from django.utils.http import http_date, urlencode
 from caching import edition
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
-SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
+# /data/ changes when a dump is written, which starts no new edition; its files never change.
+SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/data/")
+# The read API checks each of its parameters itself (a value of the wrong form is an error
+# there, not an absence): its requests keep every parameter, and an answer is kept only when
+# asked for by the ones its operation read (noted as pages note theirs: `own_address`).
+OWN_PARAMETERS_PREFIXES = ("/api/",)
 # The query parameters readers' pages read: the page number (`p` in the sitemap), a search and
 # its facets, a person's quotes, a place in the directory. Views are handed no others. A page
 # that comes to read a new parameter must be named here.
@@ -209,7 +214,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not readers_page(request):
             return self.get_response(request)
-        request.GET = read_parameters(request.GET)
+        if not request.path_info.startswith(OWN_PARAMETERS_PREFIXES):
+            request.GET = read_parameters(request.GET)
         if not public(request) or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return self.get_response(request)
         stamp = edition.current()

@@ -312,43 +312,88 @@ def keyset_page(
     (the first whose `field` sorts at or after the text, written as names are — a letter or
     a name in any case, see `as_names_are_written`), or the start.
 
-    Keyset pages: each is one range of an index on (`field`, id), wherever it is in the list —
-    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people costs 290 ms). A key that
-    is not a number, or no longer in the list, starts from the start.
+    Keyset pages (`keyset_page_at`): each is one range of an index on (`field`, id), wherever
+    it is in the list — no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people costs
+    290 ms). A key that is not a number, or no longer in the list, starts from the start.
     """
-    forward = queryset.order_by(field, "pk")
-
-    def beyond(key: tuple[Any, int], direction: str) -> Q:
-        name, pk = key
-        # The plain bound on the name is redundant for the result, but starts the index scan
-        # at the key instead of at one end of the list.
-        bound = Q(**{f"{field}__{direction}e": name})
-        return bound & (
-            Q(**{f"{field}__{direction}": name}) | Q(**{field: name, f"pk__{direction}": pk})
-        )
 
     def key_of(text: str | None) -> tuple[Any, int] | None:
         pk = key_from(text)
         return None if pk is None else queryset.filter(pk=pk).values_list(field, "pk").first()
 
     if key := key_of(params.get("before")):
-        rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
-        more, rows = len(rows) > size, rows[:size][::-1]
-        after, before = rows[-1].pk if rows else None, rows[0].pk if more else None
-        return KeysetPage(rows, after, before, {"before": key[1]})
-    at_start = False
-    chosen: QuerySet
-    place: dict[str, Any]
-    if key := key_of(params.get("after")):
-        chosen, place = forward.filter(beyond(key, "gt")), {"after": key[1]}
+        page = keyset_page_at(queryset, size, field, before=key)
+        page.place = {"before": key[1]}
+    elif key := key_of(params.get("after")):
+        page = keyset_page_at(queryset, size, field, after=key)
+        page.place = {"after": key[1]}
     elif start := as_names_are_written((params.get("from") or "").replace("\x00", "")[:100]):
-        chosen, place = forward.filter(**{f"{field}__gte": start}), {"from": start}
+        page = keyset_page_at(queryset, size, field, start=start)
+        page.place = {"from": start}
     else:
-        chosen, place, at_start = forward, {}, True
+        page = keyset_page_at(queryset, size, field)
+    return page
+
+
+def keyset_page_at(
+    queryset: QuerySet,
+    size: int,
+    field: str = "name",
+    *,
+    after: tuple[Any, int] | None = None,
+    before: tuple[Any, int] | None = None,
+    start: Any = None,
+    descending: bool = False,
+    look_back: bool = True,
+) -> KeysetPage:
+    """A page of at most `size` rows of `queryset` in (`field`, primary key) order — or the
+    reverse order with `descending` — taking up after the key `after`, ending just before the
+    key `before` (each a (`field` value, primary key) pair), beginning at the first row whose
+    `field` is at or past `start`, or at the start of the list. `field` may follow a relation
+    (“article__published_on”): the rows must then be fetched with it (`select_related`).
+
+    One range of an index on (`field`, id) whichever page it is; one more query, only for a
+    page that does not begin the list, to tell whether rows come before it
+    (`KeysetPage.before`) — unless `look_back` is off, for lists only ever walked forwards.
+    """
+    sign, other = ("-", "") if descending else ("", "-")
+    ahead, behind = ("lt", "gt") if descending else ("gt", "lt")
+    forward = queryset.order_by(f"{sign}{field}", f"{sign}pk")
+
+    def beyond(key: tuple[Any, int], direction: str) -> Q:
+        value, pk = key
+        # The plain bound on the value is redundant for the result, but starts the index scan
+        # at the key instead of at one end of the list.
+        bound = Q(**{f"{field}__{direction}e": value})
+        return bound & (
+            Q(**{f"{field}__{direction}": value}) | Q(**{field: value, f"pk__{direction}": pk})
+        )
+
+    if before is not None:
+        backward = queryset.order_by(f"{other}{field}", f"{other}pk")
+        rows = list(backward.filter(beyond(before, behind))[: size + 1])
+        more, rows = len(rows) > size, rows[:size][::-1]
+        return KeysetPage(rows, rows[-1].pk if rows else None, rows[0].pk if more else None)
+    chosen: QuerySet
+    if after is not None:
+        chosen = forward.filter(beyond(after, ahead))
+    elif start is not None:
+        chosen = forward.filter(**{f"{field}__{ahead}e": start})
+    else:
+        chosen = forward
     rows = list(chosen[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     earlier = False
-    if rows and not at_start:
+    if look_back and rows and (after is not None or start is not None):
         first = rows[0]
-        earlier = forward.filter(beyond((getattr(first, field), first.pk), "lt")).exists()
-    return KeysetPage(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)
+        earlier = forward.filter(beyond((value_at(first, field), first.pk), behind)).exists()
+    return KeysetPage(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None)
+
+
+def value_at(row: Model, field: str) -> Any:
+    """The value of `field` — a column, or a path through relations such as
+    “article__published_on” — on a fetched row."""
+    value: Any = row
+    for name in field.split("__"):
+        value = getattr(value, name)
+    return value

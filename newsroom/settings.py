@@ -39,7 +39,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 # This project's own apps (the code of a release: see `caching.pagecache.release`).
-PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles"]
+PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles", "opendata"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,11 +56,18 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # The read API (opendata/api.py); listed so its docs page uses the Swagger UI files served
+    # from this site's own static files, not from a CDN the CSP would refuse.
+    "ninja",
+    "corsheaders",
     *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
-    # First: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
+    # Outermost: the API's cross-origin headers (CORS_* below) go on every answer under /api/,
+    # 304s and pages from the cache included, and it answers browsers' preflight requests.
+    "corsheaders.middleware.CorsMiddleware",
+    # Then: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
     # the headers the middleware below gave them when they were rendered (pagecache.py).
     "caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -249,6 +256,30 @@ PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
 # What the code of a release is called (a commit, a version), the same on every server; when
 # not set, a digest of the code deployed stands for it.
 RELEASE = os.environ.get("RELEASE", "")
+
+# --- Open data: see docs/open-data.md ---------------------------------------------------------
+
+# The read API (/api/v1/): what one anonymous client may ask for, counted per address (IPv6
+# per /64) in the cache — shared by every worker with REDIS_URL. "N/s", "N/min", "N/hour" or
+# "N/day"; empty turns the limit off. Signed-in staff are not limited.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+# Any site may read the API from a browser: GET only, never with cookies.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+# Where `export_dataset` writes the dumps that /data/ lists and serves.
+DATASET_ROOT = Path(os.environ.get("DATASET_ROOT", BASE_DIR / "datasets"))
+# How many dumps /data/ keeps: `export_dataset` removes older ones once a new one is complete.
+DATASET_KEEP = int(os.environ.get("DATASET_KEEP", 3))
+# The licence of the archive's own material in the dumps and the API: people, relationships,
+# stories, sources, outlets, tags. Quotes are not ours to license (opendata/licences.py).
+DATA_LICENCE = os.environ.get("DATA_LICENCE", "CC BY 4.0")
+DATA_LICENCE_URL = os.environ.get(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
 
 FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 

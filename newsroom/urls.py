@@ -2,12 +2,18 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from opendata.api import api
+from opendata.views import api_root
+
 from .sitemaps import sitemaps
 from .views import healthz, readyz, robots_txt, sitemap_section
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("people/", include("people.urls")),
+    path("api/", api_root, name="api"),
+    path("api/v1/", api.urls),
+    path("data/", include("opendata.urls")),
     # An index of one sitemap per section, each in pages of at most 10,000 addresses.
     path(
         "sitemap.xml",

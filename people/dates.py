@@ -32,6 +32,15 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+def iso_partial(value: datetime.date | None, precision: str) -> str | None:
+    """The date as ISO 8601 writes a date known only so far, for machines: “2014”,
+    “2014-05”, “2014-05-24” — a year-only date never reads as 1 January."""
+    if value is None:
+        return None
+    length = {Precision.YEAR: 4, Precision.MONTH: 7}.get(precision, 10)
+    return value.isoformat()[:length]
+
+
 def age_on(born_on: datetime.date | None, day: datetime.date | None) -> int | None:
     if born_on is None or day is None or day < born_on:
         return None

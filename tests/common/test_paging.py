@@ -1,9 +1,17 @@
+import datetime
+
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from common.paging import CappedPaginator, KeyRangePaginator, among_newest, keyset_page
+from common.paging import (
+    CappedPaginator,
+    KeyRangePaginator,
+    among_newest,
+    keyset_page,
+    keyset_page_at,
+)
 from people.models import Person
 
 
@@ -137,3 +145,38 @@ def test_a_stretch_neither_counts_nor_skips(twelve):
     assert len(queries) == 3
     for sql in [query["sql"] for query in queries]:
         assert "COUNT(" not in sql and "OFFSET" not in sql, sql
+
+
+def test_a_keyset_page_walks_newest_first_from_a_key_of_value_and_id(twelve):
+    """keyset_page_at, as the API walks a list: backwards in (born_on, id) order, each page
+    taken up after the (value, id) the last one ended on — whether or not that row is still
+    there."""
+    born = datetime.date(1990, 1, 1)
+    for number, person in enumerate(twelve):
+        person.born_on = born + datetime.timedelta(days=number // 2)  # two a day: ties
+        person.save()
+    people = Person.objects.all()
+    pages, after = [], None
+    while True:
+        page = keyset_page_at(people, 5, "born_on", after=after, descending=True, look_back=False)
+        pages.append([p.name for p in page.rows])
+        if page.after is None:
+            break
+        last = page.rows[-1]
+        after = (last.born_on, last.pk)
+    assert [name for page in pages for name in page] == [p.name for p in twelve[::-1]]
+    assert [len(page) for page in pages] == [5, 5, 2]
+    # The row a page ended on, gone before the next page is asked for: the walk goes on.
+    gone = Person.objects.get(name="Person 07")
+    key = (gone.born_on, gone.pk)
+    gone.delete()
+    rest = keyset_page_at(people, 2, "born_on", after=key, descending=True).rows
+    assert [p.name for p in rest] == ["Person 06", "Person 05"]
+
+
+def test_a_keyset_page_that_never_looks_back_asks_one_query(twelve):
+    key = ("Person 05", twelve[5].pk)
+    with CaptureQueriesContext(connection) as queries:
+        page = keyset_page_at(Person.objects.all(), 3, after=key, look_back=False)
+    assert len(queries) == 1 and page.before is None
+    assert [p.name for p in page.rows] == ["Person 06", "Person 07", "Person 08"]

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from people.dates import age_on, format_partial, truncate
+from people.dates import Precision, age_on, format_partial, iso_partial, truncate
 
 D = datetime.date
 
@@ -28,3 +28,12 @@ def test_truncate_keeps_only_what_is_known():
 def test_age_on_a_leap_day_birthday():
     assert age_on(D(2000, 2, 29), D(2001, 2, 28)) == 0
     assert age_on(D(2000, 2, 29), D(2001, 3, 1)) == 1
+
+
+def test_a_date_is_written_for_machines_as_far_as_it_is_known():
+    day = datetime.date(2014, 5, 24)
+    assert iso_partial(day, Precision.DAY) == "2014-05-24"
+    assert iso_partial(datetime.date(2014, 5, 1), Precision.MONTH) == "2014-05"
+    assert iso_partial(datetime.date(1977, 1, 1), Precision.YEAR) == "1977"
+    assert iso_partial(datetime.date(33, 1, 1), Precision.YEAR) == "0033"
+    assert iso_partial(None, Precision.DAY) is None

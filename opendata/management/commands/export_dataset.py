@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from opendata.dataset import ExportError, export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the public archive into DIR as a new dump: gzipped JSON Lines of people, "
+        "relationships, stories, quotes, sources, outlets and tags, CSV of people and "
+        "relationships, and a manifest (counts, date, edition, licences, checksums). The dump "
+        "appears whole or not at all; DIR/latest points to the newest."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            type=Path,
+            metavar="DIR",
+            help="Where the dumps live (default: DATASET_ROOT, the folder /data/ serves).",
+        )
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=settings.DATASET_KEEP,
+            help="How many dumps to keep in DIR, the new one included (default: DATASET_KEEP).",
+        )
+
+    def handle(self, *args, directory, keep, **options):
+        if keep < 1:
+            raise CommandError("--keep: at least 1 (the dump being written).")
+        root = directory or settings.DATASET_ROOT
+
+        def report(line):
+            if options["verbosity"] >= 1:
+                self.stdout.write(line)
+                self.stdout.flush()
+
+        try:
+            written = export(root, keep=keep, report=report)
+        except ExportError as error:
+            raise CommandError(f"{error} Nothing was written.") from None
+        except OSError as error:
+            raise CommandError(
+                f"{error.filename or root}: {error.strerror or error}. The dump was abandoned; "
+                "earlier dumps are as they were."
+            ) from None
+        self.stdout.write(self.style.SUCCESS(f"written: {written}"))
