@@ -2,7 +2,7 @@ import datetime
 
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import Trunc
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
+from people.addresses import renamed_person
 from people.models import Person
 from people.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.structured_data import as_script
@@ -265,7 +266,13 @@ def quote_list(request):
         # A NUL byte or a sentence names no one, and PostgreSQL refuses a NUL outright.
         if not (slug := slug_or_nothing(wanted)):
             raise Http404("No such person.")
-        speaker = get_object_or_404(Person, slug=slug)
+        speaker = Person.objects.filter(slug=slug).first()
+        if speaker is None:
+            if renamed := renamed_person(slug):
+                query = request.GET.copy()
+                query["person"] = renamed.slug
+                return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+            raise Http404("No such person.")
         quotes = quotes.filter(speaker=speaker)
     page = page_of(
         request,

@@ -102,7 +102,7 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     inlines = [AliasInline, RelationshipAsFirstInline, RelationshipAsSecondInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "full_name", "pronouns", "bio"]}),
-        ("Dates", {"fields": ["born_on", "died_on"]}),
+        ("Dates", {"fields": [("born_on", "born_precision"), ("died_on", "died_precision")]}),
         ("References", {"fields": ["wikidata_id", "sources"]}),
     ]
     show_full_result_count = False

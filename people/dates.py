@@ -32,6 +32,18 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+def partial_iso(value: datetime.date | None, precision: str) -> str:
+    """The date as ISO 8601 writes a partial date — “2014”, “2014-05”, “2014-05-24” — for
+    `<time datetime>` and schema.org, so a year-only date never reads as 1 January."""
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{value.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
 def age_on(born_on: datetime.date | None, day: datetime.date | None) -> int | None:
     if born_on is None or day is None or day < born_on:
         return None

@@ -3,7 +3,7 @@ import datetime
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .citations import Citation
-from .dates import Precision, age_on, format_partial, truncate
+from .dates import Precision, age_on, format_partial, partial_iso, truncate
 from .editing import Revisioned
 from .fulltext import SearchDocument, fold
 from .paging import YearsByJumps
@@ -63,8 +63,20 @@ class Person(Timestamped, Revisioned):
         blank=True,
         help_text="Full or legal name when it differs: “Kimberly Noel Kardashian”.",
     )
-    born_on = models.DateField(null=True, blank=True)
-    died_on = models.DateField(null=True, blank=True)
+    born_on = models.DateField(
+        "born",
+        null=True,
+        blank=True,
+        help_text="Enter the first day of the month or year when only the month or the year "
+        "is known, and set the precision.",
+    )
+    born_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    died_on = models.DateField("died", null=True, blank=True)
+    died_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     pronouns = models.CharField(
         max_length=30,
         blank=True,
@@ -129,14 +141,50 @@ class Person(Timestamped, Revisioned):
         return reverse("people:detail", kwargs={"slug": self.slug})
 
     def age_on(self, day: datetime.date | None = None) -> int | None:
-        """Age in whole years on `day` (today by default); None if unknown or after death."""
+        """Age in whole years on `day` (today by default); None if unknown or after death.
+
+        Unknown too when only the year or the month of birth is known: the age would be a
+        guess that is wrong for part of every year."""
         day = day or timezone.localdate()
         if self.died_on and day > self.died_on:
             return None
+        if self.born_precision != Precision.DAY:
+            return None
         return age_on(self.born_on, day)
+
+    @property
+    def born_display(self) -> str:
+        return format_partial(self.born_on, self.born_precision)
+
+    @property
+    def died_display(self) -> str:
+        return format_partial(self.died_on, self.died_precision)
+
+    @property
+    def born_iso(self) -> str:
+        return partial_iso(self.born_on, self.born_precision)
+
+    @property
+    def died_iso(self) -> str:
+        return partial_iso(self.died_on, self.died_precision)
+
+    def clean(self):
+        self.born_on = truncate(self.born_on, self.born_precision)
+        self.died_on = truncate(self.died_on, self.died_precision)
 
     def relationships(self):
         return Relationship.objects.involving(self)
+
+    def save(self, *args, **kwargs):
+        """A new slug keeps the old address working (FormerSlug)."""
+        update_fields = kwargs.get("update_fields")
+        former = None
+        if not self._state.adding and (update_fields is None or "slug" in update_fields):
+            former = Person.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if former and former != self.slug:
+                FormerSlug.record(self, former)
 
     def folded_names(self) -> str:
         """What search matches a person on: name, full name and every alias, folded."""
@@ -145,6 +193,32 @@ class Person(Timestamped, Revisioned):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class FormerSlug(models.Model):
+    """A slug a person had before a rename. Their old addresses — page, feed, quotes — answer
+    301 to where they are now (people/addresses.py), however many renames later: the old slug
+    names the person, not the next slug."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
+    # Unique: the lookup of an old address. A slug two people had in turn names the later.
+    slug = models.SlugField(max_length=200, unique=True)
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at"]
+
+    def __str__(self):
+        return f"/people/{self.slug}/ → {self.person}"
+
+    @classmethod
+    def record(cls, person: "Person", old_slug: str) -> None:
+        # The person's slug now is nobody's former slug: renaming back (C → A) serves A
+        # itself, never a redirect from A to A.
+        cls.objects.filter(slug=person.slug).delete()
+        cls.objects.update_or_create(
+            slug=old_slug, defaults={"person": person, "retired_at": timezone.now()}
+        )
 
 
 class AliasManager(models.Manager):

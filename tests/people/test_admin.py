@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -24,7 +26,9 @@ def person_form(**fields):
         "pronouns": "she/her",
         "bio": "",
         "born_on": "1990-01-02",
+        "born_precision": "day",
         "died_on": "",
+        "died_precision": "day",
         "wikidata_id": "",
         **management("aliases", 0),
         **management("relationships_as_a", 0),
@@ -75,6 +79,18 @@ def test_a_person_is_added_with_aliases_and_relationships_inline(admin_client, m
         ("engaged to", "Leo Marsh"),
         ("friends with", "Mia Chen"),
     }
+
+
+def test_a_birth_year_entered_with_its_precision_is_kept_as_a_year(admin_client, db):
+    form = person_form(born_on="1977-06-08", born_precision="year")
+    response = admin_client.post(reverse("admin:people_person_add"), form)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    ava = Person.objects.get(slug="ava-stone")
+    assert (ava.born_on, ava.born_precision, ava.born_display) == (
+        datetime.date(1977, 1, 1),
+        "year",
+        "1977",
+    )
 
 
 def test_a_relationship_with_oneself_is_refused_in_the_form(admin_client, demo):

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from people.dates import age_on, format_partial, truncate
+from people.dates import age_on, format_partial, partial_iso, truncate
 
 D = datetime.date
 
@@ -28,3 +28,11 @@ def test_truncate_keeps_only_what_is_known():
 def test_age_on_a_leap_day_birthday():
     assert age_on(D(2000, 2, 29), D(2001, 2, 28)) == 0
     assert age_on(D(2000, 2, 29), D(2001, 3, 1)) == 1
+
+
+@pytest.mark.parametrize(
+    "precision, expected", [("day", "2014-05-24"), ("month", "2014-05"), ("year", "2014")]
+)
+def test_a_partial_date_is_written_in_iso_8601_to_its_precision(precision, expected):
+    assert partial_iso(D(2014, 5, 24), precision) == expected
+    assert partial_iso(None, precision) == ""
