@@ -460,3 +460,142 @@ class Relationship(Timestamped, Revisioned):
         self.ended_on = truncate(self.ended_on, self.ended_precision)
         if self.ended_on and not self.end_reason and not self.is_directed:
             raise ValidationError({"end_reason": "Say why it ended (divorce, breakup…)."})
+
+
+class ProposalStatus(models.TextChoices):
+    """As quotes found in a story's text: found for an editor to check, then confirmed (the
+    value taken) or dismissed (never proposed again)."""
+
+    FOUND = "found", "Found, to check"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ProposedField(models.TextChoices):
+    BORN_ON = "born_on", "date of birth"
+    DIED_ON = "died_on", "date of death"
+    STARTED_ON = "started_on", "since"
+    ENDED_ON = "ended_on", "until"
+    END_REASON = "end_reason", "end reason"
+
+
+# The precision field of each date field proposals may change.
+PRECISION_OF = {
+    ProposedField.BORN_ON: "born_precision",
+    ProposedField.DIED_ON: "died_precision",
+    ProposedField.STARTED_ON: "started_precision",
+    ProposedField.ENDED_ON: "ended_precision",
+}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def to_check(self):
+        return self.filter(status=ProposalStatus.FOUND)
+
+
+class Proposal(Timestamped):
+    """A value an import found for a fact an editor entered otherwise — Wikidata giving
+    another date of birth, say. It is never written over the editor's value: it waits here,
+    with its source, for an editor to confirm it (the value is then taken) or dismiss it (it
+    is then never proposed again)."""
+
+    Status = ProposalStatus
+    Field = ProposedField
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    field = models.CharField(max_length=20, choices=ProposedField.choices)
+    # An ISO date (the first day of its period) or an end reason, as the field stores it.
+    value = models.CharField(max_length=20)
+    precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="proposals")
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.FOUND
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords(app="history")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, relationship__isnull=True)
+                | Q(person__isnull=True, relationship__isnull=False),
+                name="proposal_one_target",
+                violation_error_message="A proposal is about a person or a relationship.",
+            ),
+            models.CheckConstraint(
+                condition=Q(field__in=ProposedField.values), name="proposal_field_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_known"
+            ),
+            # A value is proposed once per fact, whatever became of it: the import runs again
+            # and again without repeating itself, and a dismissed value stays dismissed.
+            models.UniqueConstraint(
+                fields=["person", "field", "value", "precision"],
+                condition=Q(person__isnull=False),
+                name="proposal_once_per_person_fact",
+            ),
+            models.UniqueConstraint(
+                fields=["relationship", "field", "value", "precision"],
+                condition=Q(relationship__isnull=False),
+                name="proposal_once_per_relationship_fact",
+            ),
+        ]
+        indexes = [
+            # The editors' queue: the few proposals still to check, without reading the rest.
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(status=ProposalStatus.FOUND),
+                name="proposal_to_check_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.get_field_display()} {self.value_display}"
+
+    @property
+    def target(self) -> "Person | Relationship":
+        return self.person if self.person_id else self.relationship
+
+    @property
+    def value_display(self) -> str:
+        if self.field in PRECISION_OF:
+            return format_partial(datetime.date.fromisoformat(self.value), self.precision)
+        return dict(EndReason.choices).get(self.value, self.value)
+
+    @property
+    def current_display(self) -> str:
+        """What the archive says now, written as the proposal is."""
+        target = self.target
+        current = getattr(target, self.field)
+        if self.field in PRECISION_OF:
+            return format_partial(current, getattr(target, PRECISION_OF[self.field])) or "—"
+        return dict(EndReason.choices).get(current, current) or "—"
+
+    def confirm(self) -> None:
+        """Take the value: written to the person or relationship (a new version of it, with
+        this source), after the same checks an editor's form makes. Raises ValidationError
+        when the value breaks a rule (a relationship ending before it starts…)."""
+        target = self.target
+        if self.field in PRECISION_OF:
+            setattr(target, self.field, datetime.date.fromisoformat(self.value))
+            setattr(target, PRECISION_OF[self.field], self.precision)
+        else:
+            setattr(target, self.field, self.value)
+        target.full_clean()
+        with transaction.atomic():
+            target.save()
+            target.sources.add(self.source)
+            self.status = ProposalStatus.CONFIRMED
+            self.save(update_fields=["status"])
+
+    def dismiss(self) -> None:
+        self.status = ProposalStatus.DISMISSED
+        self.save(update_fields=["status"])
