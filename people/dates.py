@@ -32,16 +32,13 @@ def format_partial(value: datetime.date | None, precision: str) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def partial_iso(value: datetime.date | None, precision: str) -> str:
-    """The date as ISO 8601 writes a partial date — “2014”, “2014-05”, “2014-05-24” — for
-    `<time datetime>` and schema.org, so a year-only date never reads as 1 January."""
+def iso_partial(value: datetime.date | None, precision: str) -> str | None:
+    """The date as ISO 8601 writes a date known only so far, for machines: “2014”,
+    “2014-05”, “2014-05-24” — a year-only date never reads as 1 January."""
     if value is None:
-        return ""
-    if precision == Precision.YEAR:
-        return f"{value.year:04d}"
-    if precision == Precision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+        return None
+    length = {Precision.YEAR: 4, Precision.MONTH: 7}.get(precision, 10)
+    return value.isoformat()[:length]
 
 
 def age_on(born_on: datetime.date | None, day: datetime.date | None) -> int | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .citations import Citation
-from .dates import Precision, age_on, format_partial, partial_iso, truncate
+from .dates import Precision, age_on, format_partial, iso_partial, truncate
 from .editing import Revisioned
 from .fulltext import SearchDocument, fold
 from .paging import YearsByJumps
@@ -162,11 +162,11 @@ class Person(Timestamped, Revisioned):
 
     @property
     def born_iso(self) -> str:
-        return partial_iso(self.born_on, self.born_precision)
+        return iso_partial(self.born_on, self.born_precision) or ""
 
     @property
     def died_iso(self) -> str:
-        return partial_iso(self.died_on, self.died_precision)
+        return iso_partial(self.died_on, self.died_precision) or ""
 
     def clean(self):
         self.born_on = truncate(self.born_on, self.born_precision)

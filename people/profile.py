@@ -7,7 +7,7 @@ them in, so the page costs the same number of queries however many relationships
 import datetime
 from dataclasses import dataclass, field
 
-from .dates import Precision, format_partial, partial_iso
+from .dates import Precision, format_partial, iso_partial
 from .models import Relationship
 
 Kind = Relationship.Kind
@@ -150,7 +150,7 @@ class Event:
 
     @property
     def date_iso(self):
-        return partial_iso(self.date, self.precision)
+        return iso_partial(self.date, self.precision) or ""
 
 
 def timeline(person, relationships, stories=(), quotes=()) -> list[Event]:

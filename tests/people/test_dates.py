@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from people.dates import age_on, format_partial, partial_iso, truncate
+from people.dates import age_on, format_partial, iso_partial, truncate
 
 D = datetime.date
 
@@ -34,5 +34,5 @@ def test_age_on_a_leap_day_birthday():
     "precision, expected", [("day", "2014-05-24"), ("month", "2014-05"), ("year", "2014")]
 )
 def test_a_partial_date_is_written_in_iso_8601_to_its_precision(precision, expected):
-    assert partial_iso(D(2014, 5, 24), precision) == expected
-    assert partial_iso(None, precision) == ""
+    assert iso_partial(D(2014, 5, 24), precision) == expected
+    assert iso_partial(None, precision) is None
