@@ -8,7 +8,7 @@ DEV_ENV := DEBUG=1
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 BENCH_ARTICLES ?= 100000
 
-.PHONY: run test lint format check install clean bench
+.PHONY: run test lint typecheck format check install clean bench
 
 install: $(STAMP)
 
@@ -30,13 +30,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The packages listed in pyproject.toml's [tool.mypy] `files`.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# What CI runs: the linter, migrations in step with the models, the deployment check with
+# What CI runs: the linter, the type checker, migrations in step with the models, the deployment check with
 # production settings (a throwaway key), and the whole suite.
-check: lint $(STAMP)
+check: lint typecheck $(STAMP)
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=0 HTTPS=1 ALLOWED_HOSTS=archive.example.org \
 	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

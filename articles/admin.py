@@ -4,8 +4,8 @@ from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, ChangeList
 from django.db import models
 from django.forms import Textarea
 
-from people.paging import EstimatedPaginator, is_large
-from people.versions import (
+from common.paging import EstimatedPaginator, is_large
+from history.versions import (
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
@@ -101,8 +101,8 @@ class ToCheckFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             # The few stories with something found, from the partial indexes on what is
-            # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR were
-            # asked of every story in turn: 13 s at a million stories.
+            # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR would
+            # be asked of every story in turn: 13 s at a million stories.
             quotes = Quote.objects.filter(status=Finding.FOUND).values("article_id").order_by()
             people = Mention.objects.filter(status=Finding.FOUND).values("article_id").order_by()
             return queryset.filter(pk__in=quotes.union(people))

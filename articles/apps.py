@@ -7,3 +7,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (a story's parts move its revision on)
+        from .search import register_any_of
+
+        register_any_of()

@@ -10,7 +10,7 @@ import re
 
 from django.db.models import Q
 
-from people.fulltext import fold
+from common.fulltext import fold
 from people.models import Alias, Person, Relationship
 from people.search import with_any_key
 

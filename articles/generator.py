@@ -21,13 +21,18 @@ import time
 import uuid
 from bisect import bisect
 from itertools import accumulate
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.models import Tag
 
-from history import edition
-from people.fulltext import fold, name_keys
+from caching import edition
+from common.fulltext import fold, name_keys
+from people.models import Alias, Person, Relationship
+
+from .models import Article, Mention, Publication, Quote, SourceLink, TaggedArticle
 
 FIRST = (
     "Ava Leo Mia Noah Zoe Liam Ruby Kai Nadia Omar Ines Felix Maya Theo Lena Jude Iris Ezra "
@@ -151,32 +156,25 @@ def draw_uid(rng, pk):
     return str(uuid.UUID(int=rng.getrandbits(128) ^ pk))
 
 
+class GeneratedPerson(NamedTuple):
+    pk: int
+    name: str
+    pronouns: str
+    born: datetime.date
+
+
 def next_id(table):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
         return cursor.fetchone()[0]
 
 
-# Their indexes and constraints are set aside during a load and rebuilt after it.
-BULK_TABLES = [
-    "articles_article",
-    "articles_mention",
-    "articles_taggedarticle",
-    "articles_quote",
-    "articles_sourcelink",
-]
-TABLES = [
-    "people_person",
-    "people_alias",
-    "people_relationship",
-    "articles_publication",
-    "taggit_tag",
-    "articles_article",
-    "articles_mention",
-    "articles_taggedarticle",
-    "articles_quote",
-    "articles_sourcelink",
-]
+# Written in volume, a story at a time: their indexes and constraints are set aside during a
+# load and rebuilt after it.
+BULK_MODELS = [Article, Mention, TaggedArticle, Quote, SourceLink]
+BULK_TABLES = [model._meta.db_table for model in BULK_MODELS]
+TABLES = [model._meta.db_table for model in (Person, Alias, Relationship, Publication, Tag)]
+TABLES += BULK_TABLES
 
 
 class Generator:
@@ -266,7 +264,7 @@ class Generator:
                 self.writer.add(
                     "people_alias", ("person_id", "name", "is_ambiguous"), (pk, alias, False)
                 )
-            people.append((pk, name, pronouns, born))
+            people.append(GeneratedPerson(pk, name, pronouns, born))
             self.flush_every_batch(index)
         self.writer.flush()
         self.make_relationships(people, now)
@@ -307,8 +305,8 @@ class Generator:
                         "engaged",
                     )
                 )
-                key = (min(pk, other[0]), max(pk, other[0]), kind)
-                if other[0] == pk or key in pairs or (key[0], key[1], "parent") in pairs:
+                key = (min(pk, other.pk), max(pk, other.pk), kind)
+                if other.pk == pk or key in pairs or (key[0], key[1], "parent") in pairs:
                     continue
                 pairs.add(key)
                 start = born + datetime.timedelta(days=rng.randint(18 * 365, 30 * 365))
@@ -323,7 +321,7 @@ class Generator:
                         now,
                         pk,
                         kind,
-                        other[0],
+                        other.pk,
                         start,
                         rng.choice(("day", "month", "year")),
                         end if ended else None,
@@ -441,10 +439,10 @@ class Generator:
             day = self.today + datetime.timedelta(days=rng.randint(1, 30))  # scheduled
         words = rng.sample(WORDS, 12)
         title = (
-            f"{subject[1]} {rng.choice(VERBS).title()} {words[0].title()} And {words[1].title()}"
+            f"{subject.name} {rng.choice(VERBS).title()} {words[0].title()} And {words[1].title()}"
         )
         dek = (
-            f"{subject[1]} spoke about the {words[2]}, the {words[3]} and what comes next "
+            f"{subject.name} spoke about the {words[2]}, the {words[3]} and what comes next "
             f"after the {words[4]}."
         )
         quotes, paragraphs = [], []
@@ -455,17 +453,17 @@ class Generator:
                 f"about the {rng.choice(WORDS)} and the {rng.choice(WORDS)}"
             )
             saying = rng.choice(SAYINGS).format(outlet=outlet)
-            pronoun = {"she/her": "she", "he/him": "he"}.get(speaker[2], "they")
-            quotes.append((first_quote + position, speaker[0], said, saying, position))
+            pronoun = {"she/her": "she", "he/him": "he"}.get(speaker.pronouns, "they")
+            quotes.append((first_quote + position, speaker.pk, said, saying, position))
             paragraphs.append(
-                f"“{said},” {pronoun} {saying}. {speaker[1]} has been open about the "
+                f"“{said},” {pronoun} {saying}. {speaker.name} has been open about the "
                 f"{rng.choice(WORDS)} since the {rng.choice(WORDS)}."
             )
         for person in people[1:]:
             paragraphs.insert(
                 rng.randint(0, len(paragraphs)),
-                f"{person[1]} was also seen at the {rng.choice(WORDS)} with "
-                f"{subject[1]} during the {rng.choice(WORDS)}.",
+                f"{person.name} was also seen at the {rng.choice(WORDS)} with "
+                f"{subject.name} during the {rng.choice(WORDS)}.",
             )
         paragraphs.append(
             f"The {words[5]} follows the {words[6]} and the {words[7]}, "
@@ -509,7 +507,7 @@ class Generator:
             writer.add(
                 "articles_mention",
                 ("article_id", "person_id", "role", "status"),
-                (pk, person[0], "subject" if index == 0 else "mentioned", "confirmed"),
+                (pk, person.pk, "subject" if index == 0 else "mentioned", "confirmed"),
             )
         for tag in {self.tags[pick_tag()] for _ in range(rng.choice((1, 2, 3)))}:
             writer.add("articles_taggedarticle", ("tag_id", "content_object_id"), (tag, pk))

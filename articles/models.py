@@ -10,12 +10,12 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from people.citations import Citation, WebAddressField
-from people.editing import Revisioned
-from people.fulltext import SearchDocument
+from common.citations import Citation, WebAddressField
+from common.fulltext import SearchDocument
+from common.paging import YearsByJumps
+from common.timestamps import Timestamped
+from history.revisions import Revisioned
 from people.models import Person
-from people.paging import YearsByJumps
-from people.timestamps import Timestamped
 
 
 class PublicationManager(models.Manager):

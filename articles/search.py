@@ -1,36 +1,38 @@
 """Search across stories, quotes and people: `search()` for the reader's page, `match_stories()`
 for the admin (people are found by people/search.py).
 
-PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see people/fulltext.py)
+PostgreSQL: the stored, weighted `search_vector` columns (GIN-indexed, see common/fulltext.py)
 matched with `websearch_to_tsquery` — "exact phrase", -exclude, or — ranked with `ts_rank`
 among the newest matches, highlighted with `ts_headline` for the page shown only.
 
-SQLite (the embedded default): the same syntax parsed in Python (search_syntax.py) and matched
-with LIKE; stories ranked by where the words appear (headline, dek) then by date; names
+SQLite (the embedded default): the same syntax parsed in Python (common/search_syntax.py) and
+matched with LIKE; stories ranked by where the words appear (headline, dek) then by date; names
 matched by similarity in Python. Same page, same interface, plainer results.
 
 Ranking every match of a common word is what makes full-text search slow on a large archive,
 so only the newest CANDIDATES matches are ranked, faceted and paged through; the page says so.
 """
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Field, ForeignObject, Lookup, Q, TextField, Value
+from django.db.models import Count, F, Lookup, Q, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from taggit.models import Tag
 
-from people.fulltext import CONFIG
+from common.fulltext import CONFIG
+from common.paging import CappedPaginator
+from common.search_syntax import clean, highlight, marked, parse
 from people.models import Person
-from people.paging import CappedPaginator
 from people.search import find_people
 
-from .models import Article, Mention, Quote
-from .search_syntax import clean, highlight, marked, parse
+from .models import Article, Mention, Quote, TaggedArticle
 
 MAX_QUERY_LENGTH = 200
 CANDIDATES = 1000
@@ -85,7 +87,7 @@ class Filters:
 
         The person and the tag are looked up first and matched by id: joined by slug, the
         planner cannot know whether the person is in twelve stories or in a quarter of the
-        archive, and walked every story of a famous one (0.7 s at a million); given the id,
+        archive, and walks every story of a famous one (0.7 s at a million); given the id,
         its statistics tell, and it picks a walk that stops at the newest matches (0.15 s),
         or the search index when the words are rare (a few milliseconds)."""
         conditions = {}
@@ -111,6 +113,20 @@ def slug_or_nothing(value):
 
 def first_id(queryset):
     return queryset.values_list("pk", flat=True).first()
+
+
+class Candidate(NamedTuple):
+    """A story that matches, as ranked: enough to count the facets and to page."""
+
+    pk: int
+    kind: str
+    published_on: datetime.date
+
+
+class PersonCount(NamedTuple):
+    slug: str
+    name: str
+    count: int
 
 
 @dataclass
@@ -164,7 +180,7 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
     rows = backend.ranked_stories(filters.stories(Article.objects.published()))
     results.capped = len(rows) > CANDIDATES
     rows = rows[:CANDIDATES]
-    ids = [pk for pk, _, _ in rows]
+    ids = [row.pk for row in rows]
     results.total = len(rows)
     results.facets = facets(rows, filters)
     for name, values in results.facets.items():
@@ -199,8 +215,8 @@ def match_stories(queryset, raw_query):
 def match_quotes(queryset, raw_query):
     """Quotes (found ones included: this is for editors) whose words match a search, or whose
     speaker's name does, for the admin. On PostgreSQL the words go through the quotes' GIN
-    index: `ILIKE '%…%'` over text, speaker and context read every quote (12 s over the three
-    million quotes of a million stories)."""
+    index: `ILIKE '%…%'` over text, speaker and context reads every quote (12 s over the
+    three million quotes of a million stories)."""
     query, _ = clean(raw_query, MAX_QUERY_LENGTH)
     parsed = parse(query)
     if not parsed:
@@ -238,12 +254,13 @@ class Postgres:
             .order_by("-published_on", "-id")
             .values("pk")[: CANDIDATES + 1]
         )
-        return list(
+        ranked = (
             Article.objects.filter(pk__in=newest)
             .annotate(rank=SearchRank(F("search_vector"), self.tsquery))
             .order_by("-rank", "-published_on", "-id")
             .values_list("pk", "kind", "published_on")
         )
+        return [Candidate(*row) for row in ranked]
 
     def stories_with_snippets(self, ids):
         source = Left(
@@ -310,7 +327,7 @@ class Postgres:
             )
             few = [pk for (pk,) in cursor.fetchall()]
         if len(few) <= FEW_QUOTES:
-            matching = matching.filter(one_of("pk", few))
+            matching = matching.filter(one_of("id", few))
         return matching.order_by("-id").values("pk")[:QUOTE_CANDIDATES]
 
     def quotes(self, quotes):
@@ -371,16 +388,18 @@ class Portable:
         rows = (
             matches.filter(self.condition("title", "dek", "body"))
             .order_by("-published_on", "-id")
-            .values_list("pk", "kind", "published_on", "title", "dek")[: CANDIDATES + 1]
+            .values_list("pk", "kind", "published_on", "title", "dek", named=True)[: CANDIDATES + 1]
         )
         patterns = [re.compile(word_start(term), re.IGNORECASE) for term in self.parsed.terms]
 
         def weight(row):
-            title, dek = row[3], row[4]
-            return sum(3 * bool(p.search(title)) + 2 * bool(p.search(dek)) for p in patterns)
+            return sum(
+                3 * bool(p.search(row.title)) + 2 * bool(p.search(row.dek)) for p in patterns
+            )
 
         # sorted() is stable: among equal weights the newest stay first.
-        return [row[:3] for row in sorted(rows, key=weight, reverse=True)]
+        ranked = sorted(rows, key=weight, reverse=True)
+        return [Candidate(row.pk, row.kind, row.published_on) for row in ranked]
 
     def stories_with_snippets(self, ids):
         by_id = Article.objects.select_related("publication").in_bulk(ids)
@@ -413,9 +432,14 @@ class AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
 
 
-# Fields and relations (a ForeignKey keeps lookups of its own).
-Field.register_lookup(AnyOf)
-ForeignObject.register_lookup(AnyOf)
+# The fields a search counts or narrows by, and only those: a lookup registered on a field
+# instance serves that field alone (ArticlesConfig.ready).
+ANY_OF_FIELDS = [(Quote, "id"), (Mention, "article"), (TaggedArticle, "content_object")]
+
+
+def register_any_of():
+    for model, name in ANY_OF_FIELDS:
+        model._meta.get_field(name).register_lookup(AnyOf)
 
 
 def one_of(field, ids):
@@ -452,22 +476,23 @@ def top_people(ids):
     least = sorted(counts.values(), reverse=True)[:FACET_SIZE][-1]
     contenders = Person.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
     named = [
-        (slug, name, counts[pk]) for pk, slug, name in contenders.values_list("pk", "slug", "name")
+        PersonCount(slug, name, counts[pk])
+        for pk, slug, name in contenders.values_list("pk", "slug", "name")
     ]
-    return sorted(named, key=lambda row: (-row[2], row[1]))[:FACET_SIZE]
+    return sorted(named, key=lambda person: (-person.count, person.name))[:FACET_SIZE]
 
 
 def facets(rows, filters):
     """Counts among the matches, to narrow them: kind, year, person, tag.
 
-    `rows` are the ranked candidates as (id, kind, date): kinds and years are counted here,
+    `rows` are the ranked candidates: kinds and years are counted here,
     people and tags by the database.
     """
-    ids = [pk for pk, _, _ in rows]
+    ids = [row.pk for row in rows]
     kinds = dict(Article.Kind.choices)
-    kind_counts = Counter(kind for _, kind, _ in rows).most_common()
+    kind_counts = Counter(row.kind for row in rows).most_common()
     kind_counts.sort(key=lambda item: (-item[1], item[0]))
-    year_counts = sorted(Counter(day.year for _, _, day in rows).items(), reverse=True)
+    year_counts = sorted(Counter(row.published_on.year for row in rows).items(), reverse=True)
     people = top_people(ids)
     tags = (
         Tag.objects.filter(one_of("articles_taggedarticle_items__content_object", ids))

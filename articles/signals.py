@@ -4,7 +4,7 @@ to the story: its revision moves on, so a form opened before cannot overwrite it
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from people.editing import record_loaded, touch
+from history.revisions import record_loaded, touch
 
 from .models import Article, Correction, Mention, Quote, SourceLink
 

@@ -1,4 +1,5 @@
-from people.structured_data import person_reference, with_context
+from common.jsonld import with_context
+from people.structured_data import person_reference
 
 
 def article_data(article, people, absolute, corrections=()) -> dict:

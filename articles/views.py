@@ -10,10 +10,10 @@ from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
+from common.jsonld import as_script
+from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.addresses import renamed_person
 from people.models import Person
-from people.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
-from people.structured_data import as_script
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search, slug_or_nothing
@@ -120,7 +120,7 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
 
 def periods(unit, start=datetime.date.min, end=None):
     """The years (or months) between `start` and `end` that have published stories, newest
-    first, as their first days (a loose index scan, see people/paging.py)."""
+    first, as their first days (a loose index scan, see common/paging.py)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     end = min(end or tomorrow, tomorrow)  # scheduled stories are not public yet
     where = "status = %s AND published_on >= %s"
@@ -142,7 +142,7 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
             "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
         # Each day's address made here: in the template, the {% url %} of three date filters
-        # for each of thirty days was a fifth of the page's time.
+        # for each of thirty days costs a fifth of the page's time.
         context["days"] = [
             (day, stories, reverse("articles:day", args=[day.year, day.month, day.day]))
             for day, stories in day_counts.items()

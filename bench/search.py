@@ -45,7 +45,7 @@ def main():
 
     from articles.models import Article
     from articles.search import Filters, search
-    from people.fulltext import name_keys
+    from common.fulltext import name_keys
     from people.models import Person
 
     setup_test_environment()

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 def canonical(request):
     """The page's canonical address: the path, and of the query string only what its view
-    noted as choosing what the page lists (`people.paging.note_listing`) — the person whose
+    noted as choosing what the page lists (`common.paging.note_listing`) — the person whose
     quotes, the search and its facets, the place in the directory, the number of the page
     shown (not the one asked for, when that was out of range) — never tracking parameters."""
     url = request.build_absolute_uri(request.path)

@@ -7,20 +7,26 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
+# package when it was installed from a wheel (setup.py).
+SITE_DIR = (
+    BASE_DIR if (BASE_DIR / "templates").is_dir() else Path(__file__).resolve().parent / "site"
+)
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_list(name, default=""):
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
@@ -31,6 +37,9 @@ DEVELOPMENT_SECRET_KEY = "django-insecure-newsroom-development-key-never-use-in-
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+# This project's own apps (the code of a release: see `caching.pagecache.release`).
+PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,16 +56,13 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    "newsroom",
-    "people",
-    "articles",
-    "history",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
     # First: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
     # the headers the middleware below gave them when they were rendered (pagecache.py).
-    "newsroom.pagecache.PageCacheMiddleware",
+    "caching.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The admin's filters hand query values to PostgreSQL unchecked (nulbytes.py).
@@ -80,7 +86,7 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -139,7 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
@@ -197,7 +203,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
 
-# Versions are restored through the compare page (people/versions.py), which restores a story
+# Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -205,7 +211,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Redis, shared by every worker, when REDIS_URL is set; otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
@@ -220,6 +226,9 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
 # Pages each process also keeps in its own memory, in front of the shared cache.
 PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
+# What the code of a release is called (a commit, a version), the same on every server; when
+# not set, a digest of the code deployed stands for it.
+RELEASE = os.environ.get("RELEASE", "")
 
 # --- Wikidata: `manage.py import_wikidata`, see docs/open-data.md ----------------------------
 
@@ -237,7 +246,7 @@ WIKIDATA_TIMEOUT = float(os.environ.get("WIKIDATA_TIMEOUT", 10))
 # The longest wait a `Retry-After` may ask before the import gives up for now.
 WIKIDATA_MAX_WAIT = float(os.environ.get("WIKIDATA_MAX_WAIT", 60))
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

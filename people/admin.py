@@ -6,9 +6,11 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html
 
+from common.search_syntax import words_of
+from history.versions import StaleEditGuard, VersionedAdmin
+
 from .models import Alias, Person, Proposal, Relationship, Source
-from .search import find_people, terms_of
-from .versions import StaleEditGuard, VersionedAdmin
+from .search import find_people
 
 RELATIONSHIP_FIELDS = [
     "started_on",
@@ -160,7 +162,7 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
         return Relationship, Q(person_a_id=person.pk) | Q(person_b_id=person.pk)
 
     def get_search_results(self, request, queryset, search_term):
-        terms = terms_of(search_term)
+        terms = words_of(search_term)
         if not terms:
             return queryset, False
         by_wikidata = queryset.filter(wikidata_id__in=[t.upper() for t in terms])
@@ -191,7 +193,7 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
         anyone does), on either side. `ILIKE '%…%'` over both names and the aliases, joined,
         read every relationship and every person (0.9 s for “nadia” at a million stories),
         missed the second person's aliases and forgave no slip."""
-        terms = terms_of(search_term)
+        terms = words_of(search_term)
         if not terms:
             return queryset, False
         found = find_people(Person.objects.all(), terms, limit=100, every_word=True)

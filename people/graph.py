@@ -329,17 +329,8 @@ def _primary(ties):
 
 
 def _tie(person, rel):
-    start, end = rel.started_display, rel.ended_display
-    if rel.is_current:
-        span = f"since {start}" if start else ""
-    elif start and end:
-        span = f"{start} – {end}"
-    elif end:
-        span = f"until {end}"
-    elif start:
-        span = f"from {start}, ended"
-    else:
-        span = "ended"
+    # An ended tie with no date known still says that it ended.
+    span = rel.span or ("" if rel.is_current else "ended")
     return Tie(rel.kind, rel.phrase_for(person), rel.is_current, span)
 
 

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .citations import Citation
+from common.citations import Citation
+from common.fulltext import SearchDocument, fold
+from common.paging import YearsByJumps
+from common.timestamps import Timestamped
+from history.revisions import Revisioned
+
 from .dates import Precision, age_on, format_partial, iso_partial, truncate
-from .editing import Revisioned
-from .fulltext import SearchDocument, fold
-from .paging import YearsByJumps
-from .timestamps import Timestamped
 
 
 class SourceManager(models.Manager):
@@ -43,12 +44,7 @@ class Source(Citation):
         return (self.label, self.url)
 
 
-class PersonQuerySet(models.QuerySet):
-    def with_aliases(self):
-        return self.prefetch_related("aliases")
-
-
-class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
+class PersonManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -286,12 +282,6 @@ class RelationshipQuerySet(YearsByJumps, models.QuerySet):
             "person_a", "person_b"
         )
 
-    def current(self):
-        return self.filter(ended_on__isnull=True, end_reason="")
-
-    def past(self):
-        return self.exclude(ended_on__isnull=True, end_reason="")
-
 
 class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):
     def get_by_natural_key(self, kind, started_on, person_a_slug, person_b_slug):
@@ -440,6 +430,17 @@ class Relationship(Timestamped, Revisioned):
         """How `person` reads it: Kanye West is “parent of” North West, she is “child of” him."""
         as_a, as_b = self.PHRASES[self.kind]
         return as_a if person.pk == self.person_a_id else as_b
+
+    @property
+    def span(self) -> str:
+        """When it lasted, in the one wording every page uses: “24 May 2014 – 2 March 2022”,
+        “since 2014”, “until 2022”, “2014 – ?” (ended, the date not recorded), or nothing."""
+        start, end = self.started_display, self.ended_display
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return f"since {start}" if self.is_current else f"{start} – ?"
+        return f"until {end}" if end else ""
 
     @property
     def started_display(self):

@@ -62,15 +62,7 @@ class Tie:
 
     @property
     def span(self) -> str:
-        r = self.relationship
-        start, end = r.started_display, r.ended_display
-        if start and end:
-            return f"{start} – {end}"
-        if start:
-            return f"since {start}" if r.is_current else f"{start} – ?"
-        if end:
-            return f"until {end}"
-        return ""
+        return self.relationship.span
 
     @property
     def ending(self) -> str:

@@ -21,19 +21,14 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Func, TextField
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .fulltext import CONFIG, fold, name_keys
+from common.fulltext import CONFIG, fold, name_keys
+from common.paging import CAP
+
 from .models import Person
-from .paging import CAP
 
 CANDIDATES = 200
 SHOWN = 8
 SIMILARITY = 0.75  # “kayne” → “kanye” is 0.8; “katy” → “kanye” is 0.4
-
-
-def terms_of(text: str) -> list[str]:
-    """The words to look for in a typed search: no operators, no excluded words, no quotes."""
-    words = re.findall(r'-?[^\s"]+', text or "")
-    return [w for w in words if not w.startswith("-") and w.lower() != "or"]
 
 
 def tokens_of(terms) -> list[str]:

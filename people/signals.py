@@ -7,8 +7,9 @@ by the time an alias arrives its person is already there.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .editing import record_loaded, touch
-from .fulltext import name_keys
+from common.fulltext import name_keys
+from history.revisions import record_loaded, touch
+
 from .models import Alias, Person, Relationship
 
 

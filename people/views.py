@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404, render
 
+from common.jsonld import as_script, with_context
+from common.paging import keyset_page, note_listing, page_of
+
 from .graph import relationship_map
 from .models import Person, Relationship
-from .paging import note_listing, page_of, stretch_of
 from .profile import family, timeline
-from .structured_data import as_script, person_data, with_context
+from .structured_data import person_data
 
 STORIES_PER_PAGE = 20
 QUOTES_SHOWN = 10
@@ -16,9 +18,9 @@ INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 
 def person_list(request):
     people = Person.objects.only("name", "slug", "born_on", "died_on")
-    stretch = stretch_of(people, request.GET, DIRECTORY_PAGE)
-    note_listing(request, **stretch.place)
-    return render(request, "people/person_list.html", {"stretch": stretch, "initials": INITIALS})
+    names = keyset_page(people, request.GET, DIRECTORY_PAGE)
+    note_listing(request, **names.place)
+    return render(request, "people/person_list.html", {"names": names, "initials": INITIALS})
 
 
 def person_detail(request, slug):

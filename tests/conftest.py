@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from articles.models import Article, Publication
-from history import edition
+from caching import edition
 from people.models import Person
 
 
@@ -30,7 +30,7 @@ def no_page_cache(settings, monkeypatch):
     with the time, for the tests that count queries), unless a test asks for them
     (tests/test_pagecache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
-    fixed = edition.Stamp(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    fixed = edition.CurrentEdition(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     monkeypatch.setattr(edition, "current", lambda: fixed)
 
 

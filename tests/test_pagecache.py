@@ -1,5 +1,5 @@
-"""Conditional GET and the page cache (newsroom/pagecache.py), with the archive's edition
-(history/edition.py) that decides when a page is new. These tests commit for real
+"""Conditional GET and the page cache (caching/pagecache.py), with the archive's edition
+(caching/edition.py) that decides when a page is new. These tests commit for real
 (transactional_db): a new edition starts only when a change commits."""
 
 import datetime
@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from articles.models import Article
-from history import edition
-from history.models import Edition
+from caching import edition
+from caching.models import Edition
 from tests.conftest import REAL_EDITION
 
 
@@ -131,7 +131,7 @@ def test_a_cached_page_keeps_the_security_headers(client, story, page_cache):
 
 
 def test_each_process_keeps_a_bounded_number_of_recent_pages():
-    from newsroom.pagecache import RecentPages
+    from caching.pagecache import RecentPages
 
     recent = RecentPages(2)
     recent.put("a", 1)
@@ -139,3 +139,38 @@ def test_each_process_keeps_a_bounded_number_of_recent_pages():
     assert recent.get("a") == 1  # now the most recent
     recent.put("c", 3)
     assert recent.get("b") is None and recent.get("a") == 1 and recent.get("c") == 3
+
+
+def test_a_named_release_names_the_etags_of_every_server(settings):
+    from caching.pagecache import release
+
+    release.cache_clear()
+    try:
+        settings.RELEASE = "2026.12.1"
+        named = release()
+        settings.RELEASE = "2026.12.2"
+        release.cache_clear()
+        assert release() != named
+        settings.RELEASE = ""
+        release.cache_clear()
+        assert release() not in {named, ""}
+    finally:
+        release.cache_clear()
+
+
+def test_the_release_digest_covers_every_project_app_and_template(settings, tmp_path):
+    from caching.pagecache import release
+
+    release.cache_clear()
+    try:
+        settings.RELEASE = ""
+        before = release()
+        extra = tmp_path / "extra.html"
+        extra.write_text("<p>a new template</p>")
+        settings.TEMPLATES = [
+            {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
+        ]
+        release.cache_clear()
+        assert release() != before
+    finally:
+        release.cache_clear()

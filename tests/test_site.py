@@ -13,6 +13,7 @@ from articles import search as search_module
 from articles import views as article_views
 from newsroom.sitemaps import StorySitemap
 from people.models import Person
+from tests.html import page
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -149,12 +150,11 @@ def test_static_files_have_hashed_names_and_are_served_by_whitenoise(client, db)
 
 def test_every_page_has_one_title_a_description_and_a_canonical_url(client, demo):
     for url in ["/", "/articles/", "/people/", "/quotes/", "/people/kanye-west/", "/tags/divorce/"]:
-        content = client.get(url).content.decode()
-        head = content.split("</head>")[0]
-        assert head.count("<title>") == 1, url
-        assert '<meta name="description" content="' in content, url
-        assert f'<link rel="canonical" href="http://testserver{url}">' in content, url
-        assert content.count("<h1") == 1, url
+        soup = page(client.get(url))
+        assert len(soup.head.find_all("title")) == 1, url
+        assert soup.head.find("meta", attrs={"name": "description"})["content"], url
+        assert soup.head.find("link", rel="canonical")["href"] == f"http://testserver{url}", url
+        assert len(soup.find_all("h1")) == 1, url
 
 
 def test_the_canonical_url_keeps_only_the_page_number(client, demo):

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import people.citations
+import common.citations
 import taggit.managers
 import uuid
 from django.db import migrations, models
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True)),
                 ('slug', models.SlugField(max_length=200, unique=True)),
-                ('url', people.citations.WebAddressField(blank=True, help_text="The outlet's home page.", max_length=500, verbose_name='URL')),
+                ('url', common.citations.WebAddressField(blank=True, help_text="The outlet's home page.", max_length=500, verbose_name='URL')),
             ],
             options={
                 'ordering': ['name'],
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             name='SourceLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', people.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
+                ('url', common.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
                 ('label', models.CharField(help_text='How the source is cited: outlet, date and title, e.g. “Vogue, 9 February 2022, cover story interview”.', max_length=300)),
                 ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('published_on', models.DateField(blank=True, null=True)),

@@ -1,8 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-import people.fulltext
-from people.fulltext import gin_index
+import common.fulltext
+from common.fulltext import gin_index
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=people.fulltext.SearchDocument(
+                expression=common.fulltext.SearchDocument(
                     ("title", "A"), ("dek", "B"), ("body", "C")
                 ),
                 output_field=django.contrib.postgres.search.SearchVectorField(),
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=people.fulltext.SearchDocument(("text", "A")),
+                expression=common.fulltext.SearchDocument(("text", "A")),
                 output_field=django.contrib.postgres.search.SearchVectorField(),
             ),
         ),

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import people.citations
+import common.citations
 import simple_history.models
 import uuid
 from django.conf import settings
@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
             name='HistoricalSourceLink',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('url', people.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
+                ('url', common.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
                 ('label', models.CharField(help_text='How the source is cited: outlet, date and title, e.g. “Vogue, 9 February 2022, cover story interview”.', max_length=300)),
                 ('checked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last checked')),
                 ('check_status', models.PositiveSmallIntegerField(blank=True, editable=False, help_text='Of the last check; empty when the address did not answer at all.', null=True, verbose_name='HTTP status')),

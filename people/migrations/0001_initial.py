@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.comparison
 import django.utils.timezone
-import people.citations
+import common.citations
 from django.db import migrations, models
 
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='Source',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', people.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
+                ('url', common.citations.WebAddressField(blank=True, help_text='Leave empty when the exact address is not known: the source is then cited by its label, unlinked. Never guess an address.', max_length=500, verbose_name='URL')),
                 ('label', models.CharField(help_text='How the source is cited: outlet, date and title, e.g. “Vogue, 9 February 2022, cover story interview”.', max_length=300)),
                 ('outlet', models.CharField(blank=True, help_text='Wikipedia, Vogue, People…', max_length=200)),
                 ('published_on', models.DateField(blank=True, null=True)),

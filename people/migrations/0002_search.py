@@ -1,8 +1,8 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-import people.fulltext
-from people.fulltext import CREATE_CONFIG, DROP_CONFIG, PostgresOnly, fold, gin_index
+import common.fulltext
+from common.fulltext import CREATE_CONFIG, DROP_CONFIG, PostgresOnly, fold, gin_index
 
 
 def fill_search_names(apps, schema_editor):
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=people.fulltext.SearchDocument(("name", "A"), ("search_names", "B")),
+                expression=common.fulltext.SearchDocument(("name", "A"), ("search_names", "B")),
                 output_field=django.contrib.postgres.search.SearchVectorField(),
             ),
         ),

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from people.fulltext import PostgresOnly, gin_index, name_keys
+from common.fulltext import PostgresOnly, gin_index, name_keys
 
 
 def fill_name_keys(apps, schema_editor):

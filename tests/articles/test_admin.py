@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from articles import admin as articles_admin
 from articles.models import Article, Quote, SourceLink
+from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
-from people.paging import EstimatedPaginator, YearsByJumps
 
 ADD_URL = reverse("admin:articles_article_add")
 

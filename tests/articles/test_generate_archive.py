@@ -94,7 +94,7 @@ def test_bad_arguments_are_refused(db):
 
 
 def test_a_generation_starts_a_new_edition(db, django_capture_on_commit_callbacks):
-    from history.models import Edition
+    from caching.models import Edition
 
     with django_capture_on_commit_callbacks(execute=True):
         generate(10)

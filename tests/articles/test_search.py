@@ -305,3 +305,12 @@ def test_a_common_word_is_settled_among_the_newest_quotes(
     assert found == ["Fresh chatter 3", "Fresh chatter 2"]
     assert not any("MATERIALIZED" in query["sql"] for query in queries)
     assert [quote.text for quote, _ in search("echo").quotes] == ["Only an ancient echo"]
+
+
+def test_the_array_lookup_serves_only_the_fields_a_search_counts_by():
+    from articles.models import Article, Mention
+    from people.models import Person
+
+    assert Mention._meta.get_field("article").get_lookup("any_of") is not None
+    assert Person._meta.get_field("name").get_lookup("any_of") is None
+    assert Article._meta.get_field("title").get_lookup("any_of") is None

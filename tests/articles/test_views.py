@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Mention, Quote, SourceLink
 from people.models import Person
+from tests.html import page, section, text
 
 SEED_URL = (
     "/articles/2022/02/09/"
@@ -177,14 +178,14 @@ def test_related_stories_share_people_or_tags_and_neighbours_follow_the_archive(
     unrelated = make_article("Unrelated Story", published_on=datetime.date(2021, 1, 1))
     Mention.objects.create(article=before, person=kanye)
     after.tags.add("divorce")
-    content = html(client, SEED_URL)
-    related = content.split('id="related-heading"')[1].split("</section>")[0]
+    soup = page(html(client, SEED_URL))
+    related = text(section(soup, "related-heading"))
     assert "Earlier Story" in related and "Later Story" in related
     assert "Unrelated Story" not in related
-    neighbours = content.split('class="prev-next"')[1]
-    assert 'rel="prev" href="/articles/2022/01/05/earlier-story/"' in neighbours
-    assert 'rel="next" href="/articles/2022/03/05/later-story/"' in neighbours
-    assert unrelated.title not in neighbours
+    neighbours = soup.find("nav", class_="prev-next")
+    assert neighbours.find("a", rel="prev")["href"] == "/articles/2022/01/05/earlier-story/"
+    assert neighbours.find("a", rel="next")["href"] == "/articles/2022/03/05/later-story/"
+    assert unrelated.title not in text(neighbours)
 
 
 def test_the_story_page_describes_itself_for_sharing_and_search_engines(client, demo):

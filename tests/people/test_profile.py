@@ -104,3 +104,25 @@ def test_the_timeline_is_in_date_order_and_skips_endings_told_by_what_followed()
         ("9 February 2022", "Said:"),
         ("2 March 2022", "Divorced from"),
     ]
+
+
+def test_the_profile_and_the_map_word_a_span_alike():
+    from people.graph import _tie
+
+    started = {"started_on": D(2014, 5, 24), "started_precision": "day"}
+    cases = [
+        tie(KIM, Kind.MARRIED, KANYE, **started),
+        tie(KIM, Kind.MARRIED, KANYE, **started, ended_on=D(2022, 3, 2), ended_precision="day"),
+        tie(KIM, Kind.MARRIED, KANYE, **started, end_reason="divorce"),
+        tie(KIM, Kind.MARRIED, KANYE, ended_on=D(2022, 3, 2), ended_precision="day"),
+    ]
+    spans = [
+        "since 24 May 2014",
+        "24 May 2014 – 2 March 2022",
+        "24 May 2014 – ?",
+        "until 2 March 2022",
+    ]
+    for relationship, span in zip(cases, spans, strict=True):
+        ours = family(KIM, [relationship])
+        (profile_tie,) = ours.current or ours.past
+        assert profile_tie.span == _tie(KIM, relationship).span == span

@@ -2,13 +2,13 @@ import pytest
 from django.db import connection
 
 from articles.models import Mention
+from common.search_syntax import words_of
 from people.models import Alias, Person
 from people.search import (
     find_people,
     planner_without,
     rank,
     stories_about,
-    terms_of,
     tokens_of,
 )
 
@@ -59,7 +59,7 @@ def test_people_loaded_from_a_fixture_are_findable(demo):
 
 
 def test_terms_and_tokens_ignore_operators():
-    assert terms_of('"Kim Kardashian" -kanye or Ye') == ["Kim", "Kardashian", "Ye"]
+    assert words_of('"Kim Kardashian" -kanye or Ye') == ["Kim", "Kardashian", "Ye"]
     assert tokens_of(["Zoë-Kravitz"]) == ["zoe", "kravitz"]
 
 

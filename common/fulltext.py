@@ -8,6 +8,7 @@ On SQLite the same columns exist but stay NULL; search there uses plain matching
 """
 
 import unicodedata
+from typing import Any
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import migrations
@@ -49,11 +50,11 @@ class SearchDocument(Func):
 
     output_field = SearchVectorField()
 
-    def __init__(self, *weighted):
+    def __init__(self, *weighted: tuple[str, str]) -> None:
         self.weighted = [(name, weight) for name, weight in weighted]
         super().__init__(*[F(name) for name, _ in self.weighted])
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:  # type: ignore[override]
         if connection.vendor != "postgresql":
             return "NULL", []
         parts, params = [], []
@@ -71,11 +72,15 @@ class SearchDocument(Func):
 class PostgresOnly(migrations.RunSQL):
     """Raw SQL for PostgreSQL alone: extensions, the search configuration, GIN indexes."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 

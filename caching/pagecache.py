@@ -1,6 +1,6 @@
 """Readers' pages answered without rendering: conditional GET, and a shared page cache.
 
-A public page depends on the archive's edition (history/edition.py: one more at every change),
+A public page depends on the archive's edition (caching/edition.py: one more at every change),
 on the date (scheduled stories appear, ages change), on the code deployed and on its address.
 Those four make its ETag and its cache key, so nothing is ever purged: a change starts a new
 edition and every page is new from then on.
@@ -25,6 +25,7 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.http import HttpResponse
@@ -32,7 +33,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from history import edition
+from caching import edition
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
@@ -42,10 +43,15 @@ SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
 def release():
     """A digest of the code and templates deployed, the same in every worker and on every
     server of one release: a new release starts new ETags and cache keys even when the data
-    has not changed. Read once per process."""
+    has not changed. Read once per process: `RELEASE` when the deployment names it (a commit,
+    a version), otherwise the project's apps and templates as deployed."""
+    if settings.RELEASE:
+        return hashlib.blake2b(settings.RELEASE.encode(), digest_size=6).hexdigest()
     digest = hashlib.blake2b(digest_size=6)
-    for directory in ("newsroom", "people", "articles", "history", "templates"):
-        for path in sorted((Path(settings.BASE_DIR) / directory).rglob("*")):
+    folders = [Path(apps.get_app_config(label).path) for label in settings.PROJECT_APPS]
+    folders += [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
             if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
                 digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"

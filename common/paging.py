@@ -6,7 +6,7 @@ their page must not read them all to say how many there are. `CappedPaginator` c
 `cap` rows (a `COUNT(*)` over a `LIMIT`, one index range) and offers pages up to that far; the
 page then says “1,000+” and points readers to the date archive or to search for older ones.
 
-The same idea for other long lists: `stretch_of` (the people directory, by keys, from A to Z),
+The same idea for other long lists: `keyset_page` (the people directory, by keys, from A to Z),
 `KeyRangePaginator` (the sitemap, by ranges of keys), `EstimatedPaginator` (the admin's lists
 of whole large tables, sized from the statistics), `among_newest` (a few short index ranges in
 one query) and `periods_of` (the years or months of a list, by a loose index scan).
@@ -14,11 +14,14 @@ one query) and `periods_of` (the years or months of a list, by a loose index sca
 
 import datetime
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Model, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 # Fifty pages of twenty: far more than readers page through, and cheap to count.
@@ -26,12 +29,12 @@ CAP = 1000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, **kwargs):
-        self.cap = kwargs.pop("cap", CAP)  # None: count everything
+    def __init__(self, object_list: Any, per_page: int, **kwargs: Any) -> None:
+        self.cap: int | None = kwargs.pop("cap", CAP)  # None: count everything
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
-    def counted(self):
+    def counted(self) -> int:
         """Rows counted, up to one past the cap (so that we know there are more); all of
         them when `cap` is None."""
         if self.cap is None:
@@ -43,15 +46,15 @@ class CappedPaginator(Paginator):
         return len(self.object_list[: self.cap + 1])
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return self.counted if self.cap is None else min(self.counted, self.cap)
 
     @property
-    def capped(self):
+    def capped(self) -> bool:
         """True when there are more rows than the pages reach."""
         return self.cap is not None and self.counted > self.cap
 
-    def get_page(self, number):
+    def get_page(self, number: Any) -> Page:
         """The nearest page: the first for a number below 1 or none at all, the last past the
         end (Django's own gives the last page for 0 and -1 too); "last" as Django's date
         views read it."""
@@ -67,9 +70,9 @@ class CappedPaginator(Paginator):
 class EstimatedPaginator(Paginator):
     """For the admin's lists of very large tables: the size of a whole table read from
     PostgreSQL's statistics (`pg_class.reltuples`, kept current by ANALYZE and autovacuum)
-    rather than counted — `COUNT(*)` over three million quotes took 300 ms on every view of
-    the list — and a filtered list counted up to `cap` (a search for a famous speaker's quotes
-    counted 100,000 of them: 0.9 s). `estimated` and `capped` say which, and the list says
+    rather than counted — `COUNT(*)` over three million quotes costs 300 ms on every view of
+    the list — and a filtered list counted up to `cap` (counting the 100,000 quotes of a
+    famous speaker costs 0.9 s). `estimated` and `capped` say which, and the list says
     "about" or "more than". Tables under ESTIMATED_FROM rows, and SQLite, are counted exactly.
     """
 
@@ -78,7 +81,7 @@ class EstimatedPaginator(Paginator):
     estimated = capped = False
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         rows = self.object_list
         if not isinstance(rows, QuerySet) or connection.vendor != "postgresql":
             return super().count
@@ -93,7 +96,7 @@ class EstimatedPaginator(Paginator):
         return super().count
 
 
-def estimated_rows(model):
+def estimated_rows(model: type[Model]) -> int:
     """The number of rows in `model`'s table from PostgreSQL's statistics (`reltuples`, kept
     current by ANALYZE and autovacuum; -1 before the first); 0 on other databases."""
     if connection.vendor != "postgresql":
@@ -107,11 +110,13 @@ def estimated_rows(model):
     return estimate
 
 
-def is_large(model):
+def is_large(model: type[Model]) -> bool:
     return estimated_rows(model) >= EstimatedPaginator.ESTIMATED_FROM
 
 
-def page_of(request, queryset, per_page, capped=True, **chosen):
+def page_of(
+    request: HttpRequest, queryset: QuerySet, per_page: int, capped: bool = True, **chosen: Any
+) -> Page:
     """The page the request asks for (`?page=`); out of range or not a number gives the
     nearest page (`CappedPaginator.get_page`), never an error. Noted for the canonical
     address with the parameters that chose the list (`note_listing`)."""
@@ -121,17 +126,18 @@ def page_of(request, queryset, per_page, capped=True, **chosen):
     return page
 
 
-def note_listing(request, page=1, **chosen):
+def note_listing(request: HttpRequest, page: int = 1, **chosen: Any) -> None:
     """Note on `request` what its page lists, for the canonical address
     (newsroom/context_processors.py): the parameters that chose the list — a person's quotes,
     a search and its facets, a place in the directory — as the view understood them, and the
     number of the page shown, which is not the one asked for when that was out of range."""
-    request.listing = {name: value for name, value in chosen.items() if value}
+    listing = {name: value for name, value in chosen.items() if value}
     if page > 1:
-        request.listing["page"] = page
+        listing["page"] = page
+    request.listing = listing  # type: ignore[attr-defined]  # read by context_processors
 
 
-def among_newest(querysets, limit):
+def among_newest(querysets: Sequence[QuerySet], limit: int) -> Q:
     """A condition for stories (rows) whose key is among the first `limit` of any of
     `querysets` — each ordered newest first and reduced to that key with `values_list` — as
     one `IN` over a `UNION ALL` of bounded index scans, where the database allows LIMIT inside
@@ -161,21 +167,23 @@ class KeyRangePaginator:
     The part of Paginator's interface that Django's sitemaps use: `num_pages` and `page()`.
     """
 
-    def __init__(self, queryset, per_page):
+    def __init__(self, queryset: QuerySet, per_page: int) -> None:
         self.queryset = queryset
         self.per_page = per_page
 
     @cached_property
-    def bounds(self):
+    def bounds(self) -> tuple[int | None, int | None]:
         keys = self.queryset.order_by().aggregate(first=Min("pk"), last=Max("pk"))
         return keys["first"], keys["last"]
 
     @cached_property
-    def num_pages(self):
+    def num_pages(self) -> int:
         first, last = self.bounds
-        return 1 if first is None else (last - first) // self.per_page + 1
+        if first is None or last is None:
+            return 1
+        return (last - first) // self.per_page + 1
 
-    def validate_number(self, number):
+    def validate_number(self, number: Any) -> int:
         try:
             number = int(number)
         except (TypeError, ValueError):
@@ -184,14 +192,15 @@ class KeyRangePaginator:
             raise EmptyPage(f"There is no page {number}: pages go from 1 to {self.num_pages}")
         return number
 
-    def page(self, number):
+    def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         first, _ = self.bounds
         rows = self.queryset.none()
         if first is not None:
             start = first + (number - 1) * self.per_page
             rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.per_page)
-        return Page(rows.order_by("pk"), number, self)
+        # What Django's sitemaps ask of a paginator, this one answers.
+        return Page(rows.order_by("pk"), number, self)  # type: ignore[arg-type]
 
 
 PERIOD_START = {
@@ -203,7 +212,14 @@ PERIOD_START = {
 }
 
 
-def periods_of(table, column, unit, where="1 = 1", params=(), before=None):
+def periods_of(
+    table: str,
+    column: str,
+    unit: str,
+    where: str = "1 = 1",
+    params: Sequence[Any] = (),
+    before: datetime.date | None = None,
+) -> list[datetime.date]:
     """The years (or months) in which `column` of `table` has a value, newest first, as their
     first days; only rows matching the SQL condition `where` (with `params`), and before the
     day `before` if given.
@@ -233,13 +249,13 @@ def periods_of(table, column, unit, where="1 = 1", params=(), before=None):
     ]
 
 
-class YearsByJumps:
+class YearsByJumps(QuerySet):
     """For a model's QuerySet: the years of a whole table (`dates(field, "year")`, what the
     admin's date hierarchy lists first) found by `periods_of()` instead of `SELECT DISTINCT` over
     every row. A filtered list keeps Django's way: its rows are fewer, and a jump that must
     also match a filter can walk far."""
 
-    def dates(self, field_name, kind, order="ASC"):
+    def dates(self, field_name: str, kind: Any, order: Any = "ASC") -> Any:
         if kind != "year" or self.query.where or self.query.is_sliced:
             return super().dates(field_name, kind, order)
         quote = connection.ops.quote_name
@@ -249,7 +265,7 @@ class YearsByJumps:
         return years if order == "DESC" else years[::-1]
 
 
-def key_from(text):
+def key_from(text: object) -> int | None:
     """A primary key given in an address (`?after=`, `?before=`): ASCII digits that fit a
     bigint, else None — never an error, whatever was typed."""
     text = str(text or "")
@@ -257,7 +273,7 @@ def key_from(text):
 
 
 @dataclass
-class Stretch:
+class KeysetPage:
     """One page of a list walked in order by its keys: the rows, and the keys of the rows to
     go on after (None at the end) and to go back before (None at the start)."""
 
@@ -272,7 +288,7 @@ class Stretch:
 WORD_START = re.compile(r"\b\w")
 
 
-def as_names_are_written(text):
+def as_names_are_written(text: str) -> str:
     """`text` with each word begun by a capital, as names are written: "kim" → "Kim",
     "kim kardashian" → "Kim Kardashian", "jay-z" → "Jay-Z"; the other letters as typed.
 
@@ -288,19 +304,21 @@ def as_names_are_written(text):
     return WORD_START.sub(lambda letter: letter[0].upper(), text)
 
 
-def stretch_of(queryset, params, size, field="name"):
+def keyset_page(
+    queryset: QuerySet, params: Mapping[str, str], size: int, field: str = "name"
+) -> KeysetPage:
     """A page of `queryset` in (`field`, primary key) order, from where `params` say:
     `after=<key>` (the rows after that one), `before=<key>` (the rows before it), `from=<text>`
     (the first whose `field` sorts at or after the text, written as names are — a letter or
     a name in any case, see `as_names_are_written`), or the start.
 
     Keyset pages: each is one range of an index on (`field`, id), wherever it is in the list —
-    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people took 290 ms). A key that
+    no COUNT, no OFFSET (by OFFSET, the 500th page of 100,000 people costs 290 ms). A key that
     is not a number, or no longer in the list, starts from the start.
     """
     forward = queryset.order_by(field, "pk")
 
-    def beyond(key, direction):
+    def beyond(key: tuple[Any, int], direction: str) -> Q:
         name, pk = key
         # The plain bound on the name is redundant for the result, but starts the index scan
         # at the key instead of at one end of the list.
@@ -309,26 +327,28 @@ def stretch_of(queryset, params, size, field="name"):
             Q(**{f"{field}__{direction}": name}) | Q(**{field: name, f"pk__{direction}": pk})
         )
 
-    def key_of(text):
+    def key_of(text: str | None) -> tuple[Any, int] | None:
         pk = key_from(text)
         return None if pk is None else queryset.filter(pk=pk).values_list(field, "pk").first()
 
     if key := key_of(params.get("before")):
         rows = list(queryset.order_by(f"-{field}", "-pk").filter(beyond(key, "lt"))[: size + 1])
         more, rows = len(rows) > size, rows[:size][::-1]
-        place = {"before": key[1]}
-        return Stretch(rows, rows[-1].pk if rows else None, rows[0].pk if more else None, place)
+        after, before = rows[-1].pk if rows else None, rows[0].pk if more else None
+        return KeysetPage(rows, after, before, {"before": key[1]})
     at_start = False
+    chosen: QuerySet
+    place: dict[str, Any]
     if key := key_of(params.get("after")):
-        rows, place = forward.filter(beyond(key, "gt")), {"after": key[1]}
+        chosen, place = forward.filter(beyond(key, "gt")), {"after": key[1]}
     elif start := as_names_are_written((params.get("from") or "").replace("\x00", "")[:100]):
-        rows, place = forward.filter(**{f"{field}__gte": start}), {"from": start}
+        chosen, place = forward.filter(**{f"{field}__gte": start}), {"from": start}
     else:
-        rows, place, at_start = forward, {}, True
-    rows = list(rows[: size + 1])
+        chosen, place, at_start = forward, {}, True
+    rows = list(chosen[: size + 1])
     more, rows = len(rows) > size, rows[:size]
     earlier = False
     if rows and not at_start:
         first = rows[0]
         earlier = forward.filter(beyond((getattr(first, field), first.pk), "lt")).exists()
-    return Stretch(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)
+    return KeysetPage(rows, rows[-1].pk if more else None, rows[0].pk if earlier else None, place)

@@ -1,5 +1,7 @@
 """What every citation shares: a label and, when it is known, an http(s) link."""
 
+from typing import Any
+
 from django import forms
 from django.core.validators import URLValidator
 from django.db import models
@@ -19,11 +21,11 @@ class WebAddressField(models.URLField):
 
     default_validators = [validate_http_url]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 500)
         super().__init__(*args, **kwargs)
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         # An address typed without a scheme is taken as https (Django 6's default).
         return super().formfield(
             **{"form_class": WebAddressFormField, "assume_scheme": "https", **kwargs}
@@ -64,15 +66,15 @@ class Citation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.url = normalise_url(self.url)
         super().save(*args, **kwargs)
 
     @property
-    def is_broken(self):
+    def is_broken(self) -> bool:
         """Checked, and the address did not answer with a page."""
         return self.checked_at is not None and not (
             self.check_status is not None and self.check_status < 400

@@ -1,4 +1,4 @@
-from articles.search_syntax import clean, highlight, marked, parse
+from common.search_syntax import clean, highlight, marked, parse
 
 
 def test_words_phrases_exclusions_and_alternatives():

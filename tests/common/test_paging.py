@@ -3,8 +3,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.paging import CappedPaginator, KeyRangePaginator, among_newest, keyset_page
 from people.models import Person
-from people.paging import CappedPaginator, KeyRangePaginator, among_newest, stretch_of
 
 
 @pytest.fixture
@@ -79,11 +79,11 @@ def walk(people, size, **start):
     """Every page from `start` on, following the `after` keys: [[names of a page], ...]."""
     pages, params = [], start
     while True:
-        stretch = stretch_of(people, params, size)
-        pages.append([p.name for p in stretch.rows])
-        if not stretch.after:
+        page = keyset_page(people, params, size)
+        pages.append([p.name for p in page.rows])
+        if not page.after:
             return pages
-        params = {"after": str(stretch.after)}
+        params = {"after": str(page.after)}
 
 
 def test_a_stretch_walks_everyone_once_in_order_ties_included(twelve, make_person):
@@ -93,11 +93,11 @@ def test_a_stretch_walks_everyone_once_in_order_ties_included(twelve, make_perso
     assert names == sorted(names) and len(names) == 13 and names.count("Person 03") == 2
     assert [len(page) for page in pages] == [5, 5, 3]
     # Pages of four split the two "Person 03" between them, by key.
-    first = stretch_of(Person.objects.all(), {}, 4)
+    first = keyset_page(Person.objects.all(), {}, 4)
     assert first.before is None and first.rows[-1].pk == twelve[3].pk
-    second = stretch_of(Person.objects.all(), {"after": str(first.after)}, 4)
+    second = keyset_page(Person.objects.all(), {"after": str(first.after)}, 4)
     assert second.rows[0].pk == twin.pk and second.before == twin.pk
-    back = stretch_of(Person.objects.all(), {"before": str(second.before)}, 4)
+    back = keyset_page(Person.objects.all(), {"before": str(second.before)}, 4)
     assert [p.pk for p in back.rows] == [p.pk for p in first.rows]
     assert back.before is None and back.after == first.after
 
@@ -107,13 +107,13 @@ def test_a_stretch_jumps_to_a_letter_and_survives_bad_keys(twelve, make_person):
     make_person("Ziggy Park")
     people = Person.objects.all()
     assert walk(people, 5, **{"from": "Q"}) == [["Quinn Ray", "Ziggy Park"]]
-    jumped = stretch_of(people, {"from": "Q"}, 5)
+    jumped = keyset_page(people, {"from": "Q"}, 5)
     assert jumped.before == jumped.rows[0].pk and jumped.after is None
     for bad in ["abc", "", "999999", "-1", None, "9" * 30, "١٢"]:
-        start = stretch_of(people, {"after": bad, "before": bad}, 5)
+        start = keyset_page(people, {"after": bad, "before": bad}, 5)
         assert start.rows[0].name == "Person 00" and start.before is None
-    assert stretch_of(people, {"from": "zzz"}, 5).rows == []
-    assert stretch_of(people, {"from": "Q\x00"}, 5).rows[0].name == "Quinn Ray"
+    assert keyset_page(people, {"from": "zzz"}, 5).rows == []
+    assert keyset_page(people, {"from": "Q\x00"}, 5).rows[0].name == "Quinn Ray"
 
 
 def test_a_stretch_jumps_to_a_name_typed_in_any_case(make_person):
@@ -122,18 +122,18 @@ def test_a_stretch_jumps_to_a_name_typed_in_any_case(make_person):
     people = Person.objects.all()
 
     def first(start):
-        return stretch_of(people, {"from": start}, 5).rows[0].name
+        return keyset_page(people, {"from": start}, 5).rows[0].name
 
     assert first("k") == first("K") == "Kanye West"
     assert first("kim") == first("Kim") == first("kim kardashian") == "Kim Kardashian"
     assert first("kim kardashian w") == "Kim Kardashian West"
     assert first("mcD") == "McDonald"
-    assert stretch_of(people, {"from": "kim"}, 5).place == {"from": "Kim"}
+    assert keyset_page(people, {"from": "kim"}, 5).place == {"from": "Kim"}
 
 
 def test_a_stretch_neither_counts_nor_skips(twelve):
     with CaptureQueriesContext(connection) as queries:
-        stretch_of(Person.objects.all(), {"after": str(twelve[6].pk)}, 3)
+        keyset_page(Person.objects.all(), {"after": str(twelve[6].pk)}, 3)
     assert len(queries) == 3
     for sql in [query["sql"] for query in queries]:
         assert "COUNT(" not in sql and "OFFSET" not in sql, sql

@@ -202,7 +202,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, self.compare_template, context)
 
 
-class Moment(forms.Field):
+class OpenedAtField(forms.Field):
     """A hidden timestamp the form carries back as it was given: any value is accepted (the
     form reads it for a message only, see `opened_when`), and it is never a change."""
 
@@ -218,7 +218,7 @@ class RevisionForm(forms.ModelForm):
     opened_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # When the form was opened: what changed since, in the parts too, is what a stale save
     # is told about. Only read for that message; a missing or odd value loses nothing.
-    opened_at = Moment(required=False)
+    opened_at = OpenedAtField(required=False)
     stale = False
 
     @staticmethod

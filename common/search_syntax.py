@@ -1,5 +1,6 @@
-"""Web-search syntax read the way readers type it, for the portable (SQLite) search and for
-highlighting: words, "exact phrases", -excluded words and `or` between alternatives.
+"""Web-search syntax read the way readers type it — for the portable (SQLite) search, for
+highlighting and for the admin's name searches: words, "exact phrases", -excluded words and
+`or` between alternatives.
 
     kanye "family back" -tiktok        kanye AND the phrase AND NOT tiktok
     divorce or split vogue             (divorce OR split) AND vogue
@@ -28,7 +29,7 @@ class ParsedQuery:
     def terms(self) -> list[str]:
         return [term for group in self.groups for term in group]
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.groups)
 
 
@@ -67,6 +68,12 @@ def parse(text: str) -> ParsedQuery:
     return parsed
 
 
+def words_of(text: str) -> list[str]:
+    """The words a typed search looks for: phrases split into words, excluded words and
+    operators left out — `"Kim Kardashian" -kanye or Ye` looks for Kim, Kardashian and Ye."""
+    return [word for term in parse(text).terms for word in term.split()]
+
+
 def highlight(text: str, terms: list[str], *, around: int = 110) -> SafeString:
     """An escaped excerpt of `text` around the first term found, with every term in <mark>."""
     if not text:
@@ -87,7 +94,8 @@ def highlight(text: str, terms: list[str], *, around: int = 110) -> SafeString:
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
     excerpt = text[start:end]
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for match in pattern.finditer(excerpt) if pattern else ():
         parts.append(escape(excerpt[last : match.start()]))
         parts.append(f"<mark>{escape(match.group())}</mark>")

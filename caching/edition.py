@@ -25,7 +25,7 @@ BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
-class Stamp:
+class CurrentEdition:
     number: int
     changed_at: object  # an aware datetime
 
@@ -46,12 +46,12 @@ def current():
 
 
 def read():
-    from .models import Edition
+    from caching.models import Edition
 
     edition = Edition.objects.filter(pk=1).values_list("number", "changed_at").first()
     if edition is None:  # nothing has changed since the database was created
-        return Stamp(0, BEGINNING)
-    return Stamp(*edition)
+        return CurrentEdition(0, BEGINNING)
+    return CurrentEdition(*edition)
 
 
 def start_new():
@@ -60,7 +60,7 @@ def start_new():
 
 
 def _bump():
-    from .models import Edition
+    from caching.models import Edition
 
     updated = Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
     if not updated:

@@ -1,0 +1,28 @@
+"""Pages read as HTML, the way a reader's browser sees them, instead of cut as strings."""
+
+from bs4 import BeautifulSoup, Tag
+
+
+def page(response) -> BeautifulSoup:
+    """A response (or its text) parsed."""
+    content = getattr(response, "content", response)
+    if isinstance(content, bytes):
+        content = content.decode()
+    return BeautifulSoup(content, "html.parser")
+
+
+def text(element: Tag) -> str:
+    """What a reader reads in `element`: its text, white space folded."""
+    return " ".join(element.get_text().split())
+
+
+def section(soup: BeautifulSoup, heading_id: str) -> Tag:
+    """The section that the heading with this id names (`aria-labelledby`)."""
+    return soup.find(attrs={"aria-labelledby": heading_id})
+
+
+def list_under(container: Tag, heading: str) -> Tag:
+    """The list that follows the heading reading `heading` inside `container`."""
+    title = container.find(lambda tag: tag.name in {"h2", "h3", "h4"} and text(tag) == heading)
+    assert title is not None, f"no heading {heading!r}"
+    return title.find_next_sibling("ul")

@@ -1,0 +1,34 @@
+"""The rooms of the house import only what docs/architecture.md says they may."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = {"newsroom", "common", "history", "caching", "people", "articles"}
+# What each package may import of the project's own (newsroom, the wiring, is not held).
+MAY_IMPORT = {
+    "common": set(),
+    "history": {"common"},
+    "caching": {"common"},
+    "people": {"common", "history"},
+    "articles": {"common", "history", "caching", "people"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found & PROJECT
+
+
+def test_each_package_imports_only_what_it_may():
+    wrong = []
+    for package, allowed in MAY_IMPORT.items():
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for name in imported_packages(path) - allowed - {package}:
+                wrong.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not wrong, "\n".join(wrong)
