@@ -81,6 +81,10 @@ class Fact:
     ended: PartialDate | None
     end_reason: str
 
+    @property
+    def key(self) -> tuple:
+        return pair_key(self.kind, self.person_a.pk, self.person_b.pk)
+
 
 class Agreement:
     FILL, AGREE, PROPOSE = "fill", "agree", "propose"
@@ -121,6 +125,7 @@ class Importer:
         self.sources: dict[str, Source] = {}
         self.slugs_taken: set[str] = set()
         self.by_hand: dict[tuple, bool] = {}
+        self.recorded: dict[tuple, list[Relationship]] = defaultdict(list)
 
     def run(self) -> Outcome:
         for entity in self.entities.values():
@@ -156,9 +161,8 @@ class Importer:
             label = f"Wikidata: {name} ({qid})" if name else f"Wikidata: {qid}"
             if pid:
                 label += f", {PROPERTY_NAMES.get(pid, pid)} ({pid})"
-            self.sources[url], _ = Source.objects.get_or_create(
-                label=label, url=url, defaults={"outlet": "Wikidata"}
-            )
+            # None cites this address yet (load_sources read every one that does).
+            self.sources[url] = Source.objects.create(label=label, url=url, outlet="Wikidata")
         return self.sources[url]
 
     def name_of(self, qid: str) -> str:
@@ -396,7 +400,7 @@ class Importer:
                         f"{missing} is not in the archive: left out{hint}"
                     )
                 continue
-            facts = groups[pair_key(tie.kind, a, b)]
+            facts = groups[pair_key(tie.kind, a.pk, b.pk)]
             for fact in facts:
                 if agrees(fact.started, tie.started):
                     merge(fact, tie)
@@ -412,18 +416,20 @@ class Importer:
         if not facts:
             return
         pks = {person.pk for fact in facts for person in (fact.person_a, fact.person_b)}
-        existing = defaultdict(list)
+        # Every relationship between these people, read once: matched to the facts, and
+        # what a new one must not repeat (relationship_unique_pair_kind_start).
         for relationship in Relationship.objects.filter(
             person_a__in=pks, person_b__in=pks
         ).prefetch_related("sources"):
-            key = pair_key(relationship.kind, relationship.person_a, relationship.person_b)
-            existing[key].append(relationship)
+            key = pair_key(relationship.kind, relationship.person_a_id, relationship.person_b_id)
+            self.recorded[key].append(relationship)
+        existing = {key: list(found) for key, found in self.recorded.items()}
         facts_per_key = defaultdict(int)
         for fact in facts:
-            facts_per_key[pair_key(fact.kind, fact.person_a, fact.person_b)] += 1
+            facts_per_key[fact.key] += 1
         for fact in facts:
-            key = pair_key(fact.kind, fact.person_a, fact.person_b)
-            candidates = existing[key]
+            key = fact.key
+            candidates = existing.get(key, [])
             match = next(
                 (r for r in candidates if agrees(started_of(r), fact.started)),
                 # One tie and one relationship of this kind between the two: the same one,
@@ -432,9 +438,7 @@ class Importer:
             )
             sources = [self.source(s.entity, s.property) for s in fact.statements]
             if match is None:
-                created = self.create_relationship(fact, sources)
-                if created is not None:
-                    existing[key].append(created)
+                self.create_relationship(fact, sources)
             else:
                 candidates.remove(match)  # one relationship answers one fact
                 self.update_relationship(match, fact, sources)
@@ -459,24 +463,15 @@ class Importer:
                 )
             else:
                 relationship.ended_on, relationship.ended_precision = ended.day, ended.precision
-        if Relationship.objects.filter(
-            pk__in=[r.pk for r in self.same_pair(fact)],
-            started_on=relationship.started_on,
-        ).exists():
+        if any(r.started_on == relationship.started_on for r in self.recorded[fact.key]):
             self.outcome.notes.append(f"{relationship}: already recorded with this start; left out")
             return None
         relationship._change_reason = CHANGE_REASON
         relationship.save()
         relationship.sources.add(*dict.fromkeys(sources))
+        self.recorded[fact.key].append(relationship)
         self.outcome.relationships_created += 1
         return relationship
-
-    def same_pair(self, fact: Fact):
-        return Relationship.objects.filter(
-            person_a__in=[fact.person_a, fact.person_b],
-            person_b__in=[fact.person_a, fact.person_b],
-            kind=fact.kind,
-        )
 
     def update_relationship(
         self, relationship: Relationship, fact: Fact, sources: list[Source]
@@ -519,10 +514,11 @@ class Importer:
                 agreed = False
         reason = fact.end_reason
         if reason:
-            known_better = reason != EndReason.OTHER and not self.edited_by_hand(relationship)
             if reason == relationship.end_reason:
                 pass
-            elif not relationship.end_reason or known_better:
+            elif not relationship.end_reason or (
+                reason != EndReason.OTHER and not self.edited_by_hand(relationship)
+            ):
                 relationship.end_reason = reason
                 changed = True
             elif reason != EndReason.OTHER:
@@ -536,10 +532,12 @@ class Importer:
             self.outcome.relationships_updated += 1
 
 
-def pair_key(kind: str, a: Person, b: Person) -> tuple:
+def pair_key(kind: str, a: int, b: int) -> tuple:
+    """Which relationships are the same two people and kind: either way round, but for a
+    parent's."""
     if kind in SYMMETRIC:
-        return (kind, min(a.pk, b.pk), max(a.pk, b.pk))
-    return (kind, a.pk, b.pk)
+        return (kind, min(a, b), max(a, b))
+    return (kind, a, b)
 
 
 def started_of(relationship: Relationship) -> PartialDate | None:

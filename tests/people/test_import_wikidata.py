@@ -430,3 +430,19 @@ def test_the_requests_are_polite(wikidata):
         assert request.headers["user-agent"] == "NewsroomTest/1.0 (tests; ops@example.org)"
         assert request.query["maxlag"] == "5"
         assert len(request.query["ids"].split("|")) <= 50
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_running_again_costs_the_same_few_queries_however_many_people(
+    settings, db, count, django_assert_num_queries
+):
+    from bench.wikidata_import import families
+
+    entities = families(count)
+    with WikidataServer(entities) as server:
+        settings.WIKIDATA_API_URL = server.url
+        run(*entities)
+        # The people (with their aliases and sources), the sources cited, the relationships
+        # between them (with their sources): six reads, and the transaction opened and closed.
+        with django_assert_num_queries(6 + 2):
+            assert "Nothing changed" in run(*entities)
