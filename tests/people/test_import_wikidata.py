@@ -196,11 +196,15 @@ def test_every_fact_imported_cites_a_wikidata_statement(wikidata):
 # --- idempotent, proposed not imposed -----------------------------------------------------
 
 
-def test_running_again_changes_nothing_not_even_the_history(wikidata):
+def test_running_again_changes_nothing_not_even_the_history(
+    wikidata, django_capture_on_commit_callbacks
+):
     run(MARA, "--depth", "1")
     before = rows()
     revisions = dict(Person.objects.values_list("pk", "revision"))
-    output = run(MARA, "--depth", "1")
+    with django_capture_on_commit_callbacks() as after_commit:
+        output = run(MARA, "--depth", "1")
+    assert after_commit == []  # not even a new edition of the archive
     assert rows() == before
     assert dict(Person.objects.values_list("pk", "revision")) == revisions
     assert "Nothing changed: the archive already agrees." in output
