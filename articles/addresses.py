@@ -10,6 +10,7 @@ new address is.
 import datetime
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -37,7 +38,7 @@ def follows_moved_story(view: Callable[..., HttpResponse]) -> Callable[..., Http
     answer 301 to the same view at the story's address today."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except Http404:
@@ -46,8 +47,10 @@ def follows_moved_story(view: Callable[..., HttpResponse]) -> Callable[..., Http
             if story is None:
                 raise
             today = story.published_on
+            match = request.resolver_match
+            assert match is not None  # reached through the URL router
             path = reverse(
-                request.resolver_match.view_name,
+                match.view_name,
                 args=args,
                 kwargs={
                     **kwargs,

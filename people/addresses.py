@@ -9,6 +9,7 @@ query string comes along (`?page=2` of a person's stories).
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -36,7 +37,7 @@ def follows_renamed_person(view: Callable[..., HttpResponse]) -> Callable[..., H
     slug today."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except Http404:
@@ -44,6 +45,7 @@ def follows_renamed_person(view: Callable[..., HttpResponse]) -> Callable[..., H
             if person is None:
                 raise
             match = request.resolver_match
+            assert match is not None  # reached through the URL router
             path = reverse(match.view_name, args=args, kwargs={**kwargs, "slug": person.slug})
             return moved_permanently(request, path)
 

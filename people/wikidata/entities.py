@@ -93,7 +93,7 @@ class PartialDate:
     def covers(self, other: "PartialDate") -> bool:
         """Whether `other` says the same as this or more precisely (“1977” covers
         “8 June 1977”)."""
-        order = [Precision.YEAR, Precision.MONTH, Precision.DAY]
+        order: list[str] = [Precision.YEAR, Precision.MONTH, Precision.DAY]
         if order.index(other.precision) < order.index(self.precision):
             return False
         return truncated(other.day, self.precision) == self.day
@@ -255,7 +255,7 @@ def read_names(item: dict, languages: list[str], where: str) -> list[str]:
         raise MalformedAnswer(f"{where}: “labels” or “aliases” is not an object")
     names, seen = [], set()
 
-    def add(term, path):
+    def add(term: object, path: str) -> None:
         if not isinstance(term, dict) or not isinstance(term.get("value"), str):
             raise MalformedAnswer(f"{where} {path}: a term without a text “value”")
         value = " ".join(term["value"].split())
@@ -381,7 +381,7 @@ def read_life_date(entity: Entity, claims: dict, pid: str) -> Dated | None:
             dates.append((date, Statement(entity.qid, pid, str(statement.get("id", "")))))
     if not dates:
         return None
-    order = [Precision.YEAR, Precision.MONTH, Precision.DAY]
+    order: list[str] = [Precision.YEAR, Precision.MONTH, Precision.DAY]
     finest = max(dates, key=lambda pair: order.index(pair[0].precision))[0]
     if not all(date.covers(finest) for date, _ in dates):
         shown = ", ".join(sorted({str(date.day) for date, _ in dates}))

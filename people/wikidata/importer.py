@@ -40,7 +40,7 @@ from people.models import (
     Source,
 )
 
-from .entities import PROPERTY_NAMES, Entity, PartialDate, Statement, Tie
+from .entities import PROPERTY_NAMES, Dated, Entity, PartialDate, Statement, Tie
 
 CHANGE_REASON = "Imported from Wikidata"
 NAME_LENGTH = 200  # Person.name, Alias.name
@@ -210,10 +210,10 @@ class Importer:
         ):
             candidates[person.name.lower()].append(person)
         for name, entities in by_name.items():
-            people = candidates.get(name, [])
-            if len(entities) != 1 or len(people) != 1:
+            namesakes = candidates.get(name, [])
+            if len(entities) != 1 or len(namesakes) != 1:
                 continue
-            (entity,), (person,) = entities, people
+            (entity,), (person,) = entities, namesakes
             born = partial(person.born_on, person.born_precision)
             if entity.born and not agrees(born, entity.born.date):
                 entity.note(
@@ -248,10 +248,9 @@ class Importer:
         else:
             self.update_person(entity, person)
 
-    def life_dates(self, entity: Entity) -> tuple:
-        born = entity.born.date if entity.born else None
-        died = entity.died.date if entity.died else None
-        if born and died and died.day < born.day:
+    def life_dates(self, entity: Entity) -> tuple[Dated | None, Dated | None]:
+        born, died = entity.born, entity.died
+        if born and died and died.date.day < born.date.day:
             self.note(entity, "the date of death comes before the date of birth: left out")
             died = None
         return born, died
@@ -261,12 +260,12 @@ class Importer:
         person = Person(name=entity.name, slug=self.free_slug(entity), wikidata_id=entity.qid)
         sources = [self.source(entity.qid)]
         if born:
-            person.born_on, person.born_precision = born.day, born.precision
-            sources += [self.source(s.entity, s.property) for s in entity.born.statements]
+            person.born_on, person.born_precision = born.date.day, born.date.precision
+            sources += [self.source(s.entity, s.property) for s in born.statements]
         if died:
-            person.died_on, person.died_precision = died.day, died.precision
-            sources += [self.source(s.entity, s.property) for s in entity.died.statements]
-        person._change_reason = CHANGE_REASON
+            person.died_on, person.died_precision = died.date.day, died.date.precision
+            sources += [self.source(s.entity, s.property) for s in died.statements]
+        person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # simple-history's
         person.save()
         self.people[entity.qid] = person
         self.add_aliases(entity, person, existing=set())
@@ -280,15 +279,13 @@ class Importer:
             changed.append("Wikidata ID")
         sources = [self.source(entity.qid)]
         born, died = self.life_dates(entity)
-        for found, dated, field_name in (
-            (born, entity.born, ProposedField.BORN_ON),
-            (died, entity.died, ProposedField.DIED_ON),
-        ):
+        for dated, field_name in ((born, ProposedField.BORN_ON), (died, ProposedField.DIED_ON)):
+            if dated is None:
+                continue
+            found = dated.date
             precision_field = PRECISION_OF[field_name]
             current = partial(getattr(person, field_name), getattr(person, precision_field))
             agreement = compare(current, found)
-            if agreement is None:
-                continue
             if agreement == Agreement.PROPOSE and not self.edited_by_hand(person):
                 agreement = Agreement.FILL  # the import's own value, now known better
             statement_sources = [self.source(s.entity, s.property) for s in dated.statements]
@@ -315,7 +312,7 @@ class Importer:
             else:
                 self.propose(person, field_name, found, statement_sources[0])
         if changed:
-            person._change_reason = CHANGE_REASON
+            person._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             person.save()
         existing = {person.name.casefold(), person.full_name.casefold()}
         existing |= {alias.name.casefold() for alias in person.aliases.all()}
@@ -335,7 +332,7 @@ class Importer:
                 self.note(entity, f"an alias longer than {NAME_LENGTH} characters: left out")
                 continue
             alias = Alias(person=person, name=name, is_ambiguous=len(name.split()) == 1)
-            alias._change_reason = CHANGE_REASON
+            alias._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             alias.save()
             added += 1
         return added
@@ -351,7 +348,9 @@ class Importer:
             value, precision = found.day.isoformat(), found.precision
         else:
             value, precision = found, ""
-        owner = {"person": target} if isinstance(target, Person) else {"relationship": target}
+        owner: dict[str, Person | Relationship] = (
+            {"person": target} if isinstance(target, Person) else {"relationship": target}
+        )
         proposal, created = Proposal.objects.get_or_create(
             **owner,
             field=field_name,
@@ -424,7 +423,7 @@ class Importer:
             key = pair_key(relationship.kind, relationship.person_a_id, relationship.person_b_id)
             self.recorded[key].append(relationship)
         existing = {key: list(found) for key, found in self.recorded.items()}
-        facts_per_key = defaultdict(int)
+        facts_per_key: dict[tuple, int] = defaultdict(int)
         for fact in facts:
             facts_per_key[fact.key] += 1
         for fact in facts:
@@ -466,7 +465,7 @@ class Importer:
         if any(r.started_on == relationship.started_on for r in self.recorded[fact.key]):
             self.outcome.notes.append(f"{relationship}: already recorded with this start; left out")
             return None
-        relationship._change_reason = CHANGE_REASON
+        relationship._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
         relationship.save()
         relationship.sources.add(*dict.fromkeys(sources))
         self.recorded[fact.key].append(relationship)
@@ -482,6 +481,8 @@ class Importer:
             (fact.started, ProposedField.STARTED_ON),
             (fact.ended, ProposedField.ENDED_ON),
         ):
+            if found is None:
+                continue  # Wikidata says nothing of it
             precision_field = PRECISION_OF[field_name]
             current = partial(
                 getattr(relationship, field_name), getattr(relationship, precision_field)
@@ -525,7 +526,7 @@ class Importer:
                 self.propose(relationship, ProposedField.END_REASON, reason, sources[0])
                 agreed = False
         if changed:
-            relationship._change_reason = CHANGE_REASON
+            relationship._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
             relationship.save()
         cited = self.cite(relationship, sources) if (changed or agreed) else False
         if changed or cited:

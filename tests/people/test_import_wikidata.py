@@ -13,6 +13,8 @@ from pytest_django.asserts import assertContains as assert_contains
 
 from people.models import Alias, Person, Proposal, Relationship, Source
 from people.wikidata import api, importer
+from tests.html import page as html_page
+from tests.html import text
 from tests.wikidata_server import Odd, WikidataServer
 
 D = datetime.date
@@ -91,7 +93,7 @@ def test_a_person_is_created_with_names_dates_to_their_precision_and_sources(wik
     assert_contains(
         page, '<p class="lifespan">Born <time datetime="1977">1977</time></p>', html=True
     )
-    assert "January" not in page.content.decode()
+    assert "January" not in text(html_page(page))
 
 
 def test_names_are_taken_in_the_languages_chosen(wikidata):

@@ -243,11 +243,8 @@ def test_a_birth_known_only_to_the_year_shows_as_the_year_never_1_january(client
         html=True,
     )
     assert_contains(response, '<time datetime="1977">1977</time>', count=2, html=True)  # + timeline
-    assert "January" not in response.content.decode()
-    blocks = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
-    )
-    data = json.loads(blocks[0])
+    assert "January" not in text(page(response))
+    data = json.loads(page(response).find("script", type="application/ld+json").string)
     assert (data["birthDate"], data["deathDate"]) == ("1977", "2020-05")
 
 
