@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, ChangeList
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms import Textarea
 
 from common.paging import EstimatedPaginator, is_large
@@ -12,17 +14,18 @@ from history.versions import (
 )
 
 from .admin_filters import SourceHealthFilter
-from .finding import record_findings
 from .models import (
     Article,
     Correction,
     Dismissal,
     Finding,
     Mention,
+    ProposedPerson,
     Publication,
     Quote,
     SourceLink,
 )
+from .quotefinder.recording import add_proposed_person, link_proposed_person, record_findings
 from .search import match_quotes, match_stories
 
 MAX_TAG_LENGTH = 100  # taggit's Tag.name
@@ -58,10 +61,51 @@ class MentionInline(admin.TabularInline):
 class QuoteInline(admin.StackedInline):
     model = Quote
     form = FindingForm
-    fields = [("speaker", "context", "said_on", "position", "status"), "text"]
-    autocomplete_fields = ["speaker"]
+    fields = [
+        ("speaker", "context", "said_on", "position", "status"),
+        ("joint_speakers", "proposed_speaker"),
+        "text",
+    ]
+    readonly_fields = ["proposed_speaker"]
+    autocomplete_fields = ["speaker", "joint_speakers"]
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 90})}}
     extra = 1
+
+
+class ProposedPersonForm(forms.ModelForm):
+    add_to_archive = forms.BooleanField(
+        required=False,
+        label="add as a new person",
+        help_text="Tick and save: the person is created under this name.",
+    )
+
+    class Meta:
+        model = ProposedPerson
+        fields = ["same_as"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("add_to_archive") and cleaned.get("same_as"):
+            raise forms.ValidationError(
+                "Either add them as a new person or pick who they are in the archive, not both."
+            )
+        return cleaned
+
+
+class ProposedPersonInline(admin.TabularInline):
+    """People the story names whom the archive does not know: one tick adds them, a pick links
+    the name to someone already there; the delete box drops the proposal for good."""
+
+    model = ProposedPerson
+    form = ProposedPersonForm
+    fields = ["name", "sentence", "add_to_archive", "same_as"]
+    readonly_fields = ["name", "sentence"]
+    autocomplete_fields = ["same_as"]
+    extra = 0
+    verbose_name_plural = "proposed new people (named in the text, not yet in the archive)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class SourceLinkInline(admin.TabularInline):
@@ -105,8 +149,15 @@ class ToCheckFilter(admin.SimpleListFilter):
             # be asked of every story in turn: 13 s at a million stories.
             quotes = Quote.objects.filter(status=Finding.FOUND).values("article_id").order_by()
             people = Mention.objects.filter(status=Finding.FOUND).values("article_id").order_by()
-            return queryset.filter(pk__in=quotes.union(people))
+            proposed = ProposedPerson.objects.values("article_id").order_by()
+            return queryset.filter(pk__in=quotes.union(people, proposed))
         return queryset
+
+
+def waiting(items):
+    """How many of `items` (found quotes, people, proposals) wait in a story of the list."""
+    counted = items.filter(article=OuterRef("pk")).order_by().values("article")
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 class LongList:
@@ -170,7 +221,7 @@ class SortedAsOffered(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
     form = ArticleForm
-    list_display = ["title", "published_on", "kind", "status", "publication"]
+    list_display = ["title", "published_on", "kind", "status", "publication", "to_check"]
     list_filter = ["status", ToCheckFilter, SourceHealthFilter, "kind", "publication"]
     list_select_related = ["publication"]
     # The readers' search engine, drafts included (see get_search_results).
@@ -179,7 +230,13 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["publication"]
-    inlines = [MentionInline, QuoteInline, SourceLinkInline, CorrectionInline]
+    inlines = [
+        MentionInline,
+        QuoteInline,
+        ProposedPersonInline,
+        SourceLinkInline,
+        CorrectionInline,
+    ]
     actions = ["confirm_found"]
     save_on_top = True
     show_full_result_count = False
@@ -195,14 +252,44 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
             return queryset, False
         return match_stories(queryset, search_term), False
 
+    def get_inline_instances(self, request, obj=None):
+        # A story being added has no proposals yet: the finder reads it once it is saved.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if obj is not None or not isinstance(inline, ProposedPersonInline)
+        ]
+
+    def get_queryset(self, request):
+        # What waits to be checked, per story of the page: three counts read through the
+        # partial indexes on what is found (quote_to_check_idx, mention_to_check_idx).
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.annotate(
+                quotes_to_check=waiting(Quote.objects.filter(status=Finding.FOUND)),
+                people_to_check=waiting(Mention.objects.filter(status=Finding.FOUND)),
+                proposed_to_check=waiting(ProposedPerson.objects.all()),
+            )
+        return queryset
+
+    @admin.display(description="to check")
+    def to_check(self, story):
+        parts = [
+            (getattr(story, "quotes_to_check", 0), "quote", "quotes"),
+            (getattr(story, "people_to_check", 0), "person", "people"),
+            (getattr(story, "proposed_to_check", 0), "new person", "new people"),
+        ]
+        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "—"
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        people, quotes = record_findings(form.instance)
-        if people or quotes:
+        recorded = record_findings(form.instance)
+        if recorded:
             messages.info(
                 request,
-                f"Found in the text: {people} person(s) and {quotes} quote(s) to check — "
-                "marked “found”; confirm, correct or delete them below.",
+                f"Found in the text, to check: {recorded.summary()} — quotes and people are "
+                "marked “found” below (confirm, correct or delete them); proposed new people "
+                "are listed under the quotes (add them, or pick who they are).",
             )
 
     def save_formset(self, request, form, formset, change):
@@ -213,6 +300,21 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
                 Dismissal.objects.get_or_create(article=form.instance, person_id=dropped.person_id)
             elif isinstance(dropped, Quote):
                 Dismissal.objects.get_or_create(article=form.instance, quote_text=dropped.text)
+            elif isinstance(dropped, ProposedPerson):
+                Dismissal.objects.get_or_create(article=form.instance, person_name=dropped.name)
+        if formset.model is ProposedPerson:
+            for proposal_form in formset.forms:
+                proposal = proposal_form.instance
+                if not proposal.pk or proposal in formset.deleted_objects:
+                    continue
+                if proposal_form.cleaned_data.get("add_to_archive"):
+                    person = add_proposed_person(proposal)
+                    messages.success(request, f"Added {person.name} to the archive.")
+                elif proposal.same_as_id:
+                    link_proposed_person(proposal, proposal.same_as)
+                    messages.success(
+                        request, f"“{proposal.name}” is now an alias of {proposal.same_as}."
+                    )
 
     @admin.action(description="Confirm the quotes and people found in these stories")
     def confirm_found(self, request, queryset):
@@ -237,6 +339,42 @@ class PublicationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "url"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ProposedPerson)
+class ProposedPersonAdmin(admin.ModelAdmin):
+    """The queue of people named in stories whom the archive does not know, by story."""
+
+    list_display = ["name", "article", "sentence", "pronouns"]
+    list_select_related = ["article"]
+    search_fields = ["name"]
+    fields = ["name", "article", "sentence", "pronouns", "same_as"]
+    readonly_fields = ["name", "article", "sentence", "pronouns"]
+    autocomplete_fields = ["same_as"]
+    actions = ["add_to_archive"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.same_as_id:
+            link_proposed_person(obj, obj.same_as)
+            messages.success(request, f"“{obj.name}” is now an alias of {obj.same_as}.")
+
+    def delete_model(self, request, obj):
+        Dismissal.objects.get_or_create(article=obj.article, person_name=obj.name)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for proposal in queryset:
+            Dismissal.objects.get_or_create(article=proposal.article, person_name=proposal.name)
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description="Add the selected people to the archive")
+    def add_to_archive(self, request, queryset):
+        added = [add_proposed_person(proposal).name for proposal in queryset.order_by("name")]
+        messages.success(request, f"Added to the archive: {', '.join(added)}.")
 
 
 @admin.register(Quote)

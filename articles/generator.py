@@ -30,7 +30,7 @@ from taggit.models import Tag
 
 from caching import edition
 from common.fulltext import fold, name_keys
-from people.models import Alias, Person, Relationship
+from people.models import Alias, Person, Relationship, Source
 
 from .models import Article, Mention, Publication, Quote, SourceLink, TaggedArticle
 
@@ -156,6 +156,14 @@ def draw_uid(rng, pk):
     return str(uuid.UUID(int=rng.getrandbits(128) ^ pk))
 
 
+def synthetic_source() -> int:
+    """The one source cited by every generated relationship, made once."""
+    source, _ = Source.objects.get_or_create(
+        label="Synthetic archive (generate_archive): not a real source", url=""
+    )
+    return source.pk
+
+
 class GeneratedPerson(NamedTuple):
     pk: int
     name: str
@@ -274,7 +282,11 @@ class Generator:
 
     def make_relationships(self, people, now):
         rng, pairs = self.rng, set()
+        # Every fact sourced: readers see only relationships with a source.
+        source = synthetic_source()
+        next_relationship = next_id("people_relationship")
         columns = (
+            "id",
             "created_at",
             "updated_at",
             "person_a_id",
@@ -313,10 +325,17 @@ class Generator:
                 start = min(start, self.today)
                 ended = rng.random() < 0.4 and kind != "parent"
                 end = min(start + datetime.timedelta(days=rng.randint(100, 4000)), self.today)
+                relationship, next_relationship = next_relationship, next_relationship + 1
+                self.writer.add(
+                    Relationship.sources.through._meta.db_table,
+                    ("relationship_id", "source_id"),
+                    (relationship, source),
+                )
                 self.writer.add(
                     "people_relationship",
                     columns,
                     (
+                        relationship,
                         now,
                         now,
                         pk,

@@ -5,14 +5,14 @@ and every problem is reported as `path:line: reason`. A story is identified by i
 the slug of its headline, so importing a file again updates its story instead of adding one.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .finding import record_findings
 from .models import Article, Publication
+from .quotefinder.recording import Recorded, record_findings
 from .storyfile import Story, StoryFileError, parse
 
 STORY_SUFFIX = ".txt"
@@ -44,6 +44,7 @@ class Outcome:
     path: Path
     action: str  # "created", "updated" or "unchanged"
     article: Article
+    found: Recorded = field(default_factory=Recorded)  # what the finder added, to check
 
 
 def collect_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -157,9 +158,10 @@ def write_stories(stories, *, status, publication, dry_run, progress=None) -> li
                     for message in messages
                 ]
                 continue
-            if any(record_findings(article)) and action == "unchanged":
+            found = record_findings(article)
+            if found and action == "unchanged":
                 action = "updated"
-            outcomes.append(Outcome(path, action, article))
+            outcomes.append(Outcome(path, action, article, found))
         if problems or dry_run:
             transaction.set_rollback(True)
     if problems:

@@ -366,7 +366,25 @@ class Quote(models.Model):
         null=True,
         blank=True,
         related_name="quotes",
-        help_text="Leave empty when the story does not say who said it.",
+        help_text="Leave empty when the story does not say who said it. Said by several people "
+        "(a joint statement): the first of them here, the others below.",
+    )
+    joint_speakers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="joint_quotes",
+        verbose_name="said together with",
+        help_text="The others who said it with the speaker: a couple's joint statement, a "
+        "band's post.",
+    )
+    proposed_speaker = models.ForeignKey(
+        "articles.ProposedPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="Found said by someone the archive does not know yet: once they are added "
+        "(or linked to a person), the quote is theirs.",
     )
     text = models.TextField(help_text="The words only, without the quotation marks around them.")
     context = models.CharField(
@@ -412,6 +430,20 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:quote", kwargs={"pk": self.pk})
+
+    @property
+    def speakers(self) -> list[Person]:
+        """Everyone who said it, the speaker first: prefetch `joint_speakers` when listing."""
+        joint = sorted(self.joint_speakers.all(), key=lambda p: p.name) if self.pk else []
+        return [self.speaker, *joint] if self.speaker else joint
+
+    @property
+    def speaker_names(self) -> str:
+        """“Juno Castellanos and Felix Marr”, or “Unattributed”."""
+        names = [person.name for person in self.speakers]
+        if not names:
+            return "Unattributed"
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def natural_key(self):
         return (str(self.uid),)
@@ -480,14 +512,51 @@ class Correction(models.Model):
         return (str(self.uid),)
 
 
+class ProposedPerson(models.Model):
+    """Someone a story names whom the archive does not know: proposed to the editors, who add
+    them as a new person or link the name to a person already in the archive."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="proposed_people")
+    name = models.CharField(max_length=200)
+    sentence = models.TextField(blank=True, help_text="Where the story names them.")
+    pronouns = models.CharField(max_length=30, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+    same_as = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="same person as",
+        help_text="Already in the archive under another name: pick them, and this name becomes "
+        "their alias.",
+    )
+
+    class Meta:
+        ordering = ["article", "id"]
+        verbose_name = "proposed new person"
+        verbose_name_plural = "proposed new people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "name"], name="proposed_person_unique_name_per_article"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="proposed_person_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Dismissal(models.Model):
-    """A found person or quote an editor dropped from a story: never found there again."""
+    """A found person or quote, or a proposed new person, an editor dropped from a story: never
+    found there again."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="dismissals")
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     quote_text = models.TextField(blank=True)
+    person_name = models.CharField(max_length=200, blank=True)
     dismissed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -498,10 +567,11 @@ class Dismissal(models.Model):
                 name="dismissal_unique_person",
             ),
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | ~Q(quote_text=""),
+                condition=Q(person__isnull=False) | ~Q(quote_text="") | ~Q(person_name=""),
                 name="dismissal_names_something",
             ),
         ]
 
     def __str__(self):
-        return f"{self.person or self.quote_text[:40]} dropped from {self.article}"
+        dropped = self.person or self.person_name or self.quote_text[:40]
+        return f"{dropped} dropped from {self.article}"

@@ -341,6 +341,7 @@ class Postgres:
         found = (
             Quote.objects.filter(pk__in=best)
             .select_related("speaker", "article")
+            .prefetch_related("joint_speakers")
             .annotate(
                 marked_text=SearchHeadline(
                     Replace(Replace("text", Value(START)), Value(STOP)),
@@ -414,6 +415,7 @@ class Portable:
         found = (
             quotes.filter(self.condition("text"))
             .select_related("speaker", "article")
+            .prefetch_related("joint_speakers")
             .order_by("-id")[:QUOTES_SHOWN]
         )
         return [(quote, highlight(quote.text, self.parsed.terms, around=10_000)) for quote in found]

@@ -42,8 +42,10 @@ def quote_data(quote, absolute) -> dict:
             "url": absolute(quote.article.get_absolute_url()),
         },
     }
-    if quote.speaker:
-        data["creator"] = person_reference(quote.speaker, absolute)
+    speakers = [person_reference(person, absolute) for person in quote.speakers]
+    if speakers:
+        # Several creators for words said together (a joint statement).
+        data["creator"] = speakers[0] if len(speakers) == 1 else speakers
     if quote.said_on:
         data["dateCreated"] = quote.said_on.isoformat()
     return with_context(data)

@@ -44,6 +44,7 @@ def front_page(request):
     quotes = list(
         Quote.objects.published()
         .select_related("speaker", "article")
+        .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:6]
     )
     recent = Article.objects.published().order_by("-published_on", "-id").values("id")
@@ -189,7 +190,11 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             Mention.objects.filter(article=article).select_related("person"),
             key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
-        quotes = article.quotes.select_related("speaker").order_by("position", "id")
+        quotes = (
+            article.quotes.select_related("speaker")
+            .prefetch_related("joint_speakers")
+            .order_by("position", "id")
+        )
         if not self.previewing:
             quotes = quotes.filter(status=Finding.CONFIRMED)
         quotes = list(quotes)
@@ -261,6 +266,7 @@ def neighbour(article, *, before):
 
 def quote_list(request):
     quotes = Quote.objects.published().select_related("speaker", "article")
+    quotes = quotes.prefetch_related("joint_speakers")
     speaker = None
     if wanted := request.GET.get("person"):
         # A NUL byte or a sentence names no one, and PostgreSQL refuses a NUL outright.
@@ -273,7 +279,8 @@ def quote_list(request):
                 query["person"] = renamed.slug
                 return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
             raise Http404("No such person.")
-        quotes = quotes.filter(speaker=speaker)
+        # Said alone or with others (a joint statement).
+        quotes = quotes.filter(Q(speaker=speaker) | Q(pk__in=speaker.joint_quotes.values("pk")))
     page = page_of(
         request,
         quotes.order_by("-article__published_on", "-article_id", "position"),
@@ -285,11 +292,14 @@ def quote_list(request):
 
 def quote_detail(request, pk):
     quote = get_object_or_404(
-        Quote.objects.published().select_related("speaker", "article__publication"), pk=pk
+        Quote.objects.published()
+        .select_related("speaker", "article__publication")
+        .prefetch_related("joint_speakers"),
+        pk=pk,
     )
     sources = list(quote.sources.select_related("publication"))
     jsonld = as_script(quote_data(quote, request.build_absolute_uri))
-    speaker = quote.speaker.name if quote.speaker else "Unattributed"
+    speaker = quote.speaker_names
     return render(
         request,
         "articles/quote_detail.html",

@@ -136,6 +136,16 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        saved = [
+            row
+            for formset in formsets
+            if formset.model is Relationship
+            for row in [*formset.new_objects, *(row for row, _ in formset.changed_objects)]
+        ]
+        warn_unsourced(request, saved)
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if issubclass(inline.formset, RelationshipRows):
@@ -174,10 +184,42 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
         return ", ".join(alias.name for alias in person.aliases.all())
 
 
+NEEDS_A_SOURCE = (
+    "{what} no source: readers do not see {it} until one is added. "
+    "{It} waits in the relationships list under “needs a source”."
+)
+
+
+def warn_unsourced(request, relationships) -> None:
+    """Say so when a relationship was saved with no source (every fact sourced)."""
+    unsourced = [r for r in relationships if not r.sources.exists()]
+    if len(unsourced) == 1:
+        what = f"“{unsourced[0]}” has"
+        messages.warning(request, NEEDS_A_SOURCE.format(what=what, it="it", It="It"))
+    elif unsourced:
+        what = ", ".join(f"“{r}”" for r in unsourced) + " have"
+        messages.warning(request, NEEDS_A_SOURCE.format(what=what, it="them", It="They"))
+
+
+class SourcedFilter(admin.SimpleListFilter):
+    title = "sources"
+    parameter_name = "sourced"
+
+    def lookups(self, request, model_admin):
+        return [("no", "needs a source"), ("yes", "sourced")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.sourced().values("pk"))
+        if self.value() == "yes":
+            return queryset.sourced()
+        return queryset
+
+
 @admin.register(Relationship)
 class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["__str__", "kind", "started_display", "ended_display", "end_reason"]
-    list_filter = ["kind", "end_reason"]
+    list_filter = [SourcedFilter, "kind", "end_reason"]
     list_select_related = ["person_a", "person_b"]
     # Either person, by name, alias or near spelling, through people/search.py (see
     # get_search_results).
@@ -199,6 +241,10 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
         found = find_people(Person.objects.all(), terms, limit=100, every_word=True)
         people = [person.pk for person in found]
         return queryset.filter(Q(person_a__in=people) | Q(person_b__in=people)), False
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_unsourced(request, [form.instance])
 
     @admin.display(description="since", ordering="started_on")
     def started_display(self, relationship):

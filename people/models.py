@@ -4,7 +4,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -281,6 +281,12 @@ class RelationshipQuerySet(YearsByJumps, models.QuerySet):
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
             "person_a", "person_b"
         )
+
+    def sourced(self):
+        """What readers may see: relationships with at least one source. One with none waits
+        in the editors' list under “needs a source” (every fact sourced)."""
+        cited = Relationship.sources.through.objects.filter(relationship_id=OuterRef("pk"))
+        return self.filter(Exists(cited))
 
 
 class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):

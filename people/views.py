@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from common.jsonld import as_script, with_context
@@ -25,7 +26,8 @@ def person_list(request):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
-    relationships = list(person.relationships().prefetch_related("sources"))
+    # Only what a source supports: a relationship with none waits for the editors.
+    relationships = list(person.relationships().sourced().prefetch_related("sources"))
     children = [
         r.person_b_id
         for r in relationships
@@ -33,6 +35,7 @@ def person_detail(request, slug):
     ]
     other_parents = (
         Relationship.objects.filter(kind=Relationship.Kind.PARENT, person_b__in=children)
+        .sourced()
         .exclude(person_a=person)
         .select_related("person_a", "person_b")
         if children
@@ -44,9 +47,14 @@ def person_detail(request, slug):
         person.articles.published().select_related("publication").order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
     )
+    # Said alone or with others (a joint statement); the quote model through the reverse
+    # relation, so that `people` imports nothing from `articles`.
+    said = person.quotes.model.objects.published().filter(
+        Q(speaker=person) | Q(pk__in=person.joint_quotes.values("pk"))
+    )
     quotes = list(
-        person.quotes.published()
-        .select_related("article")
+        said.select_related("speaker", "article")
+        .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:QUOTES_SHOWN]
     )
     return render(

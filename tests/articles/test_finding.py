@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.finding import record_findings
 from articles.models import Article, Dismissal, Mention, Quote
+from articles.quotefinder.recording import record_findings
 from tests.forms import form_data
 
 STORIES = Path(__file__).resolve().parents[1] / "data" / "stories"
@@ -142,7 +142,7 @@ def test_saving_a_story_in_the_admin_finds_what_is_new(editor_client, imported_s
     url, data = open_story(editor_client, imported_seed)
     data["body"] += "\n\n“We are doing fine,” North West told reporters."
     response = editor_client.post(url, {**data, "_save": "Save"}, follow=True)
-    assert "Found in the text: 0 person(s) and 1 quote(s) to check" in (response.content.decode())
+    assert "Found in the text, to check: 1 quote —" in response.content.decode()
     quote = imported_seed.quotes.get(text="We are doing fine")
     assert (quote.speaker.slug, quote.status, quote.context) == (
         "north-west",

@@ -32,6 +32,8 @@ def test_generates_a_realistic_archive(db):
     assert 2.5 * 400 < quotes < 3.5 * 400
     assert SourceLink.objects.count() == 400
     assert Person.objects.count() == 50 and Relationship.objects.exists()  # at least 50
+    # Every fact sourced: a relationship with no source would not be shown to readers.
+    assert Relationship.objects.sourced().count() == Relationship.objects.count()
     years = {day.year for day in Article.objects.values_list("published_on", flat=True)}
     assert len(years) >= 15
     drafts = Article.objects.filter(status="draft").count()

@@ -60,16 +60,25 @@ class Command(BaseCommand):
             ) from None
 
         prefix = "would be " if dry_run else ""
+        to_check = 0
         for outcome in outcomes:
             article = outcome.article
             self.stdout.write(
                 f"{prefix}{outcome.action}: {outcome.path} → {article.published_on} "
                 f"“{article.title}”"
             )
+            if outcome.found:
+                to_check += 1
+                self.stdout.write(f"    found, to check: {outcome.found.summary()}")
         counts = {action: 0 for action in ("created", "updated", "unchanged")}
         for outcome in outcomes:
             counts[outcome.action] += 1
         summary = ", ".join(f"{n} {action}" for action, n in counts.items())
+        if to_check:
+            summary += (
+                f"; {to_check} with quotes or people to check "
+                "(admin: stories, filter “found by the archive”)"
+            )
         if dry_run:
             summary += " (dry run: nothing was written)"
         self.stdout.write(self.style.SUCCESS(summary))

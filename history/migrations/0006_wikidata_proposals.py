@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('history', '0004_person_date_precision'),
+        ('history', '0005_person_date_precision'),
         ('people', '0009_wikidata_proposals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('history', '0003_edition_moved_to_caching'),
+        ('history', '0004_quote_proposed_speaker'),
     ]
 
     operations = [
