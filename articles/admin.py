@@ -110,8 +110,17 @@ class ProposedPersonInline(admin.TabularInline):
 
 class SourceLinkInline(admin.TabularInline):
     model = SourceLink
-    fields = ["label", "url", "publication", "published_on", "check_status", "checked_at"]
-    readonly_fields = ["check_status", "checked_at"]
+    fields = [
+        "label",
+        "url",
+        "publication",
+        "published_on",
+        "check_status",
+        "check_error",
+        "checked_at",
+    ]
+    # What `check_sources` found; an address it refused shows only that it was refused.
+    readonly_fields = ["check_status", "check_error", "checked_at"]
     autocomplete_fields = ["publication"]
     extra = 1
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from common.citations import Citation, WebAddressField
+from common.citations import Citation, WebAddressField, no_credentials_constraint
 from common.fulltext import SearchDocument
 from common.paging import YearsByJumps
 from common.timestamps import Timestamped
@@ -34,6 +34,7 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [no_credentials_constraint("articles_publication_url_no_credentials")]
 
     def __str__(self):
         return self.name

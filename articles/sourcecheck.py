@@ -6,6 +6,10 @@ the database: `manage.py check_sources` reads the addresses and records the answ
 Politeness towards the outlets comes first: a User-Agent that says who is asking, HEAD rather
 than a whole page, at most `per_host` requests in flight to one site, and retries only for
 answers that mean “try later”, spaced out and honouring `Retry-After` (up to `max_wait`).
+
+Every request goes through `common.outbound`: an address that is not public (loopback, private,
+link-local… after name resolution, at every redirect) or that carries a user name or password
+is refused before any connection, with the same plain answer whatever lies behind it.
 """
 
 import asyncio
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+
+from common import outbound
 
 USER_AGENT = "NewsroomLinkChecker/1.0 (+source checker for the Newsroom archive)"
 
@@ -174,11 +180,12 @@ class _Checker:
         self.sleep = sleep
         self.in_flight = asyncio.Semaphore(concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
-        self.client = httpx.AsyncClient(
+        # Redirects are followed here, to tell a loop and to keep the limits; each hop's
+        # connection is checked by the client.
+        self.client = outbound.async_client(
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.8"},
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-            follow_redirects=False,  # followed here, to tell a loop and to keep the limits
         )
 
     async def __aenter__(self):
@@ -191,6 +198,9 @@ class _Checker:
     async def check(self, url: str) -> Result:
         if not is_web_address(url):
             return Result(None, "not a web address: only http and https links are checked", url)
+        if outbound.has_credentials(url):
+            # Stored before such addresses were refused: never sent, not even to the host.
+            return Result(None, outbound.CREDENTIALS, url)
         try:
             return await self.follow(url)
         except _NoAnswer as failure:
@@ -268,6 +278,9 @@ class _Checker:
                     # Only the status matters: the page itself is never downloaded.
                     await response.aclose()
                     return response
+        except outbound.Refused as refusal:
+            # Its message only: whether anything answers there is not the editor's to know.
+            raise _NoAnswer(str(refusal), unreachable=False) from None
         except (TimeoutError, httpx.TimeoutException):
             seconds = f"{self.timeout:g}"
             raise _NoAnswer(f"timed out after {seconds} s", unreachable=True, retry=True) from None

@@ -50,7 +50,7 @@ from pathlib import Path
 import psycopg
 
 from bench.common import DEFAULT_URL, ROOT, ensure_archive
-from bench.processes import ServerFailed, free_port, get, rss_kb, running
+from bench.processes import ServerFailed, free_port, get, gunicorn_arguments, rss_kb, running
 
 WORKERS = 2
 WRK_THREADS = 2
@@ -191,7 +191,7 @@ def server_env(database_url, settings, **extra):
 def gunicorn(app, env, ready_path, log_path):
     """gunicorn as deployed, on a free loopback port; stopped on the way out."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", app, "--workers", str(WORKERS)]
+    command = [sys.executable, *gunicorn_arguments(app, "--workers", str(WORKERS))]
     command += ["--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)

@@ -13,6 +13,15 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+# The server's own settings, as deployed: which forwarded headers gunicorn believes.
+GUNICORN_CONFIG = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
+def gunicorn_arguments(app, *options):
+    """The arguments after `python` that start gunicorn on `app` as deployed, with the
+    repository's gunicorn.conf.py whatever the folder it starts in."""
+    return ["-m", "gunicorn", "--config", str(GUNICORN_CONFIG), app, *options]
+
 
 def free_port():
     with socket.socket() as sock:

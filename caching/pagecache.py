@@ -16,11 +16,26 @@ edition and every page is new from then on.
 Only anonymous requests qualify — no session or messages cookie, GET or HEAD, not the admin —
 and only 200 responses that set no cookie and are not marked private (staff previews are
 `private, no-store`). Everyone else goes through to the views as before.
+
+A page's key is exactly what decides it: the scheme and host, the script name and the path the
+URL is routed by (`SCRIPT_NAME` and `PATH_INFO`: a request that routes to the front page under
+a story's full address must not be kept as the story), and the query parameters readers' pages
+read (`READ_PARAMETERS`); the views see no others, so `?utm_source=…` neither changes a page
+nor makes a new entry. A page is kept only when asked for by its own address, the one its view
+noted (`common.paging.note_listing`): `?page=999` shows the last page but is not kept as one
+more copy of it. A search, or a place in the directory, is a page of its own for each text.
+
+The shared cache failing (Redis down, full, or not answering within its timeout) never fails a
+page: it is rendered and served uncached, the failure is logged, and the shared cache is left
+alone for `RETRY_SECONDS` before it is tried again.
 """
 
 import datetime
 import hashlib
+import json
+import logging
 import threading
+import time
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -28,15 +43,28 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from caching import edition
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
-SKIPPED_PREFIXES = ("/admin/", "/healthz", "/static/")
+SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/")
+# The query parameters readers' pages read: the page number (`p` in the sitemap), a search and
+# its facets, a person's quotes, a place in the directory. Views are handed no others. A page
+# that comes to read a new parameter must be named here.
+READ_PARAMETERS = frozenset(
+    {"page", "p", "q", "kind", "year", "person", "tag", "from", "before", "after"}
+)
+# Named first pages are the page itself: `?page=1` is the page without a number.
+FIRST_PAGE = {"page": "1", "p": "1"}
+# After the shared cache fails, pages are served without it for this long before it is tried
+# again: one failure logged, not one per request, and no request waits on a dead server.
+RETRY_SECONDS = 5
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -60,12 +88,38 @@ def release():
     return digest.hexdigest()
 
 
+def readers_page(request):
+    return request.method in ("GET", "HEAD") and not request.path_info.startswith(SKIPPED_PREFIXES)
+
+
 def public(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(SKIPPED_PREFIXES)
-        and not PRIVATE_COOKIES.intersection(request.COOKIES)
-    )
+    return readers_page(request) and not PRIVATE_COOKIES.intersection(request.COOKIES)
+
+
+def read_parameters(query):
+    """`query` with only the parameters readers' pages read, and none left empty (a page reads
+    `?q=` as no search at all)."""
+    if all(name in READ_PARAMETERS and all(values) for name, values in query.lists()):
+        return query
+    kept = [
+        (name, value)
+        for name, values in query.lists()
+        if name in READ_PARAMETERS
+        for value in values
+        if value
+    ]
+    return QueryDict(urlencode(kept))
+
+
+def own_address(request):
+    """Whether the page was asked for by its own address: the parameters asked for are the
+    ones its view noted as choosing what it shows (none, for a page that lists nothing), a
+    named first page aside."""
+    asked = {
+        name: values for name, values in request.GET.lists() if values != [FIRST_PAGE.get(name)]
+    }
+    noted = getattr(request, "listing", None) or {}
+    return asked == {name: [str(value)] for name, value in noted.items()}
 
 
 def storable(response):
@@ -102,6 +156,47 @@ class RecentPages:
                 self.pages.popitem(last=False)
 
 
+class SharedPages:
+    """The cache shared by every worker (Redis), failing open: a get that fails finds nothing,
+    a set that fails keeps nothing, the failure is logged, and the cache is left alone for
+    `RETRY_SECONDS`."""
+
+    def __init__(self, cache=default_cache):
+        self.cache = cache
+        self.resting_until = 0.0
+
+    def get(self, key):
+        if self.resting():
+            return None
+        try:
+            return self.cache.get(key)
+        except Exception as error:  # whatever the backend raises: no page fails for it
+            self.failed("read", error)
+            return None
+
+    def set(self, key, page, seconds):
+        if self.resting():
+            return
+        try:
+            self.cache.set(key, page, seconds)
+        except Exception as error:
+            self.failed("write", error)
+
+    def resting(self):
+        return time.monotonic() < self.resting_until
+
+    def failed(self, action, error):
+        self.resting_until = time.monotonic() + RETRY_SECONDS
+        log.error(
+            "page cache: could not %s the shared cache (%s: %s); pages are served uncached, "
+            "the cache is tried again in %s s",
+            action,
+            type(error).__name__,
+            error,
+            RETRY_SECONDS,
+        )
+
+
 class PageCacheMiddleware:
     """First in MIDDLEWARE: a cached page is answered before any other middleware runs (it
     was stored with the headers they added)."""
@@ -109,8 +204,12 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.recent = RecentPages(settings.PAGE_CACHE_RECENT)
+        self.shared = SharedPages()
 
     def __call__(self, request):
+        if not readers_page(request):
+            return self.get_response(request)
+        request.GET = read_parameters(request.GET)
         if not public(request) or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return self.get_response(request)
         stamp = edition.current()
@@ -133,21 +232,31 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date(last_modified)
             # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
             patch_cache_control(response, public=True, no_cache=True)
-            if key:
+            if key and own_address(request):
                 page = (response.status_code, list(response.items()), response.content)
                 self.recent.put(key, page)
-                default_cache.set(key, page, seconds)
+                self.shared.set(key, page, seconds)
         return response
 
     def cached(self, key):
         page = self.recent.get(key)
-        if page is None and (page := default_cache.get(key)) is not None:
+        if page is None and (page := self.shared.get(key)) is not None:
             self.recent.put(key, page)
         return page
 
     @staticmethod
     def key(request, etag):
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        """What decides the page: scheme, host, the script name and the routed path (both
+        are in `path`; `path_info` alone is routed), and the parameters the page may read."""
+        address = json.dumps(
+            [
+                request.scheme,
+                request.get_host(),
+                request.path,
+                request.path_info,
+                sorted(request.GET.lists()),
+            ]
+        )
         return f"page:{etag}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
 
 

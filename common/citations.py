@@ -3,23 +3,48 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from common.outbound import has_credentials
+
 WEB_ADDRESS_ONLY = "Enter a web address starting with http:// or https://."
 validate_http_url = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_ONLY)
 
+NO_CREDENTIALS = (
+    "Remove the user name and password from the address (the “name:password@” before the "
+    "site's name): the site would be sent them, and readers would see them."
+)
+# A user name or password: an "@" before the end of the site's name. The same rule as
+# common.outbound.has_credentials, for the database.
+CREDENTIALS_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@"
+
+
+def validate_no_credentials(value: str) -> None:
+    if has_credentials(value):
+        raise ValidationError(NO_CREDENTIALS, code="credentials")
+
+
+def no_credentials_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=~Q(url__regex=CREDENTIALS_PATTERN),
+        name=name,
+        violation_error_message=NO_CREDENTIALS,
+    )
+
 
 class WebAddressFormField(forms.URLField):
-    default_validators = [validate_http_url]
+    default_validators = [validate_http_url, validate_no_credentials]
     default_error_messages = {"invalid": WEB_ADDRESS_ONLY}
 
 
 class WebAddressField(models.URLField):
-    """A link readers may follow: http or https only, never javascript: or data:."""
+    """A link readers may follow: http or https only, never javascript: or data:, and no
+    user name or password (the server would send them when it checks the link)."""
 
-    default_validators = [validate_http_url]
+    default_validators = [validate_http_url, validate_no_credentials]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 500)
@@ -64,6 +89,7 @@ class Citation(models.Model):
                 name="%(app_label)s_%(class)s_url_http",
                 violation_error_message=WEB_ADDRESS_ONLY,
             ),
+            no_credentials_constraint("%(app_label)s_%(class)s_url_no_credentials"),
         ]
 
     def __str__(self) -> str:

@@ -26,3 +26,20 @@ def secret_key_is_set(app_configs, **kwargs):
             id="newsroom.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def outbound_allow_list_is_valid(app_configs, **kwargs):
+    from common.outbound import parse_allowed
+
+    try:
+        parse_allowed(settings.OUTBOUND_ALLOWED_ADDRESSES)
+    except ValueError as error:
+        return [
+            checks.Error(
+                str(error),
+                hint="List IP addresses or networks, comma-separated: 127.0.0.1,10.1.0.0/16.",
+                id="newsroom.E002",
+            )
+        ]
+    return []

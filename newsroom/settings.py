@@ -159,7 +159,7 @@ STORAGES = {
 HTTPS = env_bool("HTTPS")
 if HTTPS:
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -169,6 +169,9 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Addresses or networks the server may fetch although they are not public (common/outbound.py),
+# such as 127.0.0.1 for a test server. Empty: only public addresses, on the usual web ports.
+OUTBOUND_ALLOWED_ADDRESSES = env_list("OUTBOUND_ALLOWED_ADDRESSES")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -194,11 +197,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin logins: five failures for one account, or from one address, lock further attempts —
-# even with the right password — for fifteen minutes.
+# Admin logins: five failures for one account from one address lock that account from that
+# address, and twenty from one address (whatever the accounts) lock the address — further
+# attempts refused, even with the right password, for fifteen minutes (common/signin.py).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = "common.signin.lockout_parameters"
+# With the parameters above, a success clears only its own account's failures from its address.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
@@ -211,16 +217,30 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Redis, shared by every worker, when REDIS_URL is set; otherwise each process's own memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES: dict[str, dict[str, Any]] = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+
+
+def caches(redis_url: str) -> dict[str, dict[str, Any]]:
+    """The cache settings for a Redis at `redis_url`, or each process's memory without one."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            }
         }
-    )
-}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # A Redis that does not answer within a second is taken as down: pages are served
+            # without it (pagecache.py) rather than wait for it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+CACHES: dict[str, dict[str, Any]] = caches(REDIS_URL)
+
 # How long a rendered page is kept for anonymous readers; a change to the archive makes new
 # pages at once whatever this says. 0 turns the page cache off (conditional GET stays on).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))

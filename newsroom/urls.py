@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from .sitemaps import sitemaps
-from .views import healthz, robots_txt
+from .views import healthz, readyz, robots_txt, sitemap_section
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,13 +15,9 @@ urlpatterns = [
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": sitemaps},
-        name="sitemap-section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("articles.urls")),
 ]

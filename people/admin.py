@@ -259,6 +259,8 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["label", "outlet", "published_on", "url"]
     search_fields = ["label", "outlet", "url"]
+    # What `check_sources` found; an address it refused shows only that it was refused.
+    readonly_fields = ["check_status", "check_error", "checked_at"]
     date_hierarchy = "published_on"
 
 

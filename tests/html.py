@@ -16,6 +16,11 @@ def text(element: Tag) -> str:
     return " ".join(element.get_text().split())
 
 
+def headings(response) -> list[str]:
+    """The text of each top heading (`h1`) of a page."""
+    return [text(h1) for h1 in page(response).find_all("h1")]
+
+
 def section(soup: BeautifulSoup, heading_id: str) -> Tag:
     """The section that the heading with this id names (`aria-labelledby`)."""
     return soup.find(attrs={"aria-labelledby": heading_id})
@@ -26,3 +31,8 @@ def list_under(container: Tag, heading: str) -> Tag:
     title = container.find(lambda tag: tag.name in {"h2", "h3", "h4"} and text(tag) == heading)
     assert title is not None, f"no heading {heading!r}"
     return title.find_next_sibling("ul")
+
+
+def error_messages(response) -> list[str]:
+    """The messages of every error list on the page (a field's, a form's), in order."""
+    return [text(item) for item in page(response).select("ul.errorlist li")]

@@ -2,7 +2,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 NAMED_CONSTRAINTS = {
     "relationship_not_self",
@@ -12,6 +13,9 @@ NAMED_CONSTRAINTS = {
     "article_title_not_empty",
     "articles_sourcelink_url_http",
     "people_source_url_http",
+    "articles_sourcelink_url_no_credentials",
+    "articles_publication_url_no_credentials",
+    "people_source_url_no_credentials",
 }
 NAMED_UNIQUE_INDEXES = {
     "relationship_unique_pair_kind_start",
@@ -33,3 +37,65 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
         indexes = {row[0] for row in cursor.fetchall()}
     assert constraints >= NAMED_CONSTRAINTS
     assert constraints | indexes >= NAMED_UNIQUE_INDEXES
+
+
+NO_CREDENTIALS_MIGRATIONS = [
+    ("articles", "0013_urls_without_credentials"),
+    ("people", "0008_urls_without_credentials"),
+]
+
+
+def test_stored_addresses_lose_their_credentials_then_none_can_be_stored(transactional_db):
+    executor = MigrationExecutor(connection)
+    graph = executor.loader.graph
+    # Each app just before the migration, and the history app as it is now (only its versions'
+    # rows are needed).
+    before = [
+        parent.key
+        for key in NO_CREDENTIALS_MIGRATIONS
+        for parent in graph.node_map[key].parents
+        if parent.key[0] == key[0]
+    ] + graph.leaf_nodes("history")
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    old.get_model("articles", "Publication").objects.create(
+        name="Vogue", slug="vogue", url="https://editor:secret@www.vogue.com/"
+    )
+    story = old.get_model("articles", "Article").objects.create(title="A story", slug="a-story")
+    link = old.get_model("articles", "SourceLink").objects.create(
+        article=story, label="Vogue", url="http://editor@www.vogue.com/a?b=c@d"
+    )
+    version = old.get_model("history", "HistoricalSourceLink").objects.create(
+        id=link.pk,
+        article_id=story.pk,
+        label="Vogue",
+        url="https://a:b@www.vogue.com#x@y",
+        history_date="2022-02-09T00:00Z",
+        history_type="+",
+    )
+    old.get_model("people", "Source").objects.create(
+        label="Instagram", url="https://:pw@www.instagram.com/@kimkardashian"
+    )
+    old.get_model("people", "Source").objects.create(
+        label="Medium", url="https://medium.com/@kimkardashian"
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    new = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    assert new.get_model("articles", "Publication").objects.get().url == "https://www.vogue.com/"
+    assert (
+        new.get_model("articles", "SourceLink").objects.get().url == "http://www.vogue.com/a?b=c@d"
+    )
+    assert (
+        new.get_model("history", "HistoricalSourceLink")
+        .objects.get(history_id=version.history_id)
+        .url
+        == "https://www.vogue.com#x@y"
+    )
+    assert sorted(new.get_model("people", "Source").objects.values_list("url", flat=True)) == [
+        "https://medium.com/@kimkardashian",
+        "https://www.instagram.com/@kimkardashian",
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new.get_model("people", "Source").objects.create(label="x", url="https://u:p@x.org/")

@@ -3,15 +3,21 @@
 (transactional_db): a new edition starts only when a change commits."""
 
 import datetime
+import logging
+import threading
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 
 from articles.models import Article
-from caching import edition
+from caching import edition, pagecache
 from caching.models import Edition
+from newsroom import settings as newsroom_settings
 from tests.conftest import REAL_EDITION
+from tests.html import headings
+from tests.redis_server import RedisServer, redis_server
 
 
 @pytest.fixture
@@ -28,6 +34,23 @@ def page_cache(settings, real_edition):
     cache.clear()
     yield
     cache.clear()
+
+
+@dataclass
+class SharedCache:
+    server: RedisServer
+
+    def page_keys(self):
+        return sum(1 for _ in self.server.client().scan_iter(match="*page:*"))
+
+
+@pytest.fixture
+def shared_cache(settings, real_edition, tmp_path):
+    """The page cache in a Redis of the test's own, configured as REDIS_URL configures it."""
+    with redis_server(tmp_path / "redis") as server:
+        settings.CACHES = newsroom_settings.caches(server.url)
+        settings.PAGE_CACHE_SECONDS = 300
+        yield SharedCache(server)
 
 
 @pytest.fixture
@@ -174,3 +197,128 @@ def test_the_release_digest_covers_every_project_app_and_template(settings, tmp_
         assert release() != before
     finally:
         release.cache_clear()
+
+
+# --- the key: exactly what decides the page --------------------------------------------------
+
+FRONT_PAGE_HEADING = "Newsroom: the latest from the archive"
+
+
+def test_a_front_page_routed_under_a_storys_address_is_not_kept_as_the_story(
+    client, story, page_cache
+):
+    """A SCRIPT_NAME of the story's address makes the request's full path the story's while
+    it is routed (PATH_INFO `/`) to the front page: the front page must not be kept for the
+    story's readers."""
+    url = story.get_absolute_url()
+    routed = client.get("/", SCRIPT_NAME=url.rstrip("/"))
+    assert headings(routed.content) == [FRONT_PAGE_HEADING]
+    reader = client.get(url)
+    assert headings(reader.content) == ["Out now"]
+
+
+def test_parameters_no_page_reads_neither_change_a_page_nor_add_to_the_cache(
+    client, story, shared_cache
+):
+    url = story.get_absolute_url()
+    first = client.get(url)
+    for n in range(1, 31):
+        tagged = client.get(f"{url}?utm_source=x{n}&fbclid=y{n}")
+        assert tagged.status_code == 200 and tagged.content == first.content
+    assert shared_cache.page_keys() == 1
+
+
+def test_only_a_pages_own_address_is_kept(client, story, make_article, shared_cache):
+    """Junk values of parameters pages do read answer with the nearest page but are not kept
+    as more copies of it; the addresses pages link to are kept."""
+    for n in range(25):
+        make_article(f"Story {n}", slug=f"story-{n}")
+    junk = ["?page=999", "?page=abc", "?page=02", "?page=2&page=2", "?kind=nope", "?p=2"]
+    for query in junk:
+        assert client.get("/articles/" + query).status_code == 200, query
+        assert client.get(story.get_absolute_url() + query).status_code == 200, query
+    assert shared_cache.page_keys() == 0
+    for address in ["/articles/", "/articles/?page=2", "/articles/?page=1", "/search/?q=story"]:
+        assert client.get(address).status_code == 200
+    assert shared_cache.page_keys() == 4
+    # An empty parameter is no parameter: the page itself.
+    assert client.get("/articles/?q=&page=").status_code == 200
+    assert shared_cache.page_keys() == 4
+
+
+def test_a_sitemap_page_is_kept_by_its_own_number_only(client, story, shared_cache, settings):
+    from newsroom.sitemaps import StorySitemap
+
+    StorySitemap.limit = 1  # two stories: two pages
+    try:
+        from articles.models import Article
+
+        Article.objects.create(
+            title="Second", slug="second", published_on=story.published_on, status="published"
+        )
+        assert client.get("/sitemap-stories.xml?p=2").status_code == 200
+        assert client.get("/sitemap-stories.xml?p=02").status_code == 200
+        assert client.get("/sitemap-stories.xml?p=3").status_code == 404
+    finally:
+        StorySitemap.limit = 10_000
+    assert shared_cache.page_keys() == 1
+
+
+# --- the shared cache failing: pages are served uncached -------------------------------------
+
+
+READER_PAGES = ["/", "/people/", "/articles/", "/quotes/"]
+
+
+def test_pages_are_served_when_redis_is_down_and_the_failure_is_logged(
+    client, story, shared_cache, caplog
+):
+    shared_cache.server.stop()
+    with caplog.at_level(logging.ERROR, logger="caching.pagecache"):
+        for url in [*READER_PAGES, story.get_absolute_url()]:
+            assert client.get(url).status_code == 200, url
+    failures = [r for r in caplog.records if r.name == "caching.pagecache"]
+    assert failures and "ConnectionError" in failures[0].getMessage()
+    assert len(failures) == 1  # then the cache is left alone for a while, not asked every time
+
+
+def test_pages_are_served_when_redis_is_full_and_the_failure_is_logged(
+    client, story, shared_cache, caplog
+):
+    shared_cache.server.fill()
+    with caplog.at_level(logging.ERROR, logger="caching.pagecache"):
+        for url in [*READER_PAGES, story.get_absolute_url()]:
+            assert client.get(url).status_code == 200, url
+    failures = [r.getMessage() for r in caplog.records if r.name == "caching.pagecache"]
+    assert failures and "OutOfMemoryError" in failures[0]
+
+
+def test_pages_are_served_when_redis_hangs(client, story, shared_cache):
+    """A Redis that accepts connections and never answers (stopped with SIGSTOP) is given up
+    after its timeout (a second, newsroom/settings.py), and the page is served without it."""
+    answers = []
+
+    def read():
+        try:
+            answers.append(client.get("/").status_code)
+        finally:
+            connections.close_all()
+
+    shared_cache.server.freeze()
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(timeout=30)
+    answered_while_frozen = list(answers)
+    shared_cache.server.thaw()
+    reader.join(timeout=30)
+    assert answered_while_frozen == [200]
+
+
+def test_the_shared_cache_is_used_again_once_it_recovers(client, story, shared_cache, monkeypatch):
+    monkeypatch.setattr(pagecache, "RETRY_SECONDS", 0)
+    shared_cache.server.fill()
+    assert client.get("/").status_code == 200
+    assert shared_cache.page_keys() == 0
+    shared_cache.server.empty()
+    assert client.get("/people/").status_code == 200
+    assert shared_cache.page_keys() == 1

@@ -4,7 +4,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -100,24 +100,6 @@ def test_the_sitemap_says_when_stories_last_changed_but_not_drafts(client, make_
         for entry in index.findall("s:sitemap", SITEMAP_NS)
     }
     assert lastmods["http://testserver/sitemap-stories.xml"] == latest.isoformat()
-
-
-def test_healthz_answers_ok_when_the_database_does(client, db):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-
-def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
-    def broken(*args, **kwargs):
-        raise DatabaseError("connection refused")
-
-    with monkeypatch.context() as patch:
-        patch.setattr("newsroom.views.connection.cursor", broken)
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
 
 
 def test_a_missing_page_is_a_helpful_404(client, db):

@@ -7,9 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import admin as articles_admin
-from articles.models import Article, Quote, SourceLink
+from articles.models import Article, Publication, Quote, SourceLink
+from common.citations import NO_CREDENTIALS
 from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
+from tests.forms import form_data
+from tests.html import error_messages
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -303,3 +306,39 @@ def test_a_large_list_is_sorted_only_by_columns_an_index_keeps_in_order(
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(url, {"o": "-2"})
     assert any('ORDER BY "articles_article"."published_on" DESC' in q["sql"] for q in queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://editor:secret@www.vogue.com/",
+        "https://editor@www.vogue.com/",
+        "https://:secret@www.vogue.com/",
+    ],
+)
+def test_an_outlet_address_with_credentials_is_refused_and_nothing_is_saved(admin_client, url):
+    add = reverse("admin:articles_publication_add")
+    form = form_data(admin_client.get(add).content.decode(), "publication_form")
+    form.update({"name": "Vogue", "slug": "vogue", "url": url, "_save": "Save"})
+    response = admin_client.post(add, form)
+    assert response.status_code == 200
+    assert NO_CREDENTIALS in error_messages(response)
+    assert not Publication.objects.exists()
+
+
+def test_a_story_source_address_with_credentials_is_refused_and_nothing_is_saved(
+    admin_client, story_form
+):
+    story_form["sources-0-url"] = "https://editor:secret@www.vogue.com/"
+    response = admin_client.post(ADD_URL, story_form)
+    assert response.status_code == 200
+    assert NO_CREDENTIALS in error_messages(response)
+    assert not Article.objects.filter(slug=story_form["slug"]).exists()
+    assert not SourceLink.objects.filter(url__contains="secret").exists()
+
+
+def test_an_address_with_an_at_sign_after_the_site_is_kept(admin_client, story_form):
+    story_form["sources-0-url"] = "https://medium.com/@kimkardashian"
+    assert admin_client.post(ADD_URL, story_form).status_code == 302
+    story = Article.objects.get(slug=story_form["slug"])
+    assert story.sources.get().url == "https://medium.com/@kimkardashian"

@@ -1,7 +1,9 @@
 """`manage.py check_sources`, the checker behind it and the admin filter on what it records.
 
-Every request goes to a small HTTP server started on 127.0.0.1 for each test: never the
-internet.
+Every request goes to a small HTTP server started on 127.0.0.1 for each test, allowed through
+`OUTBOUND_ALLOWED_ADDRESSES`: never the internet. Addresses that are not public are refused by
+the check alone: a guard under httpx lets only loopback connections through and records every
+attempt, and host names resolve through a fake resolver.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import quote
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +27,12 @@ from articles import sourcecheck
 from articles.admin_filters import SourceHealthFilter
 from articles.models import Article, SourceLink
 from articles.sourcecheck import USER_AGENT, Result, check_urls, retry_after
+from common.citations import NO_CREDENTIALS
+from common.outbound import CREDENTIALS, NOT_PUBLIC
 from people.models import Source
+from tests.common.localnet import ConnectionGuard, LocalSite
+from tests.forms import form_data
+from tests.html import error_messages, page, text
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 
@@ -36,14 +44,17 @@ class Site:
         self.lock = threading.Lock()
         self.requests = []  # (method, path)
         self.agents = set()
+        self.authorizations = []
         self.in_flight = 0
         self.most_in_flight = 0
         self.release = threading.Event()  # lets slow answers go when a test ends
 
-    def saw(self, method, path, agent):
+    def saw(self, method, path, agent, authorization):
         with self.lock:
             self.requests.append((method, path))
             self.agents.add(agent)
+            if authorization:
+                self.authorizations.append(authorization)
             return sum(1 for _, seen in self.requests if seen == path)
 
     def methods(self, path):
@@ -67,7 +78,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self):
         site, path, method = self.site, self.path, self.command
-        hits = site.saw(method, path, self.headers.get("User-Agent"))
+        hits = site.saw(
+            method, path, self.headers.get("User-Agent"), self.headers.get("Authorization")
+        )
         kind, _, name = path.strip("/").partition("/")
         if path == "/ok":
             self.reply(200)
@@ -84,6 +97,13 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(302, Location=f"/far/{steps - 1}") if steps else self.reply(200)
         elif path == "/to-ftp":
             self.reply(301, Location="ftp://127.0.0.1/file")
+        elif path == "/to-metadata":
+            self.reply(302, Location="http://169.254.169.254/latest/meta-data/")
+        elif path == "/to-intranet":
+            self.reply(301, Location="http://intranet.example/wiki/")
+        elif path == "/to-credentials":
+            port = self.server.server_address[1]
+            self.reply(302, Location=f"http://editor:secret@127.0.0.1:{port}/ok")
         elif path == "/no-head":
             self.reply(405 if method == "HEAD" else 200)
         elif path == "/head-forbidden":
@@ -122,10 +142,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site(monkeypatch):
-    # A proxy set in a developer's environment must not see the test server's traffic.
-    monkeypatch.setenv("NO_PROXY", "*")
-    monkeypatch.setenv("no_proxy", "*")
+def site(allow_loopback):
     state = Site()
     server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (Handler,), {"site": state}))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
@@ -140,7 +157,12 @@ def site(monkeypatch):
 
 
 @pytest.fixture
-def closed_port():
+def allow_loopback(settings):
+    settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1"]
+
+
+@pytest.fixture
+def closed_port(allow_loopback):
     """An address where nothing listens: connections are refused at once."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -506,6 +528,137 @@ def test_broken_links_are_not_a_failure_of_the_command(site, story, closed_port)
 def test_bad_arguments_are_refused_with_a_clear_message(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+# Addresses that are not public, and credentials: refused before any connection
+
+
+@pytest.fixture
+def guard(monkeypatch):
+    return ConnectionGuard(monkeypatch)
+
+
+@pytest.fixture
+def local():
+    """A server on 127.0.0.1 that is not on the allow-list: it must see no connection."""
+    with LocalSite() as site:
+        yield site
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Names of an intranet and a cloud's metadata service, answered without a name server."""
+    names = {"intranet.example": "10.0.0.5", "metadata.example": "169.254.169.254"}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, f"unknown in this test: {host}")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "2130706433", "0x7f.1", "[::ffff:7f00:1]"],
+)
+def test_a_source_on_this_machine_is_refused_without_a_connection(local, guard, story, host):
+    source = cite(story, f"http://{host}:{local.port}/ok")
+    out = run("--retries", 0)
+    source.refresh_from_db()
+    assert (source.check_status, source.check_error) == (None, NOT_PUBLIC)
+    assert source.is_broken
+    assert (
+        f"--- http://{host}:{local.port}/ok (Vogue, 9 February 2022, interview): {NOT_PUBLIC}"
+        in out
+    )
+    assert "checked 1 addresses: 0 ok, 1 broken, 0 unreachable" in out
+    assert local.connections == 0 and guard.attempts == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/",
+        "http://172.16.5.4:8080/",
+        "http://192.168.1.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00::1]/",
+        "http://[fe80::1]/",
+        "http://intranet.example/wiki/",
+        "https://metadata.example/latest/meta-data/",
+    ],
+)
+def test_a_source_on_a_private_network_is_refused_without_a_connection(guard, resolver, story, url):
+    source = cite(story, url)
+    run("--retries", 0)
+    source.refresh_from_db()
+    assert (source.check_status, source.check_error) == (None, NOT_PUBLIC)
+    assert guard.attempts == []
+
+
+@pytest.mark.parametrize("path", ["/to-metadata", "/to-intranet"])
+def test_a_redirect_to_a_private_address_is_refused_at_the_hop(site, guard, resolver, path):
+    url = site.url(path)
+    assert check_urls([url], retries=0)[url] == Result(None, NOT_PUBLIC, url)
+    assert site.requests == [("HEAD", path)]
+    assert guard.beyond_loopback == []
+
+
+def test_an_address_with_credentials_is_refused_without_sending_them(site, guard):
+    url = site.url("/ok").replace("http://", "http://editor:secret@")
+    assert check_urls([url])[url] == Result(None, CREDENTIALS, url)
+    assert site.requests == [] and guard.attempts == []
+
+
+def test_a_redirect_to_an_address_with_credentials_is_not_followed(site, guard):
+    url = site.url("/to-credentials")
+    assert check_urls([url], retries=0)[url] == Result(None, CREDENTIALS, url)
+    assert site.requests == [("HEAD", "/to-credentials")]
+    assert site.authorizations == []
+
+
+def test_an_address_with_credentials_is_refused_by_the_story_form_and_never_sent(
+    site, guard, admin_client, db
+):
+    add = reverse("admin:articles_article_add")
+    form = form_data(admin_client.get(add).content.decode(), "article_form")
+    url = site.url("/ok").replace("http://", "http://editor:secret@")
+    form.update(
+        {
+            "title": "Kim Kardashian On Life After Divorce",
+            "slug": "kim-kardashian-on-life-after-divorce",
+            "published_on": "2022-03-03",
+            "sources-0-label": "Vogue, 3 March 2022, interview",
+            "sources-0-url": url,
+            "_save": "Save",
+        }
+    )
+    response = admin_client.post(add, form)
+    assert response.status_code == 200
+    assert NO_CREDENTIALS in error_messages(response)
+    assert not Article.objects.exists() and not SourceLink.objects.exists()
+    run()
+    assert site.requests == [] and site.authorizations == [] and guard.attempts == []
+
+
+def test_the_admin_shows_an_open_and_a_closed_internal_port_alike(
+    local, guard, story, admin_client
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    cite(story, local.url("/ok"), label="Open")
+    cite(story, f"http://127.0.0.1:{closed}/", label="Closed")
+    run("--retries", 0)
+    response = admin_client.get(reverse("admin:articles_article_change", args=[quote(story.pk)]))
+    saved_sources = page(response).select("tr.has_original")
+    shown = [
+        [text(row.select_one(f"td.field-{name}")) for name in ("check_status", "check_error")]
+        for row in saved_sources
+    ]
+    assert shown == [["-", NOT_PUBLIC], ["-", NOT_PUBLIC]]
+    assert local.connections == 0 and guard.attempts == []
 
 
 # The admin filter

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from bench.processes import free_port, get, running
+from bench.processes import free_port, get, gunicorn_arguments, running
 
 WORKERS = 2
 
@@ -31,18 +31,14 @@ def prepare_site(scratch):
 
 @contextmanager
 def gunicorn(scratch, log_path, *options):
-    """gunicorn with two workers on a free loopback port, stopped (killed if need be) on exit."""
+    """gunicorn with two workers on a free loopback port, with the repository's
+    gunicorn.conf.py as deployed, stopped (killed if need be) on exit."""
     port = free_port()
     with open(log_path, "w") as log:
         process = scratch.popen(
-            "-m",
-            "gunicorn",
-            "newsroom.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *options,
+            *gunicorn_arguments(
+                "newsroom.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", *options
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains as assert_contains
 
+from common.citations import NO_CREDENTIALS
 from people.models import Person, Proposal, Relationship, Source
 from tests.forms import form_data
+from tests.html import error_messages
 
 SLUGS = ["kim-kardashian", "kanye-west"]
 
@@ -264,6 +266,22 @@ def test_a_search_of_several_words_lists_who_matches_them_all(admin_client, demo
     )
     people = admin_client.get(reverse("admin:people_person_changelist"), {"q": "Kim Kardashian"})
     assert [p.name for p in people.context["cl"].result_list] == ["Kim Kardashian"]
+
+
+def test_a_source_address_with_credentials_is_refused_and_nothing_is_saved(admin_client, db):
+    add = reverse("admin:people_source_add")
+    form = form_data(admin_client.get(add).content.decode(), "source_form")
+    form.update(
+        {
+            "label": "Instagram, 20 February 2021",
+            "url": "https://kim:hunter2@www.instagram.com/kimkardashian/",
+            "_save": "Save",
+        }
+    )
+    response = admin_client.post(add, form)
+    assert response.status_code == 200
+    assert NO_CREDENTIALS in error_messages(response)
+    assert not Source.objects.exists()
 
 
 # --- what an import proposes ----------------------------------------------------------------
