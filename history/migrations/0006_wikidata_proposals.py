@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('history', '0005_person_date_precision'),
-        ('people', '0009_wikidata_proposals'),
+        ('people', '0010_wikidata_proposals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

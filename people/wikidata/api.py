@@ -10,17 +10,20 @@
 Everything else — a timeout, no connection, another HTTP status, an answer that is not JSON —
 raises `WikidataUnavailable` with a message saying what happened, and nothing is retried.
 
-`fetch` is the one place the import goes out to the network. `gather` asks for the entities
+`fetch` is the one place the import goes out to the network, through the address check every
+outbound request of the archive goes through (common/outbound.py). `gather` asks for the entities
 an import needs, and reads them (entities.py).
 """
 
-import email.utils
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
+
+from common import outbound
+from common.retry_after import retry_after
 
 from .entities import Entity, read_answer
 
@@ -42,55 +45,39 @@ class Reply:
 
 
 def fetch(url: str, params: dict[str, str], headers: dict[str, str], timeout: float) -> Reply:
-    """GET `url` once, within `timeout` seconds in all (not only between bytes).
-
-    The address is the operator's setting, not a reader's input; redirects are not followed.
-    """
-    deadline = time.monotonic() + timeout
+    """GET `url` once, through the archive's address check (common/outbound.py): only a public
+    address, or one the operator allows (`OUTBOUND_ALLOWED_ADDRESSES`), within `timeout`
+    seconds in all, at most MAX_ANSWER_BYTES, redirects not followed."""
     try:
-        with httpx.stream(
-            "GET",
+        page = outbound.fetch(
             url,
             params=params,
             headers=headers,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-        ) as response:
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise WikidataUnavailable(
-                        f"Wikidata's answer is larger than {MAX_ANSWER_BYTES // 2**20} MB"
-                    )
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the whole answer took too long")
-            return Reply(response.status_code, dict(response.headers), bytes(body))
+            max_bytes=MAX_ANSWER_BYTES,
+            timeout=timeout,
+            max_redirects=0,
+        )
+    except outbound.Refused as refusal:
+        raise WikidataUnavailable(f"Wikidata's address {url} is {refusal}") from None
+    except outbound.TooLarge:
+        raise WikidataUnavailable(
+            f"Wikidata's answer is larger than {MAX_ANSWER_BYTES // 2**20} MB"
+        ) from None
+    except outbound.TooManyRedirects:
+        raise WikidataUnavailable(
+            f"{url} answered with a redirect, not followed: set WIKIDATA_API_URL to the "
+            "API's own address"
+        ) from None
     except httpx.TimeoutException:
         raise WikidataUnavailable(f"Wikidata did not answer within {timeout:g} s ({url})") from None
     except httpx.HTTPError as error:
         raise WikidataUnavailable(f"Could not reach Wikidata at {url}: {error}") from None
+    return Reply(page.status, dict(page.headers), page.content)
 
 
 def pause(seconds: float) -> None:
     """Wait between attempts (tests replace it to hear how long without waiting)."""
     time.sleep(seconds)
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds the server asks us to wait: `Retry-After: 120` or an HTTP date; None if unsaid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 @dataclass

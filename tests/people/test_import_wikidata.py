@@ -27,6 +27,7 @@ Kind = Relationship.Kind
 def wikidata(settings, db):
     with WikidataServer() as server:
         settings.WIKIDATA_API_URL = server.url
+        settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1"]  # the stand-in's address
         settings.WIKIDATA_LANGUAGES = ["en"]
         settings.WIKIDATA_USER_AGENT = "NewsroomTest/1.0 (tests; ops@example.org)"
         yield server
@@ -408,7 +409,14 @@ def test_a_network_failure_is_refused(settings, db):
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     settings.WIKIDATA_API_URL = f"http://127.0.0.1:{port}/w/api.php"
+    settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1"]
     assert "Could not reach Wikidata" in refused(MARA)
+
+
+def test_an_address_the_archive_may_not_fetch_is_refused(wikidata, settings):
+    settings.OUTBOUND_ALLOWED_ADDRESSES = []  # loopback, as any private address, refused
+    assert "is refused: not a public address" in refused(MARA)
+    assert wikidata.requests == []
 
 
 def test_too_many_requests_is_waited_for_then_the_import_goes_on(wikidata, waits):
@@ -458,6 +466,7 @@ def test_running_again_costs_the_same_few_queries_however_many_people(
     entities = families(count)
     with WikidataServer(entities) as server:
         settings.WIKIDATA_API_URL = server.url
+        settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1"]
         run(*entities)
         # The people (with their aliases and sources), the sources cited, the relationships
         # between them (with their sources): six reads, and the transaction opened and closed.

@@ -13,6 +13,12 @@ from tests.wikidata_server import Odd, WikidataServer
 MARA = "Q990000001"
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """The stand-in answers on 127.0.0.1, which common/outbound.py refuses unless allowed."""
+    settings.OUTBOUND_ALLOWED_ADDRESSES = ["127.0.0.1"]
+
+
 @pytest.fixture
 def server():
     with WikidataServer() as server:
@@ -116,7 +122,7 @@ def test_a_timeout_is_said_plainly(server):
     "odd, message",
     [
         (Odd(500, b"oops"), "HTTP 500"),
-        (Odd(302, headers={"Location": "http://127.0.0.1:9/"}), "HTTP 302"),
+        (Odd(302, headers={"Location": "http://127.0.0.1:9/"}), "a redirect, not followed"),
         (Odd(200, b"<!DOCTYPE html><p>maintenance</p>"), "not JSON .*DOCTYPE"),
     ],
 )
@@ -133,6 +139,13 @@ def test_nobody_answering_is_said_plainly():
     nobody = Client(f"http://127.0.0.1:{port}/w/api.php", "NewsroomTest/1.0", ["en"])
     with pytest.raises(WikidataUnavailable, match=f"Could not reach Wikidata at .*:{port}/"):
         nobody.ask([MARA])
+
+
+def test_an_address_not_allowed_is_refused_without_asking(server, settings):
+    settings.OUTBOUND_ALLOWED_ADDRESSES = []
+    with pytest.raises(WikidataUnavailable, match="is refused: not a public address"):
+        client(server).ask([MARA])
+    assert server.requests == []
 
 
 def test_gather_refuses_ids_wikidata_does_not_know(server):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_relationship_started_idx'),
+        ('people', '0008_urls_without_credentials'),
     ]
 
     operations = [

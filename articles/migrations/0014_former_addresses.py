@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_quote_joint_speakers_proposed_people'),
+        ('articles', '0013_urls_without_credentials'),
     ]
 
     operations = [
