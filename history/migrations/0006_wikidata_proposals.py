@@ -11,7 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('history', '0005_person_date_precision'),
-        ('people', '0010_wikidata_proposals'),
+        # Versions of proposals point at people, relationships and sources, which exist from
+        # the start: they need no later state of the people app.
+        ('people', '0007_relationship_started_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
