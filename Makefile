@@ -1,5 +1,7 @@
 # Newsroom: `make run` to use it, `make test` to check it. Both set up .venv when missing.
+# `PORT=8001 make run` serves on another port.
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -17,11 +19,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
+# The demo data goes into an empty archive only, so that a restart never undoes editors'
+# changes to demo records.
 run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py loaddata demo
-	@$(DEV_ENV) $(PY) manage.py createlocaladmin
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py load_demo
+	@$(DEV_ENV) $(PY) manage.py createlocaladmin --url http://127.0.0.1:$(PORT)/admin/
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Textarea
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
 from common.paging import EstimatedPaginator, is_large
 from history.versions import (
@@ -27,8 +29,7 @@ from .models import (
 )
 from .quotefinder.recording import add_proposed_person, link_proposed_person, record_findings
 from .search import match_quotes, match_stories
-
-MAX_TAG_LENGTH = 100  # taggit's Tag.name
+from .tags import has_letters_or_digits, tag_name_problem
 
 # The parts of a story edited in its one screen, each kept in its own history.
 STORY_PARTS = [Mention, Quote, SourceLink, Correction]
@@ -136,11 +137,9 @@ class CorrectionInline(admin.TabularInline):
 class ArticleForm(RevisionForm):
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
-        too_long = [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                f"A tag can be at most {MAX_TAG_LENGTH} characters: “{too_long[0][:40]}…”."
-            )
+        problems = [problem for problem in map(tag_name_problem, tags) if problem]
+        if problems:
+            raise forms.ValidationError(problems)
         return tags
 
 
@@ -405,3 +404,35 @@ class QuoteAdmin(LongList, VersionedAdmin):
         if not search_term.strip():
             return queryset, False
         return match_quotes(queryset, search_term), False
+
+
+class TagForm(forms.ModelForm):
+    """A tag renamed in its own screen follows the rules of tags typed on a story."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if problem := tag_name_problem(name):
+            raise forms.ValidationError(problem)
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if not has_letters_or_digits(slug):
+            raise forms.ValidationError("The address needs at least one letter or digit.")
+        return slug
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    form = TagForm
+    # taggit's inline and its “merge” action handle taggit's own generic tagged items; stories
+    # are tagged through TaggedArticle, which they would not show or move.
+    inlines = []
+    actions = []

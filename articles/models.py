@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
@@ -13,9 +14,14 @@ from taggit.models import TaggedItemBase
 from common.citations import Citation, WebAddressField, no_credentials_constraint
 from common.fulltext import SearchDocument
 from common.paging import YearsByJumps
+from common.text import LineField, PlainTextField, normalise_line_ends
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
 from people.models import Person
+
+from .captions import HowAndWhen, how_and_when
+
+BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 class PublicationManager(models.Manager):
@@ -26,7 +32,7 @@ class PublicationManager(models.Manager):
 class Publication(models.Model):
     """An outlet: a magazine, a newspaper, a social network where people speak for themselves."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = LineField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     url = WebAddressField("URL", blank=True, help_text="The outlet's home page.")
 
@@ -113,15 +119,15 @@ class Article(Timestamped, Revisioned):
     Kind = ArticleKind
     Status = ArticleStatus
 
-    title = models.CharField("headline", max_length=300)
+    title = LineField("headline", max_length=300)
     slug = models.SlugField(
         max_length=255,
         help_text="The headline in the address. Unique among the stories of the same day.",
     )
-    dek = models.TextField(
+    dek = PlainTextField(
         blank=True, help_text="The standfirst under the headline: one or two sentences."
     )
-    body = models.TextField(
+    body = PlainTextField(
         blank=True,
         help_text="Plain text; separate paragraphs with a blank line. No markup: "
         "what you type is what readers see.",
@@ -142,7 +148,7 @@ class Article(Timestamped, Revisioned):
         related_name="articles",
         verbose_name="outlet",
     )
-    byline = models.CharField(max_length=200, blank=True, help_text="Who wrote it, if known.")
+    byline = LineField(max_length=200, blank=True, help_text="Who wrote it, if known.")
     people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
     search_vector = models.GeneratedField(
@@ -222,7 +228,8 @@ class Article(Timestamped, Revisioned):
 
     @property
     def paragraphs(self):
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        """The body's paragraphs: text between blank lines (a line of spaces is blank too)."""
+        return [p.strip() for p in BLANK_LINE.split(normalise_line_ends(self.body)) if p.strip()]
 
     @property
     def published_at(self):
@@ -387,8 +394,8 @@ class Quote(models.Model):
         help_text="Found said by someone the archive does not know yet: once they are added "
         "(or linked to a person), the quote is theirs.",
     )
-    text = models.TextField(help_text="The words only, without the quotation marks around them.")
-    context = models.CharField(
+    text = PlainTextField(help_text="The words only, without the quotation marks around them.")
+    context = LineField(
         max_length=200, blank=True, help_text="How it was said: “told Vogue”, “wrote on Instagram”."
     )
     said_on = models.DateField(null=True, blank=True, help_text="When it was said, if known.")
@@ -431,6 +438,11 @@ class Quote(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:quote", kwargs={"pk": self.pk})
+
+    @property
+    def how_and_when(self) -> HowAndWhen:
+        """The caption's “told Vogue, 9 February 2022” in pieces (see articles/captions.py)."""
+        return how_and_when(self.context, self.said_on)
 
     @property
     def speakers(self) -> list[Person]:
@@ -495,7 +507,7 @@ class Correction(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     corrected_on = models.DateField(default=timezone.localdate)
-    note = models.TextField(help_text="What was wrong and what it now says, in plain words.")
+    note = PlainTextField(help_text="What was wrong and what it now says, in plain words.")
 
     objects = UidManager()
     history = HistoricalRecords(app="history")
@@ -518,9 +530,9 @@ class ProposedPerson(models.Model):
     them as a new person or link the name to a person already in the archive."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="proposed_people")
-    name = models.CharField(max_length=200)
-    sentence = models.TextField(blank=True, help_text="Where the story names them.")
-    pronouns = models.CharField(max_length=30, blank=True)
+    name = LineField(max_length=200)
+    sentence = PlainTextField(blank=True, help_text="Where the story names them.")
+    pronouns = LineField(max_length=30, blank=True)
     found_at = models.DateTimeField(default=timezone.now)
     same_as = models.ForeignKey(
         Person,
@@ -556,8 +568,8 @@ class Dismissal(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    quote_text = models.TextField(blank=True)
-    person_name = models.CharField(max_length=200, blank=True)
+    quote_text = PlainTextField(blank=True)
+    person_name = LineField(max_length=200, blank=True)
     dismissed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -9,7 +9,9 @@
     'Sometimes co-parenting…'       body paragraphs, separated by blank lines
 
 Whitespace is normalised (no-break spaces, runs of spaces, hard-wrapped lines, trailing blank
-lines); the typography (curly quotes, apostrophes, dashes) is kept as written.
+lines, Windows and old Mac line ends); the typography (curly quotes, apostrophes, dashes) is
+kept as written. A control character (common/text.py) is refused with its line: it cannot be
+seen, and feeds cannot carry it.
 """
 
 import datetime
@@ -18,6 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
+
+from common.text import describe, first_control_character, normalise_line_ends
 
 from .models import ArticleKind
 
@@ -102,9 +106,25 @@ def paragraphs_with_lines(lines: list[str], first_number: int = 1) -> list[tuple
     return paragraphs
 
 
+def split_lines(text: str) -> list[str]:
+    """The file's lines, numbered as an editor's text editor numbers them (line feeds, CR LF or
+    CR alone); StoryFileError names the line of a control character."""
+    lines = normalise_line_ends(text).split("\n")
+    for number, line in enumerate(lines, start=1):
+        found = first_control_character(line, lines=True)
+        if found is not None:
+            position, character = found
+            raise StoryFileError(
+                number,
+                f"remove {describe(character)} at character {position}: control characters "
+                "cannot be seen, and feeds cannot carry them",
+            )
+    return lines
+
+
 def parse(data: bytes | str) -> Story:
     text = decode(data) if isinstance(data, bytes) else data
-    lines = text.splitlines()
+    lines = split_lines(text)
     header_index = next((i for i, line in enumerate(lines) if normalise(line)), None)
     if header_index is None:
         raise StoryFileError(1, "the file is empty")

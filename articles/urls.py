@@ -5,6 +5,7 @@ from .addresses import follows_moved_story
 
 register_converter(converters.FourDigits, "yyyy")
 register_converter(converters.TwoDigits, "dd")
+register_converter(converters.TagSlug, "tag")
 
 app_name = "articles"
 
@@ -21,8 +22,8 @@ urlpatterns = [
     ),
     path("quotes/", views.quote_list, name="quotes"),
     path("quotes/<int:pk>/", views.quote_detail, name="quote"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tags/<tag:slug>/", views.tag_detail, name="tag"),
+    path("tags/<tag:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("publications/<slug:slug>/", views.publication_detail, name="publication"),
     path("search/", views.search_page, name="search"),
     path("feeds/latest/", feeds.LatestStoriesFeed(), name="latest_feed"),

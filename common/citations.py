@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.outbound import has_credentials
+from common.text import LineField, one_line
 
 WEB_ADDRESS_ONLY = "Enter a web address starting with http:// or https://."
 validate_http_url = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_ONLY)
@@ -36,7 +37,7 @@ def no_credentials_constraint(name: str) -> models.CheckConstraint:
 
 
 class WebAddressFormField(forms.URLField):
-    default_validators = [validate_http_url, validate_no_credentials]
+    default_validators = [validate_http_url, validate_no_credentials, one_line]
     default_error_messages = {"invalid": WEB_ADDRESS_ONLY}
 
 
@@ -44,7 +45,7 @@ class WebAddressField(models.URLField):
     """A link readers may follow: http or https only, never javascript: or data:, and no
     user name or password (the server would send them when it checks the link)."""
 
-    default_validators = [validate_http_url, validate_no_credentials]
+    default_validators = [validate_http_url, validate_no_credentials, one_line]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 500)
@@ -64,7 +65,7 @@ class Citation(models.Model):
         help_text="Leave empty when the exact address is not known: the source is then cited "
         "by its label, unlinked. Never guess an address.",
     )
-    label = models.CharField(
+    label = LineField(
         max_length=300,
         help_text="How the source is cited: outlet, date and title, e.g. "
         "“Vogue, 9 February 2022, cover story interview”.",

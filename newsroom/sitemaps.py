@@ -45,7 +45,8 @@ class TagSitemap(Sitemap):
         published = TaggedArticle.objects.filter(
             tag=OuterRef("pk"), content_object__in=Article.objects.published()
         )
-        return Tag.objects.filter(Exists(published)).order_by("name")
+        # A tag without a slug has no address (the data migration gave stored ones one).
+        return Tag.objects.filter(Exists(published)).exclude(slug="").order_by("name")
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+
+from common.feeds import XmlSafeAtom1Feed
 
 from .models import Person
 
@@ -10,7 +11,7 @@ ITEMS = 30
 class StoryFeed(Feed):
     """Atom entries for stories; subclasses choose which."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def item_title(self, story):
         return story.title

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from common.citations import Citation
 from common.fulltext import SearchDocument, fold
 from common.paging import YearsByJumps
+from common.text import LineField, PlainTextField
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
 
@@ -27,7 +28,7 @@ class SourceManager(models.Manager):
 class Source(Citation):
     """Where a fact about a person or a relationship comes from."""
 
-    outlet = models.CharField(max_length=200, blank=True, help_text="Wikipedia, Vogue, People…")
+    outlet = LineField(max_length=200, blank=True, help_text="Wikipedia, Vogue, People…")
     published_on = models.DateField(null=True, blank=True)
 
     objects = SourceManager()
@@ -50,11 +51,11 @@ class PersonManager(models.Manager):
 
 
 class Person(Timestamped, Revisioned):
-    name = models.CharField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
+    name = LineField(max_length=200, help_text="The name readers know: “Kim Kardashian”.")
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The name in the address: kim-kardashian."
     )
-    full_name = models.CharField(
+    full_name = LineField(
         max_length=300,
         blank=True,
         help_text="Full or legal name when it differs: “Kimberly Noel Kardashian”.",
@@ -73,12 +74,12 @@ class Person(Timestamped, Revisioned):
     died_precision = models.CharField(
         "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
     )
-    pronouns = models.CharField(
+    pronouns = LineField(
         max_length=30,
         blank=True,
         help_text="she/her, he/him, they/them… Used to tell who “she said” refers to.",
     )
-    bio = models.TextField(blank=True, help_text="A few plain sentences; no markup.")
+    bio = PlainTextField(blank=True, help_text="A few plain sentences; no markup.")
     wikidata_id = models.CharField(
         "Wikidata ID",
         max_length=20,
@@ -182,6 +183,23 @@ class Person(Timestamped, Revisioned):
             if former and former != self.slug:
                 FormerSlug.record(self, former)
 
+    def other_names(self) -> list[str]:
+        """What the person is also known as: the full name, then the aliases, each once and
+        none the same as the name (Kanye West's full name is Ye, and Ye is an alias too).
+        Reads the prefetched aliases."""
+        seen = {self.name.casefold()}
+        names = []
+        for name in [self.full_name, *(alias.name for alias in self.aliases.all())]:
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    @property
+    def description(self) -> str:
+        """A sentence about the person for search engines and shared links."""
+        return self.bio or f"Stories, quotes and relationships of {self.name}."
+
     def folded_names(self) -> str:
         """What search matches a person on: name, full name and every alias, folded."""
         names = [self.name, self.full_name, *self.aliases.values_list("name", flat=True)]
@@ -224,7 +242,7 @@ class AliasManager(models.Manager):
 
 class Alias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, help_text="Another name: Ye, Yeezy, Kim.")
+    name = LineField(max_length=200, help_text="Another name: Ye, Yeezy, Kim.")
     is_ambiguous = models.BooleanField(
         "ambiguous",
         default=False,
@@ -361,12 +379,12 @@ class Relationship(Timestamped, Revisioned):
         blank=True,
         help_text="Why it ended; set it even when the end date is unknown.",
     )
-    place = models.CharField(
+    place = LineField(
         max_length=200,
         blank=True,
         help_text="Where, if it matters: “Florence, Italy” for a wedding.",
     )
-    note = models.TextField(blank=True, help_text="Milestones worth telling, in plain sentences.")
+    note = PlainTextField(blank=True, help_text="Milestones worth telling, in plain sentences.")
     sources = models.ManyToManyField(Source, blank=True, related_name="relationships")
 
     objects = RelationshipManager()

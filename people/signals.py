@@ -4,13 +4,19 @@ Raw saves (`loaddata`) are handled too: a fixture's people must be findable once
 by the time an alias arrives its person is already there.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from common.fulltext import name_keys
+from common.text import check_loaded_text
 from history.revisions import record_loaded, touch
 
 from .models import Alias, Person, Relationship
+
+# A fixture's text is held to the rule typed text is (common/text.py): raw saves skip validation.
+for model in apps.get_app_config("people").get_models():
+    pre_save.connect(check_loaded_text, sender=model, dispatch_uid=f"text-{model._meta.label}")
 
 
 def refresh_search_names(person):

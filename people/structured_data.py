@@ -8,9 +8,7 @@ def person_data(person, absolute) -> dict:
         "name": person.name,
         "url": absolute(person.get_absolute_url()),
     }
-    names = [alias.name for alias in person.aliases.all()]
-    if person.full_name:
-        names.insert(0, person.full_name)
+    names = person.other_names()
     if names:
         data["alternateName"] = names
     if person.born_on:

@@ -1,4 +1,5 @@
 import datetime
+import os
 import shutil
 
 import pytest
@@ -8,6 +9,47 @@ from django.test.utils import override_settings
 from articles.models import Article, Publication
 from caching import edition
 from people.models import Person
+from tests.servers import unavailable
+from tests.servers.postgres import ThrowawayCluster, Unavailable
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow", action="store_true", help="run the tests marked slow too (CI=true always does)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow") or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(
+        reason="slow: runs with --slow (PYTEST_ARGS=--slow make test) and in CI"
+    )
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def throwaway_postgres():
+    """A PostgreSQL cluster of this run's own on a free port of 127.0.0.1, removed at the end
+    (tests/servers/postgres.py): what tests restart, fill or replicate, so that they never
+    touch a server the developer runs."""
+    try:
+        cluster = ThrowawayCluster()
+    except Unavailable as reason:
+        unavailable(str(reason))
+    with cluster:
+        yield cluster
+
+
+@pytest.fixture
+def throwaway_standby(throwaway_postgres):
+    """A streaming hot standby of `throwaway_postgres`, on a port of its own, destroyed after the
+    test: `throwaway_standby.wait_until_caught_up()` before reading what the primary wrote."""
+    standby = throwaway_postgres.start_standby()
+    yield standby
+    standby.destroy()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -33,6 +33,14 @@ def list_under(container: Tag, heading: str) -> Tag:
     return title.find_next_sibling("ul")
 
 
+def meta(soup: BeautifulSoup, key: str) -> str | None:
+    """A <meta> tag's content, by name or property (description, og:description…)."""
+    for element in soup.find_all("meta"):
+        if key in (element.get("name"), element.get("property")):
+            return element.get("content")
+    return None
+
+
 def error_messages(response) -> list[str]:
     """The messages of every error list on the page (a field's, a form's), in order."""
     return [text(item) for item in page(response).select("ul.errorlist li")]

@@ -1,9 +1,15 @@
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article
+from people.models import Person
 
 NAMED_CONSTRAINTS = {
     "relationship_not_self",
@@ -37,6 +43,93 @@ def test_postgresql_enforces_the_named_constraints(db, on_postgres):
         indexes = {row[0] for row in cursor.fetchall()}
     assert constraints >= NAMED_CONSTRAINTS
     assert constraints | indexes >= NAMED_UNIQUE_INDEXES
+
+
+# --- data migrations ---------------------------------------------------------------------
+
+BEFORE_CLEANING = [
+    ("articles", "0013_urls_without_credentials"),
+    ("people", "0008_urls_without_credentials"),
+    ("history", "0004_quote_proposed_speaker"),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(targets).apps if targets else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stored_text_is_cleaned_by_the_data_migrations():
+    """Rows typed before the rules: control characters, a browser's CR LF in a body, tags
+    without an address or whose clean name is another tag's."""
+    old = migrate(BEFORE_CLEANING)
+    OldPerson = old.get_model("people", "Person")
+    OldArticle = old.get_model("articles", "Article")
+    OldQuote = old.get_model("articles", "Quote")
+    OldTag = old.get_model("taggit", "Tag")
+    OldTagged = old.get_model("articles", "TaggedArticle")
+    OldHistoricalArticle = old.get_model("history", "HistoricalArticle")
+    kim = OldPerson.objects.create(name="Kim\x0bKardashian", slug="kim", bio="One.\r\n\r\nTwo.\x01")
+    story = OldArticle.objects.create(
+        title="Kim\tSpeaks\x1b",
+        slug="kim-speaks",
+        body="First.\r\n\r\nSecond.\x85",
+        dek="Clean.",
+        published_on=datetime.date(2022, 2, 9),
+        status="published",
+    )
+    clean = OldArticle.objects.create(
+        title="Clean", slug="clean", body="A.\n\nB.", published_on=datetime.date(2022, 2, 9)
+    )
+    OldQuote.objects.create(article=story, text="Said\x0c.", context="told\x1fVogue")
+    divorce = OldTag.objects.create(name="divorce", slug="divorce")
+    dirty_divorce = OldTag.objects.create(name="divorce\x0b", slug="divorce_1")
+    dirty = OldTag.objects.create(name="co\x01parenting", slug="coparenting")
+    letterless = OldTag.objects.create(name="!!!", slug="")
+    for tag in (divorce, dirty_divorce, dirty, letterless):
+        OldTagged.objects.create(content_object=story, tag=tag)
+    OldTagged.objects.create(content_object=clean, tag=dirty_divorce)
+    OldHistoricalArticle.objects.create(
+        id=story.pk,
+        title="Kim\x0bSpeaks",
+        slug="kim-speaks",
+        body="First.\r\n\r\nSecond.",
+        published_on=datetime.date(2022, 2, 9),
+        revision=1,
+        history_date=timezone.now(),
+        history_type="+",
+    )
+    untouched = OldArticle.objects.get(pk=clean.pk).updated_at
+
+    migrate(None)
+
+    kim = Person.objects.get(slug="kim")
+    assert (kim.name, kim.bio) == ("KimKardashian", "One.\n\nTwo.")
+    story = Article.objects.get(slug="kim-speaks")
+    assert (story.title, story.body) == ("Kim Speaks", "First.\n\nSecond.")
+    assert story.paragraphs == ["First.", "Second."]
+    assert story.revision == 2  # a form opened before the migration is stale
+    assert Article.objects.get(slug="clean").updated_at == untouched
+    quote = story.quotes.get()
+    assert (quote.text, quote.context) == ("Said.", "toldVogue")
+    assert sorted(story.tags.values_list("name", "slug")) == [
+        ("!!!", f"tag-{letterless.pk}"),
+        ("coparenting", "coparenting"),
+        ("divorce", "divorce"),
+    ]
+    assert list(Article.objects.get(slug="clean").tags.values_list("name", flat=True)) == [
+        "divorce"
+    ]
+    assert not Tag.objects.filter(pk=dirty_divorce.pk).exists()
+    version = Article.history.get()
+    assert (version.title, version.body, version.revision) == (
+        "KimSpeaks",
+        "First.\n\nSecond.",
+        1,
+    )
 
 
 NO_CREDENTIALS_MIGRATIONS = [

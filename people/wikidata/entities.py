@@ -20,6 +20,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from common.text import without_control_characters
 from people.dates import Precision
 from people.models import EndReason, RelationshipKind
 
@@ -258,7 +259,8 @@ def read_names(item: dict, languages: list[str], where: str) -> list[str]:
     def add(term: object, path: str) -> None:
         if not isinstance(term, dict) or not isinstance(term.get("value"), str):
             raise MalformedAnswer(f"{where} {path}: a term without a text “value”")
-        value = " ".join(term["value"].split())
+        # One line of plain text, as every name in the archive (common/text.py).
+        value = " ".join(without_control_characters(term["value"], lines=False).split())
         if value and value.casefold() not in seen:
             seen.add(value.casefold())
             names.append(value)

@@ -1,10 +1,13 @@
 import datetime
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles import admin as articles_admin
 from articles.models import Article, Publication, Quote, SourceLink
@@ -12,7 +15,7 @@ from common.citations import NO_CREDENTIALS
 from common.paging import EstimatedPaginator, YearsByJumps
 from people.models import Person
 from tests.forms import form_data
-from tests.html import error_messages
+from tests.html import error_messages, page, text
 
 ADD_URL = reverse("admin:articles_article_add")
 
@@ -306,6 +309,123 @@ def test_a_large_list_is_sorted_only_by_columns_an_index_keeps_in_order(
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(url, {"o": "-2"})
     assert any('ORDER BY "articles_article"."published_on" DESC' in q["sql"] for q in queries)
+
+
+# --- text as typed: control characters, line ends, tags in any script --------------------
+
+
+def form_errors(response):
+    """What the admin screen says is wrong, by field name as posted (inlines prefixed)."""
+    errors = dict(response.context["adminform"].form.errors)
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            errors.update({f"{form.prefix}-{name}": e for name, e in form.errors.items()})
+    return errors
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "Kim Kardashian\x0b On Life After Divorce"),
+        ("title", "Kim Kardashian\x00 On Life After Divorce"),
+        ("dek", "She talks\x01 about co-parenting."),
+        ("body", "First paragraph.\x1b\n\nSecond paragraph."),
+        ("byline", "A.\x85Writer"),
+        ("byline", "A.\tWriter"),
+        ("tags", "divorce, new\x0btag"),
+        ("quotes-0-text", "I am\x0c doing well."),
+        ("quotes-0-context", "told\x7f Vogue"),
+        ("sources-0-label", "Vogue,\x9f 3 March 2022"),
+    ],
+)
+def test_a_control_character_is_refused_where_it_was_typed(admin_client, story_form, field, value):
+    story_form[field] = value
+    response = admin_client.post(ADD_URL, story_form)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert list(errors) == [field], errors
+    assert not Article.objects.filter(slug=story_form["slug"]).exists()
+
+
+def test_a_body_typed_in_a_browser_keeps_its_paragraphs(admin_client, client, story_form):
+    """Browsers send a text area's lines ended by CR LF."""
+    story_form["body"] = "First paragraph.\r\n\r\nSecond paragraph,\r\nsame paragraph."
+    story_form["dek"] = "One line.\r\nAnother."
+    assert admin_client.post(ADD_URL, story_form).status_code == 302
+    article = Article.objects.get(slug=story_form["slug"])
+    assert article.body == "First paragraph.\n\nSecond paragraph,\nsame paragraph."
+    assert article.dek == "One line.\nAnother."
+    assert article.quotes.count() == 2
+    body = page(client.get(article.get_absolute_url()).content).find("div", "story__body")
+    assert [text(p) for p in body.find_all("p")] == [
+        "First paragraph.",
+        "Second paragraph, same paragraph.",
+    ]
+
+
+@pytest.mark.parametrize("tags", ["!!!", "divorce, ---", "…, divorce", "_"])
+def test_a_tag_without_letters_or_digits_is_refused_with_a_message(admin_client, story_form, tags):
+    story_form["tags"] = tags
+    response = admin_client.post(ADD_URL, story_form)
+    assert response.status_code == 200
+    [message] = form_errors(response)["tags"]
+    assert "no letters or digits" in message
+    assert not Article.objects.filter(slug=story_form["slug"]).exists()
+
+
+def test_tags_in_any_script_get_a_page_a_link_a_feed_and_a_sitemap_entry(
+    admin_client, client, story_form
+):
+    story_form["tags"] = "развод, 離婚, Ye’s album, 2022"
+    assert admin_client.post(ADD_URL, story_form).status_code == 302
+    article = Article.objects.get(slug=story_form["slug"])
+    story = client.get(article.get_absolute_url())
+    assert story.status_code == 200
+    links = {
+        text(link): link.get("href")
+        for link in page(story.content).find("ul", "tags").find_all("a")
+    }
+    assert links == {
+        "развод": "/tags/%D1%80%D0%B0%D0%B7%D0%B2%D0%BE%D0%B4/",
+        "離婚": "/tags/%E9%9B%A2%E5%A9%9A/",
+        "Ye’s album": "/tags/yes-album/",
+        "2022": "/tags/2022/",
+    }
+    for href in links.values():
+        tag_page = page(client.get(href).content)
+        assert [
+            text(a) for a in tag_page.find("main").find_all("a", href=article.get_absolute_url())
+        ]
+        assert client.get(f"{href}feed/").status_code == 200, href
+    sitemap = client.get("/sitemap-tags.xml")
+    assert sitemap.status_code == 200
+    locations = [
+        loc.text
+        for loc in ET.fromstring(sitemap.content).iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    assert {urlsplit(loc).path for loc in locations} >= set(links.values())
+
+
+TAG_ADD_URL = reverse("admin:taggit_tag_add")
+
+
+@pytest.mark.parametrize(
+    "name, slug, field",
+    [("!!!", "x", "name"), ("new\x0btag", "new-tag", "name"), ("Fine", "---", "slug")],
+)
+def test_the_tag_screen_follows_the_rules_of_tags(admin_client, name, slug, field):
+    response = admin_client.post(TAG_ADD_URL, {"name": name, "slug": slug, "_save": "Save"})
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == [field]
+    assert not Tag.objects.exists()
+
+
+def test_the_tag_screen_takes_a_tag_in_another_script(admin_client, client):
+    response = admin_client.post(TAG_ADD_URL, {"name": "развод", "slug": "развод", "_save": "Save"})
+    assert response.status_code == 302
+    assert Tag.objects.get().slug == "развод"
 
 
 @pytest.mark.parametrize(

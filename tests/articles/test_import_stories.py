@@ -138,6 +138,10 @@ BAD_FILES = {
     "empty.txt": ("", 1, "the file is empty"),
     "header_only.txt": (" date 2022-02-09 Interview\n\n", 1, "not followed by a headline"),
     "cyr.txt": (" date 2022-02-09 News\n\nБейонсе говорит о семье\n\nD\n", 3, "web address"),
+    "control.txt": (" date 2022-02-09 News\n\nKim Speaks\n\nA dek.\n\nA bo\x01dy.\n", 7, "U+0001"),
+    "nul.txt": (" date 2022-02-09 News\n\nKim Speaks\n\nA dek.\n\nA bo\x00dy.\n", 7, "U+0000"),
+    "vt.txt": (" date 2022-02-09 News\r\n\r\nKim\x0bSpeaks\r\n\r\nA dek.\r\n", 3, "U+000B"),
+    "c1.txt": (" date 2022-02-09 News\r\rKim Speaks\r\rA dek.\x85\r", 5, "U+0085"),
     "latin1.txt": (
         " date 2022-02-09 Interview\n\nCaf\xe9\n\nD\n".encode("latin-1"),
         3,
@@ -205,3 +209,13 @@ def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
     assert result.returncode != 0
     assert f"{bad}:1: 2022-02-30 is not a real date" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_windows_and_old_mac_line_ends_keep_the_paragraphs(db, tmp_path):
+    text = GOOD.replace("A body.", "One.\n\nTwo,\nstill two.")
+    write(tmp_path, "windows.txt", text.replace("\n", "\r\n"))
+    write(tmp_path, "mac.txt", text.replace("\n", "\r"))
+    run(tmp_path / "windows.txt")
+    assert Article.objects.get().paragraphs == ["One.", "Two, still two."]
+    out, _ = run(tmp_path / "mac.txt")
+    assert "1 unchanged" in out

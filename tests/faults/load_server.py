@@ -13,8 +13,8 @@ WORKERS = 2
 
 
 def machine_to_itself():
-    """Skip when pytest-xdist runs other tests beside this one: they would share the CPUs (and
-    the PostgreSQL server a restart takes down) with the servers under test."""
+    """Skip when pytest-xdist runs other tests beside this one: they would share the CPUs with
+    the servers under load."""
     if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
         pytest.skip("needs the machine to itself: run without pytest-xdist's -n")
 

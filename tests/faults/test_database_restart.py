@@ -1,32 +1,21 @@
 """PostgreSQL restarted under the running site: the site answers again by itself, with the same
 gunicorn processes, because `CONN_HEALTH_CHECKS` replaces the connections the restart broke.
 
-These tests need servers: PostgreSQL, whose local cluster they restart with `pg_ctlcluster` (as
-root), and gunicorn, which they start on a scratch database. A restart breaks every connection
-to the server, this pytest process's own too when the suite runs on PostgreSQL: so they run in
-the SQLite pass of the suite, where the only PostgreSQL database in use is the scratch one. They
-wait until the server accepts connections again before they end."""
+The server restarted is the suite's own throwaway cluster (`throwaway_postgres`), which serves
+the scratch database gunicorn uses and nothing else: never a server the developer runs, and
+never the one pytest itself uses on a PostgreSQL run. So these tests run in both passes of the
+suite, and on a PostgreSQL run they check that the configured server was left alone."""
 
-import os
-import shutil
-import subprocess
 import threading
 import time
 from collections import Counter
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from django.db import connection
 
-from tests.faults.conftest import postgres_server_url
-from tests.faults.load_server import (
-    WORKERS,
-    fetch,
-    gunicorn,
-    machine_to_itself,
-    prepare_site,
-)
+from tests.faults.conftest import configured_server_url
+from tests.faults.load_server import WORKERS, fetch, gunicorn, prepare_site
 
 pytestmark = pytest.mark.postgres
 
@@ -35,54 +24,31 @@ STEADY_SECONDS = 2  # every page answering 200 for this long is a recovery
 PAUSE_SECONDS = 0.05  # between rounds of the visitor
 
 
+def configured_server_started_at():
+    """When the server this run was pointed at (DATABASE_URL) started; None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with psycopg.connect(configured_server_url("postgres"), connect_timeout=5) as server:
+        return server.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
+
+
 @pytest.fixture
-def cluster():
-    """The version of the local PostgreSQL cluster, once this test may restart it."""
-    if connection.vendor == "postgresql":
-        pytest.skip(
-            "restarts PostgreSQL: runs in the SQLite pass of the suite, where pytest itself "
-            "holds no PostgreSQL connection"
-        )
-    machine_to_itself()
-    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
-    host = urlsplit(postgres_server_url()).hostname
-    if host not in {"127.0.0.1", "localhost", "::1"}:
-        problem = f"restarts the local PostgreSQL cluster, but the server is on {host}"
-    elif shutil.which("pg_ctlcluster") is None:
-        problem = "`pg_ctlcluster` is not installed (Debian package `postgresql-common`)"
-    elif os.geteuid() != 0:
-        problem = "restarting PostgreSQL with `pg_ctlcluster` needs root"
-    elif len(versions) != 1:
-        problem = f"expects one PostgreSQL version in /etc/postgresql, found {versions}"
-    else:
-        return versions[0]
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{problem}; CI=true: an error")
-    pytest.skip(problem)
+def cluster(throwaway_postgres):
+    """The suite's own cluster, to restart; and, on a PostgreSQL run, proof afterwards that the
+    configured server did not restart with it."""
+    configured_before = configured_server_started_at()
+    yield throwaway_postgres
+    assert configured_server_started_at() == configured_before, (
+        "the server DATABASE_URL names was restarted"
+    )
 
 
-def accepts_connections(url, within):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            with psycopg.connect(url, connect_timeout=2):
-                return True
-        except psycopg.OperationalError:
-            time.sleep(0.1)
-    return False
-
-
-def restart_postgresql(version, url):
-    """Restart the cluster and return once it accepts connections again."""
-    command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-    try:
-        result = subprocess.run([*command, "restart"], capture_output=True, text=True, timeout=120)
-    finally:
-        # Whatever happened above, the rest of the suite needs the server back.
-        if not accepts_connections(url, within=30):
-            subprocess.run([*command, "start"], capture_output=True, timeout=120)
-            assert accepts_connections(url, within=60), "PostgreSQL did not come back"
-    assert result.returncode == 0, f"pg_ctlcluster restart failed: {result.stderr}"
+def restart_postgresql(cluster):
+    """Restart the cluster (a fast shutdown: every connection is cut) and return once it
+    accepts connections again."""
+    started = cluster.started_at()
+    cluster.restart()
+    assert cluster.started_at() != started, "the cluster did not restart"
 
 
 def server_started_at(scratch):
@@ -159,7 +125,7 @@ def test_the_site_answers_again_soon_after_postgresql_restarts_under_load(
         try:
             time.sleep(1)
             restart_began = time.monotonic()
-            restart_postgresql(cluster, scratch.url)
+            restart_postgresql(cluster)
             back = time.monotonic()
             recovered = recovered_at(visitor, back)
         finally:
@@ -178,7 +144,7 @@ def test_the_site_answers_again_soon_after_postgresql_restarts_under_load(
         assert site.process.poll() is None, "the gunicorn master exited"
         assert site.workers() == workers, "gunicorn replaced its workers"
         print(
-            f"\nrestart under load: pg_ctlcluster restart took {back - restart_began:.1f} s, "
+            f"\nrestart under load: pg_ctl restart took {back - restart_began:.1f} s, "
             f"answers meanwhile {dict(during)}; every page 200 again {recovery:.2f} s after "
             f"PostgreSQL accepted connections ({recovered - restart_began:.2f} s after the "
             f"restart began); same gunicorn master {site.process.pid} and workers {workers}"
@@ -201,7 +167,7 @@ def test_no_request_meets_a_dead_connection_after_a_quiet_restart(
             assert [fetch(url) for url in urls] == [200, 200, 200]
         assert other_connections(scratch) >= WORKERS, "the workers kept no connection open"
 
-        restart_postgresql(cluster, scratch.url)
+        restart_postgresql(cluster)
 
         # Until every worker has answered on a new connection, whichever one each request meets.
         answers = []

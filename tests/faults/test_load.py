@@ -1,8 +1,9 @@
 """A minute of load (wrk, 32 connections, loopback only) on gunicorn and PostgreSQL with a
 generated archive: every answer is a 2xx or 3xx, and the workers' memory stays flat.
 
-Needs servers: PostgreSQL, for a scratch database, and Debian's `wrk`; gunicorn is started here.
-LOAD_SECONDS shortens the minute for a run on a developer's machine.
+Needs servers: PostgreSQL, the suite's own throwaway cluster for a scratch database, and Debian's
+`wrk`; gunicorn is started here. A slow test (`--slow`, or CI); LOAD_SECONDS shortens the minute
+for a run on a developer's machine.
 
 gunicorn runs as `docs/operations.md` deploys it: two sync workers. Measured against
 `--worker-class gthread --threads 4` on two cores, sync workers served more (59 against
@@ -21,7 +22,7 @@ from bench.processes import rss_kb
 from tests.faults.conftest import needs_tool
 from tests.faults.load_server import fetch, gunicorn, machine_to_itself, prepare_site
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 WARM_UP_SECONDS = 5
@@ -33,8 +34,8 @@ PAGES_SCRIPT = Path(__file__).with_name("pages.lua")
 def wrk():
     if connection.vendor == "postgresql":
         pytest.skip(
-            "runs in the SQLite pass of the suite, already against a scratch PostgreSQL "
-            "database: a second minute of load here would measure the same thing"
+            "runs in the SQLite pass of the suite: gunicorn and the throwaway cluster are the "
+            "same in both passes, and a second minute of load would measure the same thing"
         )
     machine_to_itself()
     return needs_tool("wrk", "wrk")

@@ -268,6 +268,34 @@ def test_a_search_of_several_words_lists_who_matches_them_all(admin_client, demo
     assert [p.name for p in people.context["cl"].result_list] == ["Kim Kardashian"]
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "Ava\x0bStone"),
+        ("full_name", "Ava\nStone"),
+        ("bio", "An actor.\x01"),
+        ("aliases-0-name", "Stoney\x1b"),
+    ],
+)
+def test_a_control_character_is_refused_where_it_was_typed(admin_client, field, value):
+    form = person_form(**management("aliases", 1), **{"aliases-0-name": "Stoney"})
+    form[field] = value
+    response = admin_client.post(reverse("admin:people_person_add"), form)
+    assert response.status_code == 200
+    errors = dict(response.context["adminform"].form.errors)
+    for inline in response.context["inline_admin_formsets"]:
+        for row in inline.formset.forms:
+            errors.update({f"{row.prefix}-{name}": e for name, e in row.errors.items()})
+    assert list(errors) == [field]
+    assert not Person.objects.exists()
+
+
+def test_a_bio_typed_in_a_browser_is_stored_with_one_kind_of_line_end(admin_client):
+    form = person_form(bio="An actor.\r\n\r\nAnd a writer.")
+    assert admin_client.post(reverse("admin:people_person_add"), form).status_code == 302
+    assert Person.objects.get().bio == "An actor.\n\nAnd a writer."
+
+
 def test_a_source_address_with_credentials_is_refused_and_nothing_is_saved(admin_client, db):
     add = reverse("admin:people_source_add")
     form = form_data(admin_client.get(add).content.decode(), "source_form")

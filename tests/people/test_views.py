@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains as assert_contains
 from articles.models import Mention, Quote
 from people import views as people_views
 from people.models import Person, Relationship, Source
-from tests.html import list_under, page, section, text
+from tests.html import list_under, meta, page, section, text
 
 D = datetime.date
 
@@ -26,6 +26,11 @@ def read(client, url):
 
 def links(element):
     return [a["href"] for a in element.find_all("a")]
+
+
+def ld_json_of(soup):
+    [block] = soup.find_all("script", type="application/ld+json")
+    return json.loads(block.string)
 
 
 def test_the_person_page_tells_who_they_are(client, demo):
@@ -254,3 +259,43 @@ def test_no_age_is_guessed_from_a_birth_year(client, make_person):
     assert_contains(
         response, '<p class="lifespan">Born <time datetime="1977">1977</time></p>', html=True
     )
+
+
+# --- the page read as a reader reads it --------------------------------------------------
+
+
+def test_the_description_for_search_engines_and_shared_links_is_one_sentence(
+    client, demo, make_person
+):
+    kim = page(html(client, "/people/kim-kardashian/"))
+    bio = Person.objects.get(slug="kim-kardashian").bio
+    assert meta(kim, "description") == meta(kim, "og:description") == bio
+    ava = page(html(client, f"/people/{make_person('Ava Stone').slug}/"))
+    assert meta(ava, "description") == "Stories, quotes and relationships of Ava Stone."
+
+
+def test_each_other_name_is_listed_once(client, demo):
+    """Kanye West's full name is Ye, and Ye is one of his aliases too."""
+    kanye = page(html(client, "/people/kanye-west/"))
+    assert text(kanye.find("p", "aka")) == "Also known as Ye, Kanye, Kanye Omari West, Yeezy"
+    assert ld_json_of(kanye)["alternateName"] == ["Ye", "Kanye", "Kanye Omari West", "Yeezy"]
+
+
+def test_a_quote_whose_context_names_its_day_says_the_day_once(client, demo):
+    kim = page(html(client, "/people/kim-kardashian/"))
+    captions = [text(figure.find("figcaption")) for figure in kim.find_all("figure", "quote")]
+    assert "Kim Kardashian, wrote on 4 February 2022 in Kim Kardashian Admits" in captions[0]
+    assert captions[0].count("February") == 1
+
+
+def test_sources_read_as_citations_without_the_archives_own_words(client, demo):
+    kim = page(html(client, "/people/kim-kardashian/"))
+    sources = kim.find("section", "person__sources")
+    assert [text(item) for item in sources.find_all("li")] == [
+        "Wikidata: Kim Kardashian (Q186304)",
+        "Wikipedia: “Kim Kardashian”",
+    ]
+    Source.objects.create(label="A profile, 2020", outlet="People")
+    Person.objects.get(slug="kim-kardashian").sources.add(Source.objects.get(outlet="People"))
+    sources = page(html(client, "/people/kim-kardashian/")).find("section", "person__sources")
+    assert "A profile, 2020 · People" in [text(item) for item in sources.find_all("li")]

@@ -105,6 +105,14 @@ def test_names_are_the_label_then_other_labels_and_aliases_in_the_languages_aske
     assert french_first.aliases == ["Teo Vance", "Teodor Vance"]
 
 
+def test_names_are_kept_to_one_line_of_plain_text(recorded):
+    item = in_languages(recorded[JUNO], {"en"})
+    item["labels"]["en"]["value"] = "Juno\tPark\x00"
+    item["aliases"]["en"] = [{"language": "en", "value": " Juno\n  P.\x85 "}]
+    juno = read_entity(item, ["en"])
+    assert (juno.name, juno.aliases) == ("Juno Park", ["Juno P."])
+
+
 def test_the_label_for_every_language_is_a_fallback(recorded):
     item = in_languages(recorded[JUNO], {"mul"})
     item["labels"] = {"mul": {"language": "mul", "value": "Juno Park"}}

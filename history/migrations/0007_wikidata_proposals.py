@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('history', '0005_person_date_precision'),
+        ('history', '0006_person_date_precision'),
         # Versions of proposals point at people, relationships and sources, which exist from
         # the start: they need no later state of the people app.
         ('people', '0007_relationship_started_idx'),

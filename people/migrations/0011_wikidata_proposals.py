@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0009_person_date_precision_and_former_slugs'),
+        ('people', '0010_person_date_precision_and_former_slugs'),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ def disallow_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0010_wikidata_proposals"),
+        ("people", "0011_wikidata_proposals"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_urls_without_credentials'),
+        ('articles', '0014_clean_stored_text'),
     ]
 
     operations = [
