@@ -535,7 +535,7 @@ class Proposal(Timestamped):
     )
     field = models.CharField(max_length=20, choices=ProposedField.choices)
     # An ISO date (the first day of its period) or an end reason, as the field stores it.
-    value = models.CharField(max_length=20)
+    value = LineField(max_length=20)
     precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="proposals")
     status = models.CharField(
