@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, DateField, Q
+from django.db.models import Count, DateField, OuterRef, Q, Subquery
 from django.db.models.functions import Trunc
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -24,6 +24,20 @@ RELATED_STORIES = 5
 RELATED_CANDIDATES = 20
 # “People in the news”: who the latest stories are about.
 NEWS_WINDOW = 200
+# The front page's lead story and the twelve after it: a grid of two, three or four across.
+FRONT_STORIES = 13
+
+
+def with_subject_name(stories):
+    """Stories with the name of their main person (a subject before the people only
+    mentioned), whose initials stand in for a missing picture: read in the same query."""
+    main_person = (
+        Mention.objects.filter(article=OuterRef("pk"), status=Finding.CONFIRMED)
+        # "subject" sorts after "mentioned": descending puts the subject first.
+        .order_by("-role", "person__name", "id")
+        .values("person__name")[:1]
+    )
+    return stories.annotate(subject_name=Subquery(main_person))
 
 
 def story_list(queryset):
@@ -40,7 +54,8 @@ def story_list(queryset):
 
 
 def front_page(request):
-    latest = list(story_list(Article.objects.published())[:10])
+    stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
+    lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     quotes = list(
         Quote.objects.published()
         .select_related("speaker", "article")
@@ -56,7 +71,7 @@ def front_page(request):
     return render(
         request,
         "articles/front_page.html",
-        {"latest": latest, "quotes": quotes, "in_the_news": in_the_news},
+        {"lead": lead, "latest": latest, "quotes": quotes, "in_the_news": in_the_news},
     )
 
 

@@ -6,10 +6,17 @@ name goes through the template's autoescaping and no markup is built here.
 
 The person sits at the centre; everyone they are related to sits on a ring around them, one
 node per person however many relationships the pair has had (dating, then engaged, then
-married), with one line per relationship. While they fit, the labels are level; past that
-(about eight people) they turn to follow their spokes, as in a radial chart, and the ring
-grows with the number of people so neighbours never touch. Text widths are estimated, not
-measured, so the estimates err wide.
+married), with one line per relationship. While they fit, the labels are level: centred under
+or over their node (a long name on two lines), or beside it when neither place is clear, each
+placed where it covers no line, circle or other label; past that (about eight people) they turn
+to follow their spokes, as in a radial chart, and the ring grows with the number of people so
+neighbours never touch. The lines stop at the edge of the centre person's circle and name, so
+no line runs under a label. Text widths are estimated, not measured, so the estimates err wide.
+
+The map is drawn at its natural size (one unit a CSS pixel) and shrinks with a narrow column:
+the closest tie at the top and centred labels keep a family of a few people narrow enough that
+on a phone's 358-pixel column even its smallest text reads at 11 pixels or more. The circles
+are large enough to hold a face.
 """
 
 import datetime
@@ -72,23 +79,31 @@ CURRENT_WIDTH = 3.5
 ENDED_WIDTH = 1.75
 ENDED_OPACITY = 0.7  # still 3:1 against the paper for every colour, as lines need (WCAG 1.4.11)
 
-CENTRE_RADIUS = 18
-NODE_RADIUS = 10
-LABEL_GAP = 6  # between a node's circle and its label
-NAME_SIZE = 14
-PHRASE_SIZE = 12
+# Large enough to hold a face (or initials) inside.
+CENTRE_RADIUS = 28
+NODE_RADIUS = 18
+LABEL_GAP = 5  # between a node's circle and its label
+NAME_SIZE = 15
+PHRASE_SIZE = 13
 CENTRE_SIZE = 16
-LEGEND_SIZE = 12
-LINE_HEIGHT = 16
+LEGEND_SIZE = 13
+LINE_HEIGHT = 17
 CHAR_WIDTH = 0.62  # of the font size: a generous average for sans-serif, so estimates err wide
 NAME_MAX = 22
+NAME_LINE = 13  # a longer name goes on two lines, split at the space nearest its middle
+CENTRE_LINE = 10  # the same for the centre's name, in larger type
 PHRASE_MAX = 24
 PARALLEL_GAP = 5  # between the lines of a pair with several relationships
 
-RING_MIN = 110
-RADIAL_SPACING = 2 * LINE_HEIGHT  # along the ring, per node: two lines of rotated label
+RING_MIN = 120
+RING_MAX_LEVEL = 240  # past this, level labels give way to labels along the spokes
+RING_STEP = 10
+# Along the ring, per node: two lines of rotated label, and room between the circles.
+RADIAL_SPACING = max(2 * LINE_HEIGHT, 2 * NODE_RADIUS + 6)
 MARGIN = 10
-MIN_WIDTH = 480
+LINE_CLEARANCE = 3  # between a label and a line, beyond half the line's width
+HUB_PADDING = 4  # between the centre's circle and name and the lines that stop at them
+MIN_SPOKE = 30  # of every line seen between the centre's circle or name and the node's circle
 LEGEND_ROW = 20
 LEGEND_COLUMN = 270
 LEGEND_SAMPLE = 36
@@ -155,12 +170,15 @@ class Node:
     x: float
     y: float
     ties: tuple[Tie, ...]
-    name_label: Label
-    phrase_label: Label
+    labels: tuple[Label, ...]  # the name's line or two, then the phrase
 
     @property
-    def labels(self):
-        return (self.name_label, self.phrase_label)
+    def name_label(self):
+        return self.labels[0]
+
+    @property
+    def phrase_label(self):
+        return self.labels[-1]
 
     @property
     def title(self):
@@ -203,12 +221,14 @@ class RelationshipMap:
     so the page decides whether to say “no known relationships”."""
 
     dom_id: str
-    centre_label: Label
+    centre_labels: tuple[Label, ...]
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     legend: tuple[LegendEntry, ...]
     legend_title_y: float
     view_box: str
+    width: float  # of the view box, drawn one unit to a CSS pixel at most
+    height: float
     title: str
     description: str
 
@@ -225,6 +245,10 @@ class RelationshipMap:
         """The markers some line uses, so `<defs>` holds only those."""
         used = {edge.marker for edge in self.edges} | {entry.marker for entry in self.legend}
         return tuple(MARKERS[name] for name in sorted(used - {""}))
+
+    @property
+    def centre_label(self):
+        return self.centre_labels[0]
 
     @property
     def legend_x(self):
@@ -253,31 +277,24 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
     people.sort(key=lambda item: _node_order(*item))
 
     count = len(people)
-    centre_label = Label(
-        _short(person.name, NAME_MAX),
-        0,
-        CENTRE_RADIUS + LABEL_GAP + CENTRE_SIZE,
-        "middle",
-        CENTRE_SIZE,
-        INK,
-        "relationship-map__person",
-        bold=True,
-    )
-    radial, ring = _ring(people, centre_label)
+    centre_labels = _centre_labels(_short(person.name, NAME_MAX))
+    # The centre's name: lines stop where they leave it, as they do at the centre's circle.
+    names = _inflate(_union(*map(_label_box, centre_labels)), HUB_PADDING)
+    hub = _union(_circle_box(0, 0, CENTRE_RADIUS + HUB_PADDING), names)
+    radial, ring, placed = _ring(people, names, hub)
 
     nodes, edges = [], []
     for index, (other, rels, ties) in enumerate(people):
-        angle = 2 * math.pi * index / count
+        angle = _angle(index, count)
         x, y = _round(ring * math.cos(angle)), _round(ring * math.sin(angle))
-        name_label, phrase_label = _labels(
-            _short(other.name, NAME_MAX), _phrase(ties), angle, x, y, radial
-        )
-        nodes.append(
-            Node(other.name, other.get_absolute_url(), x, y, ties, name_label, phrase_label)
-        )
-        edges.extend(_edges(person, other, rels, ties, angle, ring))
+        if radial:
+            labels = _radial_labels(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y)
+        else:
+            labels = placed[index]
+        nodes.append(Node(other.name, other.get_absolute_url(), x, y, ties, labels))
+        edges.extend(_edges(person, other, rels, ties, angle, ring, names))
 
-    min_x, min_y, max_x, max_y = _bounds(nodes, centre_label, radial)
+    min_x, min_y, max_x, max_y = _bounds(nodes, hub, radial)
     legend, legend_title_y = _legend(edges, min_x, max_x, max_y + 2 * LINE_HEIGHT)
     if legend:
         max_x = max(
@@ -285,10 +302,6 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
         )
         max_y = max(entry.y for entry in legend) + LEGEND_ROW / 2
     min_x, min_y, max_x, max_y = min_x - MARGIN, min_y - MARGIN, max_x + MARGIN, max_y + MARGIN
-    # The SVG is as wide as its column; a floor on the width keeps a small map's text from
-    # being blown up to headline size.
-    widen = max(0, MIN_WIDTH - (max_x - min_x)) / 2
-    min_x, max_x = min_x - widen, max_x + widen
     width, height = _round(max_x - min_x), _round(max_y - min_y)
 
     ended = sum(not tie.is_current for _, _, ties in people for tie in ties)
@@ -301,15 +314,23 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
     )
     return RelationshipMap(
         dom_id=f"relationship-map-{person.pk}",
-        centre_label=centre_label,
+        centre_labels=centre_labels,
         nodes=tuple(nodes),
         edges=tuple(edges),
         legend=legend,
         legend_title_y=legend_title_y,
         view_box=f"{_round(min_x):g} {_round(min_y):g} {width:g} {height:g}",
+        width=width,
+        height=height,
         title=f"Relationship map of {person.name}",
         description=description,
     )
+
+
+def _angle(index, count):
+    """Where the `index`th of `count` people sits on the ring: the first (the closest tie) at
+    the top, the rest clockwise, so the centre's name below its circle sits between spokes."""
+    return -math.pi / 2 + 2 * math.pi * index / count
 
 
 def _chronological(rel):
@@ -359,57 +380,118 @@ def _text_width(text, size, bold=False):
     return len(text) * size * (CHAR_WIDTH + (0.05 if bold else 0))
 
 
-def _ring(people, centre_label):
-    """(radial labels?, ring radius). Level labels read best, so they are kept whenever they
-    fit on the smallest ring; otherwise the labels follow their spokes."""
+def _ring(people, names, hub):
+    """(radial labels?, ring radius, the level labels of each node). Level labels read best,
+    so the smallest ring on which every node's labels find a clear place is chosen; when none
+    up to RING_MAX_LEVEL does, the labels follow their spokes."""
     count = len(people)
-    centre_box = _label_box(centre_label)
-    boxes = [centre_box]
-    for index, (other, _, ties) in enumerate(people):
-        angle = 2 * math.pi * index / count
-        x, y = RING_MIN * math.cos(angle), RING_MIN * math.sin(angle)
-        name, phrase = _labels(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y, False)
-        boxes.append(_circle_box(x, y, NODE_RADIUS + 2))
-        boxes.append(_union(_label_box(name), _label_box(phrase)))
-    if not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]):
-        return False, RING_MIN
+    for ring in range(RING_MIN, RING_MAX_LEVEL + 1, RING_STEP):
+        placed = _place_level_labels(people, names, hub, ring)
+        if placed is not None:
+            return False, ring, placed
     # Rotated labels need only their line height along the ring, and so do the nodes; the
-    # ring also clears the centre's name, which is not rotated.
+    # ring also clears the centre's circle and name, which are not rotated.
     along_ring = count * RADIAL_SPACING / (2 * math.pi)
-    clear_of_centre = math.hypot(centre_box[2], centre_box[3]) + NODE_RADIUS + LABEL_GAP
-    return True, math.ceil(max(RING_MIN, along_ring, clear_of_centre))
+    clear_of_centre = max(math.hypot(hub[0], hub[1]), math.hypot(hub[2], hub[3]))
+    return True, math.ceil(max(RING_MIN, along_ring, clear_of_centre + NODE_RADIUS + MIN_SPOKE)), ()
 
 
-def _labels(name, phrase, angle, x, y, radial):
-    """The name and phrase lines of a node at (x, y), set outward from the centre."""
-    cos, sin = math.cos(angle), math.sin(angle)
-    if radial:
-        reach = NODE_RADIUS + LABEL_GAP
-        lx, ly = _round(x + reach * cos), _round(y + reach * sin)
-        # Keep the left half readable: turn it half a turn and read it towards the node.
-        left = cos < -1e-9
-        degrees = _round(math.degrees(angle) + (180 if left else 0))
-        transform = f"rotate({degrees:g} {lx:g} {ly:g})"
-        anchor = "end" if left else "start"
-        return (
-            _name(name, lx, _round(ly - 2), anchor, transform),
-            _phrase_line(phrase, lx, _round(ly + PHRASE_SIZE), anchor, transform),
-        )
-    if abs(sin) > 0.95:  # near the top or bottom: centred above or below
-        lx = x
-        anchor = "middle"
-        if sin < 0:
-            name_y = y - NODE_RADIUS - LABEL_GAP - PHRASE_SIZE - 4
+def _place_level_labels(people, names, hub, ring):
+    """Each node's labels at the first of its places (see `_level_places`) that covers no
+    line, circle or label placed before it; None if some node has no such place."""
+    count = len(people)
+    centres = [
+        (ring * math.cos(_angle(i, count)), ring * math.sin(_angle(i, count))) for i in range(count)
+    ]
+    circles = [_circle_box(0, 0, CENTRE_RADIUS), hub]
+    circles += [_circle_box(x, y, NODE_RADIUS + 2) for x, y in centres]
+    segments = []
+    for index, (_, rels, _) in enumerate(people):
+        angle = _angle(index, count)
+        segments += _spoke_segments(len(rels), angle, ring, names)
+    # A line cut short by the centre's name would hide its kind: the ring grows instead.
+    if any(math.dist(start, end) < MIN_SPOKE + NODE_RADIUS for start, end, _ in segments):
+        return None
+    placed, taken = [], []
+    for index, (other, _, ties) in enumerate(people):
+        x, y = centres[index]
+        angle = _angle(index, count)
+        for labels in _level_places(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y):
+            box = _union(*map(_label_box, labels))
+            clear = not any(_overlap(box, other_box) for other_box in taken)
+            clear = clear and not any(_overlap(box, circle) for circle in circles)
+            clear = clear and not any(_crosses(box, segment) for segment in segments)
+            if clear:
+                placed.append(labels)
+                taken.append(box)
+                break
         else:
-            name_y = y + NODE_RADIUS + LABEL_GAP + NAME_SIZE
-    else:
-        lx = x + (NODE_RADIUS + LABEL_GAP) * (1 if cos > 0 else -1)
-        anchor = "start" if cos > 0 else "end"
-        name_y = y - 2
+            return None
+    return tuple(placed)
+
+
+def _name_lines(name, limit=NAME_LINE):
+    """A name longer than `limit` on two lines, split at the space nearest its middle."""
+    if len(name) <= limit or " " not in name:
+        return (name,)
+    spaces = [i for i, char in enumerate(name) if char == " "]
+    split = min(spaces, key=lambda i: abs(len(name) / 2 - i))
+    return (name[:split], name[split + 1 :])
+
+
+def _level_places(name, phrase, angle, x, y):
+    """The places a node's labels may go, best first: centred under or over the node (the
+    side away from the centre first), then beside it on the outer side."""
+    lines = _name_lines(name)
+    sin, cos = math.sin(angle), math.cos(angle)
+    reach = NODE_RADIUS + LABEL_GAP
+    # From the top of the first line to the foot of the phrase's descenders (see _label_box).
+    block = len(lines) * LINE_HEIGHT + 2 + PHRASE_SIZE * 1.3
+
+    def stacked(top, anchor, lx):
+        labels, baseline = [], top
+        for line in lines:
+            baseline += NAME_SIZE
+            labels.append(_name(line, _round(lx), _round(baseline), anchor))
+            baseline += LINE_HEIGHT - NAME_SIZE
+        labels.append(_phrase_line(phrase, _round(lx), _round(baseline + PHRASE_SIZE + 2), anchor))
+        return tuple(labels)
+
+    below = stacked(y + reach - 2, "middle", x)
+    above = stacked(y - reach - block, "middle", x)
+    side = 1 if cos >= 0 else -1
+    beside = stacked(y - block / 2, "start" if side > 0 else "end", x + side * reach)
+    return (above, below, beside) if sin < -1e-9 else (below, above, beside)
+
+
+def _radial_labels(name, phrase, angle, x, y):
+    """The name and phrase of a node at (x, y), turned to follow its spoke outward."""
+    cos, sin = math.cos(angle), math.sin(angle)
+    reach = NODE_RADIUS + LABEL_GAP
+    lx, ly = _round(x + reach * cos), _round(y + reach * sin)
+    # Keep the left half readable: turn it half a turn and read it towards the node.
+    left = cos < -1e-9
+    degrees = _round(math.degrees(angle) + (180 if left else 0))
+    transform = f"rotate({degrees:g} {lx:g} {ly:g})"
+    anchor = "end" if left else "start"
     return (
-        _name(name, _round(lx), _round(name_y), anchor),
-        _phrase_line(phrase, _round(lx), _round(name_y + PHRASE_SIZE + 2), anchor),
+        _name(name, lx, _round(ly - 2), anchor, transform),
+        _phrase_line(phrase, lx, _round(ly + PHRASE_SIZE), anchor, transform),
     )
+
+
+def _centre_labels(name):
+    """The centre person's name under their circle, on two lines when long."""
+    labels, baseline = [], CENTRE_RADIUS + LABEL_GAP
+    for line in _name_lines(name, CENTRE_LINE):
+        baseline += CENTRE_SIZE
+        labels.append(
+            Label(
+                line, 0, baseline, "middle", CENTRE_SIZE, INK, "relationship-map__person", bold=True
+            )
+        )
+        baseline += LINE_HEIGHT + 2 - CENTRE_SIZE
+    return tuple(labels)
 
 
 def _name(text, x, y, anchor, transform=""):
@@ -428,6 +510,49 @@ def _label_box(label):
     return (left, label.y - size, left + width, label.y + size * 0.3)
 
 
+def _inflate(box, by):
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _crosses(box, segment):
+    """Whether the line `segment` ((x0, y0), (x1, y1), width) passes through `box`, with
+    LINE_CLEARANCE to spare (Liang–Barsky clipping of the segment to the box)."""
+    (x0, y0), (x1, y1), width = segment
+    left, top, right, bottom = _inflate(box, width / 2 + LINE_CLEARANCE)
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _leave_box(x0, y0, dx, dy, box):
+    """Where the ray from (x0, y0) heading (dx, dy) leaves `box`, as the t of the point
+    (x0 + t dx, y0 + t dy); 0 if the ray never passes through it."""
+    low, high = 0.0, math.inf
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return 0.0
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+    return high if low <= high else 0.0
+
+
 def _circle_box(x, y, radius):
     return (x - radius, y - radius, x + radius, y + radius)
 
@@ -442,19 +567,33 @@ def _overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _edges(person, other, rels, ties, angle, ring):
-    """One line per relationship, side by side when the pair has several."""
+def _spoke_offsets(count):
+    """How far each of a pair's `count` lines sits beside the spoke, side by side."""
+    gap = min(PARALLEL_GAP, 2 * (NODE_RADIUS - 2) / max(count - 1, 1))
+    return [(index - (count - 1) / 2) * gap for index in range(count)]
+
+
+def _spoke(shift, angle, ring, names):
+    """The line `shift` beside the spoke at `angle`: from where it leaves the centre's circle,
+    or the centre's name (`names`) if it passes through it, to the node."""
     cos, sin = math.cos(angle), math.sin(angle)
-    gap = min(PARALLEL_GAP, 2 * (NODE_RADIUS - 2) / max(len(rels) - 1, 1))
+    dx, dy = -sin * shift, cos * shift
+    t = max(CENTRE_RADIUS + HUB_PADDING, _leave_box(dx, dy, cos, sin, names))
+    return (dx + t * cos, dy + t * sin), (ring * cos + dx, ring * sin + dy)
+
+
+def _spoke_segments(count, angle, ring, names):
+    return [(*_spoke(shift, angle, ring, names), CURRENT_WIDTH) for shift in _spoke_offsets(count)]
+
+
+def _edges(person, other, rels, ties, angle, ring, names):
+    """One line per relationship, side by side when the pair has several."""
     edges = []
-    for index, (rel, tie) in enumerate(zip(rels, ties, strict=True)):
-        shift = (index - (len(rels) - 1) / 2) * gap
-        dx, dy = -sin * shift, cos * shift
-        points = [
-            (dx, dy),
-            (ring * cos / 2 + dx, ring * sin / 2 + dy),
-            (ring * cos + dx, ring * sin + dy),
-        ]
+    offsets = _spoke_offsets(len(rels))
+    for rel, tie, shift in zip(rels, ties, offsets, strict=True):
+        start, end = _spoke(shift, angle, ring, names)
+        middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+        points = [start, middle, end]
         if rel.is_directed and rel.person_b_id == person.pk:  # “child of”: the arrow points in
             points.reverse()
         style = LINE_STYLES[rel.kind]
@@ -475,11 +614,8 @@ def _edges(person, other, rels, ties, angle, ring):
     return edges
 
 
-def _bounds(nodes, centre_label, radial):
-    boxes = [
-        _circle_box(0, 0, CENTRE_RADIUS),
-        _label_box(centre_label),
-    ]
+def _bounds(nodes, hub, radial):
+    boxes = [hub]
     for node in nodes:
         boxes.append(_circle_box(node.x, node.y, NODE_RADIUS))
         for label in node.labels:

@@ -46,7 +46,7 @@ VIEWPORTS = {
         "is_mobile": True,
         "has_touch": True,
     },
-    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "desktop": {"viewport": {"width": 1280, "height": 800}},
 }
 
 

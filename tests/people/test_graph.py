@@ -129,9 +129,9 @@ def test_building_and_rendering_runs_no_queries(kim, django_assert_num_queries):
 def test_svg_is_well_formed_and_labelled(kim):
     root = parse(render(kim))
     assert root.tag == f"{SVG}svg"
-    assert root.get("width") == "100%"
-    assert root.get("height") is None
-    assert len(root.get("viewBox").split()) == 4
+    # Drawn at its own size (the stylesheet only ever shrinks it to fit its column).
+    left, top, width, height = root.get("viewBox").split()
+    assert (root.get("width"), root.get("height")) == (width, height)
     title_id, desc_id = root.get("aria-labelledby"), root.get("aria-describedby")
     assert root.find(f"{SVG}title[@id='{title_id}']").text == "Relationship map of Kim Kardashian"
     desc = root.find(f"{SVG}desc[@id='{desc_id}']").text
@@ -164,8 +164,9 @@ def test_every_other_person_is_a_link_to_their_page(kim):
 def test_centre_person_is_drawn_and_is_not_a_link(kim):
     root = parse(render(kim))
     centre = root.find(f".//{SVG}g[@class='relationship-map__centre']")
-    assert text_of(centre).strip() == "Kim Kardashian"
-    assert all("Kim Kardashian" not in text_of(link) for link in links(root))
+    # A long name is set on two lines.
+    assert [text.text for text in centre.findall(f"{SVG}text")] == ["Kim", "Kardashian"]
+    assert all("Kardashian" not in text_of(link) for link in links(root))
 
 
 def test_one_node_per_person_however_many_relationships(kim):
@@ -205,12 +206,13 @@ def test_parent_and_child_read_from_each_side(kim, django_assert_num_queries):
     # The arrow sits mid-line pointing along the path, so the path runs parent to child.
     (to_north,) = [e for e in kim_map.edges if e.title.endswith("North West (since 15 June 2013)")]
     start, end = path_points(to_north.d)[0], path_points(to_north.d)[-1]
-    assert math.dist(start, (0, 0)) < graph.NODE_RADIUS
+    # Lines start where they leave the centre's circle and name, and end at the node.
+    assert graph.CENTRE_RADIUS <= math.dist(start, (0, 0)) < graph.CENTRE_RADIUS + 80
     assert math.dist(end, (north_node.x, north_node.y)) < graph.NODE_RADIUS
     (to_kim,) = north_map.edges
     start, end = path_points(to_kim.d)[0], path_points(to_kim.d)[-1]
     assert math.dist(start, (kim_node.x, kim_node.y)) < graph.NODE_RADIUS
-    assert math.dist(end, (0, 0)) < graph.NODE_RADIUS
+    assert graph.CENTRE_RADIUS <= math.dist(end, (0, 0)) < graph.CENTRE_RADIUS + 80
     assert to_kim.marker == "arrow"
 
 
@@ -292,28 +294,95 @@ def label_box(label):
     return (left, label.y - label.size, left + width, label.y + label.size * 0.3)
 
 
+def union(boxes):
+    lefts, tops, rights, bottoms = zip(*boxes, strict=True)
+    return (min(lefts), min(tops), max(rights), max(bottoms))
+
+
 def overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def line_meets_box(points, width, box):
+    """Whether a polyline drawn `width` wide touches `box`: points every half unit along it."""
+    left, top, right, bottom = box
+    reach = width / 2
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        steps = max(1, int(math.dist((x0, y0), (x1, y1)) * 2))
+        for step in range(steps + 1):
+            x, y = x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps
+            if left - reach < x < right + reach and top - reach < y < bottom + reach:
+                return True
+    return False
+
+
+def lines_under_labels(svg_map):
+    """(label, line) pairs where a line of the map runs under a label."""
+    labels = list(svg_map.centre_labels) + [
+        label for node in svg_map.nodes for label in node.labels if not label.transform
+    ]
+    return [
+        (label.text, edge.title)
+        for label in labels
+        for edge in svg_map.edges
+        if line_meets_box(path_points(edge.d), edge.width, label_box(label))
+    ]
+
+
 @pytest.mark.parametrize("name", ["Ann", "Friend Number", "Maximiliana Wolfeschlegel"])
-@pytest.mark.parametrize("count", [1, 2, 3, 5, 6, 8])
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_few_people_get_level_labels_that_do_not_touch(ring_of, count, name):
     centre = ring_of(count, name)
     svg_map = relationship_map(centre, involving(centre))
     assert not any(label.transform for node in svg_map.nodes for label in node.labels)
-    # A node's two lines sit together; they must clear every other node, label and circle.
-    boxes = [(svg_map.centre_label.text, label_box(svg_map.centre_label))]
+    # A node's lines sit together; they must clear every other node, label and circle.
+    boxes = [("centre", union([label_box(label) for label in svg_map.centre_labels]))]
     radius = graph.NODE_RADIUS
     for node in svg_map.nodes:
-        name, phrase = (label_box(label) for label in node.labels)
-        lines = (min(name[0], phrase[0]), name[1], max(name[2], phrase[2]), phrase[3])
-        boxes.append((node.name, lines))
+        boxes.append((node.name, union([label_box(label) for label in node.labels])))
         boxes.append(
             (node.name, (node.x - radius, node.y - radius, node.x + radius, node.y + radius))
         )
     for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
         assert a == b or not overlap(box_a, box_b), (a, b)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6, 7, 8, 12, 30])
+def test_no_line_runs_under_a_label(ring_of, count):
+    centre = ring_of(count)
+    assert lines_under_labels(relationship_map(centre, involving(centre))) == []
+
+
+def test_no_line_runs_under_a_label_in_a_family(kim):
+    # Straight down from the centre, once under the centre's name: lines now stop at it.
+    assert lines_under_labels(relationship_map(kim, involving(kim))) == []
+
+
+def smallest_text_on_a_phone(svg_map):
+    """The size in CSS pixels of the map's smallest text in a phone's 358-pixel column (390
+    less the margins): the map is drawn one unit a pixel, and shrinks to fit the column."""
+    return min(graph.PHRASE_SIZE, graph.LEGEND_SIZE) * min(1, 358 / svg_map.width)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("name", ["Ann", "Friend Number"])
+def test_a_small_family_reads_on_a_phone(ring_of, count, name):
+    centre = ring_of(count, name)
+    svg_map = relationship_map(centre, involving(centre))
+    assert smallest_text_on_a_phone(svg_map) >= 11, svg_map.width
+
+
+def test_kims_family_reads_on_a_phone(kim):
+    assert smallest_text_on_a_phone(relationship_map(kim, involving(kim))) >= 11
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8])
+def test_every_line_shows_beyond_the_centres_name(ring_of, count):
+    # A line cut short where it leaves the centre's name would hide its dashes and arrow.
+    centre = ring_of(count, "Friend Number")
+    for edge in relationship_map(centre, involving(centre)).edges:
+        start, end = path_points(edge.d)[0], path_points(edge.d)[-1]
+        assert math.dist(start, end) >= graph.MIN_SPOKE + graph.NODE_RADIUS, edge.title
 
 
 def test_many_people_get_labels_along_their_spokes_with_room_between(ring_of):
@@ -337,8 +406,8 @@ def test_hostile_names_are_written_as_text(make_person, hostile):
     root = parse(svg)
     assert len(root.findall(f".//{SVG}svg")) == 0
     assert root.find(f"{SVG}title").text == f"Relationship map of {hostile}"
-    centre_text = root.find(f".//{SVG}g[@class='relationship-map__centre']/{SVG}text")
-    assert centre_text.text == graph._short(hostile, graph.NAME_MAX)
+    centre_texts = root.findall(f".//{SVG}g[@class='relationship-map__centre']/{SVG}text")
+    assert " ".join(text.text for text in centre_texts) == graph._short(hostile, graph.NAME_MAX)
     (link,) = links(root)
     assert link_title(link) == f"{hostile} & co — feuding with"
     assert link.get("href") == "/people/other/"
@@ -349,8 +418,9 @@ def test_long_names_are_shortened_on_the_map_but_whole_in_the_title(make_person)
     other = make_person("Kimberly Noel Kardashian West Junior")
     relate(centre, Kind.SIBLING, other)
     (node,) = relationship_map(centre, involving(centre)).nodes
-    assert node.name_label.text == "Kimberly Noel Kardash…"
-    assert len(node.name_label.text) <= graph.NAME_MAX
+    name_lines = [label.text for label in node.labels[:-1]]
+    assert name_lines == ["Kimberly Noel", "Kardash…"]
+    assert len(" ".join(name_lines)) <= graph.NAME_MAX
     assert node.title.startswith("Kimberly Noel Kardashian West Junior — ")
 
 
