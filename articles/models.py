@@ -3,7 +3,7 @@ import re
 import uuid
 
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -212,6 +212,20 @@ class Article(Timestamped, Revisioned):
             },
         )
 
+    def save(self, *args, **kwargs):
+        """A new slug or date keeps the old address working (FormerAddress)."""
+        update_fields = kwargs.get("update_fields")
+        former = None
+        if not self._state.adding and (
+            update_fields is None or {"slug", "published_on"} & set(update_fields)
+        ):
+            former = Article.objects.filter(pk=self.pk).values_list("published_on", "slug").first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            day = self._meta.get_field("published_on").to_python(self.published_on)
+            if former and former != (day, self.slug):
+                FormerAddress.record(self, *former)
+
     @property
     def paragraphs(self):
         """The body's paragraphs: text between blank lines (a line of spaces is blank too)."""
@@ -229,6 +243,39 @@ class Article(Timestamped, Revisioned):
 
     def natural_key(self):
         return (self.published_on.isoformat(), self.slug)
+
+
+class FormerAddress(models.Model):
+    """A date and slug a story had before it was renamed or redated. The old address answers
+    301 to the story where it is now (articles/addresses.py), however many changes later —
+    while the story is published: never a redirect to a draft."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_addresses")
+    published_on = models.DateField()
+    slug = models.SlugField(max_length=255, db_index=False)  # former_address_unique serves
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at"]
+        verbose_name_plural = "former addresses"
+        constraints = [
+            # The lookup of an old address. An address two stories had in turn names the later.
+            models.UniqueConstraint(fields=["published_on", "slug"], name="former_address_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.published_on:%Y/%m/%d}/{self.slug}/ → {self.article}"
+
+    @classmethod
+    def record(cls, article: "Article", published_on: datetime.date, slug: str) -> None:
+        # The story's address now is nobody's former one: moving back serves it itself,
+        # never a redirect to the same address.
+        cls.objects.filter(published_on=article.published_on, slug=article.slug).delete()
+        cls.objects.update_or_create(
+            published_on=published_on,
+            slug=slug,
+            defaults={"article": article, "retired_at": timezone.now()},
+        )
 
 
 class Finding(models.TextChoices):

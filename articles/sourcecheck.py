@@ -13,10 +13,8 @@ is refused before any connection, with the same plain answer whatever lies behin
 """
 
 import asyncio
-import email.utils
 import socket
 import ssl
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from common import outbound
+from common.retry_after import retry_after
 
 USER_AGENT = "NewsroomLinkChecker/1.0 (+source checker for the Newsroom archive)"
 
@@ -321,21 +320,3 @@ def causes_of(error: BaseException):
         seen.add(id(error))
         yield error
         error = error.__cause__ or error.__context__
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds a server asks us to wait: `Retry-After: 120` or an HTTP date; None if unsaid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment is None:
-        return None
-    return max(0.0, moment.timestamp() - time.time())

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters, feeds, views
+from .addresses import follows_moved_story
 
 register_converter(converters.FourDigits, "yyyy")
 register_converter(converters.TwoDigits, "dd")
@@ -16,7 +17,7 @@ urlpatterns = [
     path("articles/<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchive.as_view(), name="day"),
     path(
         "articles/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
-        views.StoryDetail.as_view(),
+        follows_moved_story(views.StoryDetail.as_view()),
         name="detail",
     ),
     path("quotes/", views.quote_list, name="quotes"),

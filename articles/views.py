@@ -2,7 +2,7 @@ import datetime
 
 from django.db.models import Count, DateField, OuterRef, Q, Subquery
 from django.db.models.functions import Trunc
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from common.jsonld import as_script
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
+from people.addresses import renamed_person
 from people.models import Person
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
@@ -286,7 +287,13 @@ def quote_list(request):
         # A NUL byte or a sentence names no one, and PostgreSQL refuses a NUL outright.
         if not (slug := slug_or_nothing(wanted)):
             raise Http404("No such person.")
-        speaker = get_object_or_404(Person, slug=slug)
+        speaker = Person.objects.filter(slug=slug).first()
+        if speaker is None:
+            if renamed := renamed_person(slug):
+                query = request.GET.copy()
+                query["person"] = renamed.slug
+                return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+            raise Http404("No such person.")
         # Said alone or with others (a joint statement).
         quotes = quotes.filter(Q(speaker=speaker) | Q(pk__in=speaker.joint_quotes.values("pk")))
     page = page_of(

@@ -281,6 +281,22 @@ DATA_LICENCE_URL = os.environ.get(
     "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
 )
 
+# --- Wikidata: `manage.py import_wikidata`, see docs/open-data.md ----------------------------
+
+WIKIDATA_API_URL = os.environ.get("WIKIDATA_API_URL", "https://www.wikidata.org/w/api.php")
+# Where an imported fact's source links: the entity's page, at the property (…/Q186304#P26).
+WIKIDATA_ENTITY_URL = os.environ.get("WIKIDATA_ENTITY_URL", "https://www.wikidata.org/wiki/")
+# Names and aliases taken in these languages; a new person is named in the first that has one.
+WIKIDATA_LANGUAGES = env_list("WIKIDATA_LANGUAGES", "en")
+# Wikimedia asks every client to say who it is and how to reach its operator: set a contact.
+WIKIDATA_USER_AGENT = os.environ.get(
+    "WIKIDATA_USER_AGENT",
+    "NewsroomArchive/1.0 (celebrity news archive; people import) httpx",
+)
+WIKIDATA_TIMEOUT = float(os.environ.get("WIKIDATA_TIMEOUT", 10))
+# The longest wait a `Retry-After` may ask before the import gives up for now.
+WIKIDATA_MAX_WAIT = float(os.environ.get("WIKIDATA_MAX_WAIT", 60))
+
 FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -12,7 +12,7 @@ import re
 from typing import Annotated
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
@@ -22,6 +22,7 @@ from taggit.models import Tag as TagModel
 
 from articles.models import ArticleKind
 from articles.models import Publication as PublicationModel
+from people.addresses import moved_permanently, renamed_person
 from people.models import Person as PersonModel
 from people.models import RelationshipKind
 
@@ -195,12 +196,18 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
 
 @api.get(
     "/people/{slug}/",
-    response={200: resources.Person, **FOUND},
+    response={200: resources.Person, 301: None, **FOUND},
     summary="A person, with aliases, relationships and sources",
+    description="A slug the person had before a rename answers 301 to their address today.",
     tags=["people"],
 )
 def get_person(request: HttpRequest, slug: str = Slug):
-    return one(resources.PEOPLE, slug=slug)
+    try:
+        return one(resources.PEOPLE, slug=slug)
+    except Http404:
+        if (person := renamed_person(slug)) is None:
+            raise
+        return moved_permanently(request, request.path.removesuffix(f"{slug}/") + f"{person.slug}/")
 
 
 # --- Relationships ----------------------------------------------------------------------------

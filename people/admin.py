@@ -1,12 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.urls import reverse
+from django.utils.html import format_html
 
 from common.search_syntax import words_of
 from history.versions import StaleEditGuard, VersionedAdmin
 
-from .models import Alias, Person, Relationship, Source
+from .models import Alias, Person, Proposal, Relationship, Source
 from .search import find_people
 
 RELATIONSHIP_FIELDS = [
@@ -91,6 +94,27 @@ class RelationshipAsSecondInline(admin.TabularInline):
     verbose_name_plural = "relationships — this person second (… parent of this person)"
 
 
+class ProposalsToCheck(admin.SimpleListFilter):
+    title = "proposed by an import"
+    parameter_name = "proposals"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "values to check")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            # From the few proposals still to check (proposal_to_check_idx), not every person.
+            found = Proposal.objects.to_check()
+            direct = found.filter(person__isnull=False).values("person_id")
+            through = found.filter(relationship__isnull=False)
+            return queryset.filter(
+                Q(pk__in=direct)
+                | Q(pk__in=through.values("relationship__person_a_id"))
+                | Q(pk__in=through.values("relationship__person_b_id"))
+            )
+        return queryset
+
+
 @admin.register(Person)
 class PersonAdmin(StaleEditGuard, VersionedAdmin):
     list_display = ["name", "other_names", "born_on", "wikidata_id", "updated_at"]
@@ -100,11 +124,11 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sources"]
     date_hierarchy = "born_on"
-    list_filter = ["pronouns"]
+    list_filter = [ProposalsToCheck, "pronouns"]
     inlines = [AliasInline, RelationshipAsFirstInline, RelationshipAsSecondInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "full_name", "pronouns", "bio"]}),
-        ("Dates", {"fields": ["born_on", "died_on"]}),
+        ("Dates", {"fields": [("born_on", "born_precision"), ("died_on", "died_precision")]}),
         ("References", {"fields": ["wikidata_id", "sources"]}),
     ]
     show_full_result_count = False
@@ -238,3 +262,66 @@ class SourceAdmin(admin.ModelAdmin):
     # What `check_sources` found; an address it refused shows only that it was refused.
     readonly_fields = ["check_status", "check_error", "checked_at"]
     date_hierarchy = "published_on"
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    """The editors' queue of values an import found that differ from theirs: confirm takes
+    the value (a new version of the person or relationship, citing the proposal's source);
+    dismiss leaves the archive as it is, and the value is never proposed again."""
+
+    list_display = ["about", "field", "archive_has", "proposed", "cited", "status", "created_at"]
+    list_filter = ["status", "field"]
+    list_select_related = ["person", "relationship__person_a", "relationship__person_b", "source"]
+    actions = ["confirm", "dismiss"]
+    fields = ["about", "field", "archive_has", "proposed", "cited", "status", "created_at"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # made by imports only
+
+    @admin.display(description="about")
+    def about(self, proposal):
+        target = proposal.target
+        meta = target._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[target.pk])
+        return format_html('<a href="{}">{}</a>', url, target)
+
+    @admin.display(description="the archive has")
+    def archive_has(self, proposal):
+        return proposal.current_display
+
+    @admin.display(description="proposed")
+    def proposed(self, proposal):
+        return proposal.value_display
+
+    @admin.display(description="source")
+    def cited(self, proposal):
+        source = proposal.source
+        if source.url:
+            return format_html('<a href="{}" rel="noopener">{}</a>', source.url, source.label)
+        return source.label
+
+    @admin.action(description="Confirm: take the proposed values", permissions=["change"])
+    def confirm(self, request, queryset):
+        confirmed = 0
+        # One by one, so each change is a version of its person or relationship, with its
+        # editor; a value that breaks a rule is refused and named.
+        for proposal in queryset.filter(status=Proposal.Status.FOUND):
+            try:
+                proposal.confirm()
+            except ValidationError as refusal:
+                messages.error(request, f"Not taken — {proposal}: {'; '.join(refusal.messages)}")
+            else:
+                confirmed += 1
+        if confirmed:
+            messages.success(request, f"Confirmed {confirmed} proposed value(s).")
+
+    @admin.action(description="Dismiss: keep the archive's values", permissions=["change"])
+    def dismiss(self, request, queryset):
+        dismissed = 0
+        for proposal in queryset.filter(status=Proposal.Status.FOUND):
+            proposal.dismiss()
+            dismissed += 1
+        messages.success(request, f"Dismissed {dismissed} proposed value(s).")

@@ -3,7 +3,7 @@ import datetime
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.urls import reverse
@@ -17,7 +17,7 @@ from common.text import LineField, PlainTextField
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
 
-from .dates import Precision, age_on, format_partial, truncate
+from .dates import Precision, age_on, format_partial, iso_partial, truncate
 
 
 class SourceManager(models.Manager):
@@ -60,8 +60,20 @@ class Person(Timestamped, Revisioned):
         blank=True,
         help_text="Full or legal name when it differs: “Kimberly Noel Kardashian”.",
     )
-    born_on = models.DateField(null=True, blank=True)
-    died_on = models.DateField(null=True, blank=True)
+    born_on = models.DateField(
+        "born",
+        null=True,
+        blank=True,
+        help_text="Enter the first day of the month or year when only the month or the year "
+        "is known, and set the precision.",
+    )
+    born_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    died_on = models.DateField("died", null=True, blank=True)
+    died_precision = models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     pronouns = LineField(
         max_length=30,
         blank=True,
@@ -126,14 +138,50 @@ class Person(Timestamped, Revisioned):
         return reverse("people:detail", kwargs={"slug": self.slug})
 
     def age_on(self, day: datetime.date | None = None) -> int | None:
-        """Age in whole years on `day` (today by default); None if unknown or after death."""
+        """Age in whole years on `day` (today by default); None if unknown or after death.
+
+        Unknown too when only the year or the month of birth is known: the age would be a
+        guess that is wrong for part of every year."""
         day = day or timezone.localdate()
         if self.died_on and day > self.died_on:
             return None
+        if self.born_precision != Precision.DAY:
+            return None
         return age_on(self.born_on, day)
+
+    @property
+    def born_display(self) -> str:
+        return format_partial(self.born_on, self.born_precision)
+
+    @property
+    def died_display(self) -> str:
+        return format_partial(self.died_on, self.died_precision)
+
+    @property
+    def born_iso(self) -> str:
+        return iso_partial(self.born_on, self.born_precision) or ""
+
+    @property
+    def died_iso(self) -> str:
+        return iso_partial(self.died_on, self.died_precision) or ""
+
+    def clean(self):
+        self.born_on = truncate(self.born_on, self.born_precision)
+        self.died_on = truncate(self.died_on, self.died_precision)
 
     def relationships(self):
         return Relationship.objects.involving(self)
+
+    def save(self, *args, **kwargs):
+        """A new slug keeps the old address working (FormerSlug)."""
+        update_fields = kwargs.get("update_fields")
+        former = None
+        if not self._state.adding and (update_fields is None or "slug" in update_fields):
+            former = Person.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if former and former != self.slug:
+                FormerSlug.record(self, former)
 
     def other_names(self) -> list[str]:
         """What the person is also known as: the full name, then the aliases, each once and
@@ -159,6 +207,32 @@ class Person(Timestamped, Revisioned):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class FormerSlug(models.Model):
+    """A slug a person had before a rename. Their old addresses — page, feed, quotes — answer
+    301 to where they are now (people/addresses.py), however many renames later: the old slug
+    names the person, not the next slug."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
+    # Unique: the lookup of an old address. A slug two people had in turn names the later.
+    slug = models.SlugField(max_length=200, unique=True)
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at"]
+
+    def __str__(self):
+        return f"/people/{self.slug}/ → {self.person}"
+
+    @classmethod
+    def record(cls, person: "Person", old_slug: str) -> None:
+        # The person's slug now is nobody's former slug: renaming back (C → A) serves A
+        # itself, never a redirect from A to A.
+        cls.objects.filter(slug=person.slug).delete()
+        cls.objects.update_or_create(
+            slug=old_slug, defaults={"person": person, "retired_at": timezone.now()}
+        )
 
 
 class AliasManager(models.Manager):
@@ -411,3 +485,142 @@ class Relationship(Timestamped, Revisioned):
         self.ended_on = truncate(self.ended_on, self.ended_precision)
         if self.ended_on and not self.end_reason and not self.is_directed:
             raise ValidationError({"end_reason": "Say why it ended (divorce, breakup…)."})
+
+
+class ProposalStatus(models.TextChoices):
+    """As quotes found in a story's text: found for an editor to check, then confirmed (the
+    value taken) or dismissed (never proposed again)."""
+
+    FOUND = "found", "Found, to check"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ProposedField(models.TextChoices):
+    BORN_ON = "born_on", "date of birth"
+    DIED_ON = "died_on", "date of death"
+    STARTED_ON = "started_on", "since"
+    ENDED_ON = "ended_on", "until"
+    END_REASON = "end_reason", "end reason"
+
+
+# The precision field of each date field proposals may change.
+PRECISION_OF = {
+    ProposedField.BORN_ON: "born_precision",
+    ProposedField.DIED_ON: "died_precision",
+    ProposedField.STARTED_ON: "started_precision",
+    ProposedField.ENDED_ON: "ended_precision",
+}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def to_check(self):
+        return self.filter(status=ProposalStatus.FOUND)
+
+
+class Proposal(Timestamped):
+    """A value an import found for a fact an editor entered otherwise — Wikidata giving
+    another date of birth, say. It is never written over the editor's value: it waits here,
+    with its source, for an editor to confirm it (the value is then taken) or dismiss it (it
+    is then never proposed again)."""
+
+    Status = ProposalStatus
+    Field = ProposedField
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="proposals"
+    )
+    field = models.CharField(max_length=20, choices=ProposedField.choices)
+    # An ISO date (the first day of its period) or an end reason, as the field stores it.
+    value = LineField(max_length=20)
+    precision = models.CharField(max_length=5, choices=Precision.choices, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="proposals")
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.FOUND
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords(app="history")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, relationship__isnull=True)
+                | Q(person__isnull=True, relationship__isnull=False),
+                name="proposal_one_target",
+                violation_error_message="A proposal is about a person or a relationship.",
+            ),
+            models.CheckConstraint(
+                condition=Q(field__in=ProposedField.values), name="proposal_field_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_known"
+            ),
+            # A value is proposed once per fact, whatever became of it: the import runs again
+            # and again without repeating itself, and a dismissed value stays dismissed.
+            models.UniqueConstraint(
+                fields=["person", "field", "value", "precision"],
+                condition=Q(person__isnull=False),
+                name="proposal_once_per_person_fact",
+            ),
+            models.UniqueConstraint(
+                fields=["relationship", "field", "value", "precision"],
+                condition=Q(relationship__isnull=False),
+                name="proposal_once_per_relationship_fact",
+            ),
+        ]
+        indexes = [
+            # The editors' queue: the few proposals still to check, without reading the rest.
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(status=ProposalStatus.FOUND),
+                name="proposal_to_check_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.get_field_display()} {self.value_display}"
+
+    @property
+    def target(self) -> "Person | Relationship":
+        return self.person if self.person_id else self.relationship
+
+    @property
+    def value_display(self) -> str:
+        if self.field in PRECISION_OF:
+            return format_partial(datetime.date.fromisoformat(self.value), self.precision)
+        return dict(EndReason.choices).get(self.value, self.value)
+
+    @property
+    def current_display(self) -> str:
+        """What the archive says now, written as the proposal is."""
+        target = self.target
+        current = getattr(target, self.field)
+        if self.field in PRECISION_OF:
+            return format_partial(current, getattr(target, PRECISION_OF[self.field])) or "—"
+        return dict(EndReason.choices).get(current, current) or "—"
+
+    def confirm(self) -> None:
+        """Take the value: written to the person or relationship (a new version of it, with
+        this source), after the same checks an editor's form makes. Raises ValidationError
+        when the value breaks a rule (a relationship ending before it starts…)."""
+        target = self.target
+        if self.field in PRECISION_OF:
+            setattr(target, self.field, datetime.date.fromisoformat(self.value))
+            setattr(target, PRECISION_OF[self.field], self.precision)
+        else:
+            setattr(target, self.field, self.value)
+        target.full_clean()
+        with transaction.atomic():
+            target.save()
+            target.sources.add(self.source)
+            self.status = ProposalStatus.CONFIRMED
+            self.save(update_fields=["status"])
+
+    def dismiss(self) -> None:
+        self.status = ProposalStatus.DISMISSED
+        self.save(update_fields=["status"])

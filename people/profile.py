@@ -7,7 +7,7 @@ them in, so the page costs the same number of queries however many relationships
 import datetime
 from dataclasses import dataclass, field
 
-from .dates import Precision, format_partial
+from .dates import Precision, format_partial, iso_partial
 from .models import Relationship
 
 Kind = Relationship.Kind
@@ -140,14 +140,18 @@ class Event:
     def date_display(self):
         return format_partial(self.date, self.precision)
 
+    @property
+    def date_iso(self):
+        return iso_partial(self.date, self.precision) or ""
+
 
 def timeline(person, relationships, stories=(), quotes=()) -> list[Event]:
     """Relationship events, stories and quotes, oldest first."""
     events = []
     if person.born_on:
-        events.append(Event(person.born_on, Precision.DAY, "life", "Born"))
+        events.append(Event(person.born_on, person.born_precision, "life", "Born"))
     if person.died_on:
-        events.append(Event(person.died_on, Precision.DAY, "life", "Died"))
+        events.append(Event(person.died_on, person.died_precision, "life", "Died"))
     for r in relationships:
         other = r.other(person)
         if r.kind == Kind.PARENT:

@@ -12,9 +12,9 @@ def person_data(person, absolute) -> dict:
     if names:
         data["alternateName"] = names
     if person.born_on:
-        data["birthDate"] = person.born_on.isoformat()
+        data["birthDate"] = person.born_iso
     if person.died_on:
-        data["deathDate"] = person.died_on.isoformat()
+        data["deathDate"] = person.died_iso
     if person.bio:
         data["description"] = person.bio
     if person.wikidata_id:

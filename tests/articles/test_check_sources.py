@@ -26,7 +26,7 @@ from django.utils import timezone
 from articles import sourcecheck
 from articles.admin_filters import SourceHealthFilter
 from articles.models import Article, SourceLink
-from articles.sourcecheck import USER_AGENT, Result, check_urls, retry_after
+from articles.sourcecheck import USER_AGENT, Result, check_urls
 from common.citations import NO_CREDENTIALS
 from common.outbound import CREDENTIALS, NOT_PUBLIC
 from people.models import Source
@@ -297,15 +297,6 @@ def test_retry_after_is_really_waited_for(site):
     started = time.monotonic()
     assert check_urls([busy], max_wait=10)[busy].status == 200
     assert 0.9 < time.monotonic() - started < 5
-
-
-def test_retry_after_reads_seconds_and_dates():
-    in_a_minute = timezone.now() + datetime.timedelta(seconds=60)
-    assert retry_after("120") == 120
-    assert retry_after(" 0 ") == 0
-    assert 55 < retry_after(in_a_minute.strftime("%a, %d %b %Y %H:%M:%S GMT")) <= 60
-    assert retry_after("-5") == 0
-    assert retry_after(None) is None and retry_after("soon") is None
 
 
 def test_a_silent_server_times_out_and_is_tried_again(site):

@@ -423,3 +423,24 @@ def test_a_tag_in_any_script(client, archive):
     assert get(client, f"/api/v1/tags/{tag['slug']}/").json() == tag
     stories = walk(client, f"/api/v1/stories/?{urlencode({'tag': tag['slug']})}")[0]
     assert [story["id"] for story in stories] == [archive.extra_stories[0].pk]
+
+
+def test_a_date_known_to_the_year_is_given_as_a_year(client, archive):
+    Person.objects.create(
+        name="Old Master",
+        slug="old-master",
+        born_on=datetime.date(1577, 1, 1),
+        born_precision="year",
+    )
+    person = get(client, "/api/v1/people/old-master/").json()
+    assert (person["born_on"], person["born_precision"]) == ("1577", "year")
+
+
+def test_a_renamed_persons_old_api_address_answers_301_to_the_new_one(client, archive):
+    person = Person.objects.create(name="Kanye West", slug="kanye-west-2")
+    person.slug = "ye"
+    person.save()
+    moved = get(client, "/api/v1/people/kanye-west-2/?fields=all", 301)
+    assert moved["Location"] == "/api/v1/people/ye/?fields=all"
+    assert get(client, moved["Location"].split("?")[0]).json()["slug"] == "ye"
+    get(client, "/api/v1/people/nobody-ever/", 404)

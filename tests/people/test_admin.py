@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains as assert_contains
 
 from common.citations import NO_CREDENTIALS
-from people.models import Person, Relationship, Source
+from people.models import Person, Proposal, Relationship, Source
 from tests.forms import form_data
 from tests.html import error_messages
 
@@ -26,7 +29,9 @@ def person_form(**fields):
         "pronouns": "she/her",
         "bio": "",
         "born_on": "1990-01-02",
+        "born_precision": "day",
         "died_on": "",
+        "died_precision": "day",
         "wikidata_id": "",
         **management("aliases", 0),
         **management("relationships_as_a", 0),
@@ -77,6 +82,18 @@ def test_a_person_is_added_with_aliases_and_relationships_inline(admin_client, m
         ("engaged to", "Leo Marsh"),
         ("friends with", "Mia Chen"),
     }
+
+
+def test_a_birth_year_entered_with_its_precision_is_kept_as_a_year(admin_client, db):
+    form = person_form(born_on="1977-06-08", born_precision="year")
+    response = admin_client.post(reverse("admin:people_person_add"), form)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    ava = Person.objects.get(slug="ava-stone")
+    assert (ava.born_on, ava.born_precision, ava.born_display) == (
+        datetime.date(1977, 1, 1),
+        "year",
+        "1977",
+    )
 
 
 def test_a_relationship_with_oneself_is_refused_in_the_form(admin_client, demo):
@@ -293,3 +310,113 @@ def test_a_source_address_with_credentials_is_refused_and_nothing_is_saved(admin
     assert response.status_code == 200
     assert NO_CREDENTIALS in error_messages(response)
     assert not Source.objects.exists()
+
+
+# --- what an import proposes ----------------------------------------------------------------
+
+
+@pytest.fixture
+def editor_client(db, client):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("sam", password="a long password for sam", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def proposed(make_person):
+    teo = make_person("Teo Vance", wikidata_id="Q990000002", born_on=datetime.date(1980, 10, 22))
+    source = Source.objects.create(
+        label="Wikidata: Teo Vance (Q990000002), date of birth (P569)",
+        url="https://www.wikidata.org/wiki/Q990000002#P569",
+    )
+    return Proposal.objects.create(
+        person=teo, field="born_on", value="1980-10-21", precision="day", source=source
+    )
+
+
+def act(client, action, *proposals):
+    return client.post(
+        reverse("admin:people_proposal_changelist"),
+        {"action": action, "_selected_action": [str(p.pk) for p in proposals]},
+        follow=True,
+    )
+
+
+def test_the_queue_shows_what_the_archive_has_and_what_is_proposed(editor_client, proposed):
+    response = editor_client.get(
+        reverse("admin:people_proposal_changelist") + "?status__exact=found"
+    )
+    assert_contains(response, '<td class="field-archive_has">22 October 1980</td>', html=True)
+    assert_contains(response, '<td class="field-proposed">21 October 1980</td>', html=True)
+    assert_contains(
+        response,
+        '<a href="https://www.wikidata.org/wiki/Q990000002#P569" rel="noopener">'
+        "Wikidata: Teo Vance (Q990000002), date of birth (P569)</a>",
+        html=True,
+    )
+    assert editor_client.get(reverse("admin:people_proposal_changelist") + "add/").status_code in (
+        403,
+        404,
+    )
+
+
+def test_confirming_takes_the_value_with_its_source_as_the_editors_version(editor_client, proposed):
+    response = act(editor_client, "confirm", proposed)
+    assert_contains(response, "Confirmed 1 proposed value(s).")
+    teo = proposed.person
+    teo.refresh_from_db()
+    proposed.refresh_from_db()
+    assert (teo.born_on, teo.born_precision) == (datetime.date(1980, 10, 21), "day")
+    assert proposed.status == "confirmed"
+    assert list(teo.sources.all()) == [proposed.source]
+    assert teo.history.first().history_user == editor_client.user
+
+
+def test_dismissing_keeps_the_archives_value(editor_client, proposed):
+    act(editor_client, "dismiss", proposed)
+    proposed.refresh_from_db()
+    proposed.person.refresh_from_db()
+    assert proposed.status == "dismissed"
+    assert proposed.person.born_on == datetime.date(1980, 10, 22)
+
+
+def test_a_proposed_value_that_breaks_a_rule_is_refused_and_named(editor_client, make_person):
+    a, b = make_person("Ava Stone"), make_person("Bo Lund")
+    marriage = Relationship.objects.create(
+        person_a=a,
+        person_b=b,
+        kind="married",
+        started_on=datetime.date(2014, 5, 24),
+        ended_on=datetime.date(2020, 1, 1),
+        end_reason="divorce",
+    )
+    source = Source.objects.create(label="Wikidata: Ava Stone (Q990000011), spouse (P26)")
+    proposal = Proposal.objects.create(
+        relationship=marriage,
+        field="started_on",
+        value="2021-01-01",
+        precision="year",
+        source=source,
+    )
+    response = act(editor_client, "confirm", proposal)
+    assert_contains(response, "cannot end before it starts")
+    marriage.refresh_from_db()
+    proposal.refresh_from_db()
+    assert marriage.started_on == datetime.date(2014, 5, 24)
+    assert proposal.status == "found"
+
+
+def test_people_with_values_to_check_are_one_filter_away(editor_client, proposed, make_person):
+    a, b = make_person("Ava Stone"), make_person("Bo Lund")
+    make_person("Nobody Proposed")
+    marriage = Relationship.objects.create(person_a=a, person_b=b, kind="married")
+    Proposal.objects.create(
+        relationship=marriage, field="end_reason", value="divorce", source=proposed.source
+    )
+    response = editor_client.get(reverse("admin:people_person_changelist") + "?proposals=yes")
+    listed = {person.name for person in response.context["cl"].result_list}
+    assert listed == {"Teo Vance", "Ava Stone", "Bo Lund"}

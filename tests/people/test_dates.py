@@ -37,3 +37,11 @@ def test_a_date_is_written_for_machines_as_far_as_it_is_known():
     assert iso_partial(datetime.date(1977, 1, 1), Precision.YEAR) == "1977"
     assert iso_partial(datetime.date(33, 1, 1), Precision.YEAR) == "0033"
     assert iso_partial(None, Precision.DAY) is None
+
+
+@pytest.mark.parametrize(
+    "precision, expected", [("day", "2014-05-24"), ("month", "2014-05"), ("year", "2014")]
+)
+def test_a_partial_date_is_written_in_iso_8601_to_its_precision(precision, expected):
+    assert iso_partial(D(2014, 5, 24), precision) == expected
+    assert iso_partial(None, precision) is None

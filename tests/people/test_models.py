@@ -73,6 +73,22 @@ def test_age_is_unknown_after_death(make_person):
     assert person.age_on(D(2010, 1, 1)) is None
 
 
+def test_age_is_unknown_when_only_the_year_or_month_of_birth_is(make_person):
+    year = make_person("Year", born_on=D(1977, 1, 1), born_precision="year")
+    month = make_person("Month", born_on=D(1977, 6, 1), born_precision="month")
+    assert year.age_on(D(2022, 12, 31)) is None
+    assert month.age_on(D(2022, 12, 31)) is None
+
+
+def test_a_partial_date_of_birth_or_death_is_kept_as_the_first_day_of_its_period(make_person):
+    person = make_person("Ava Stone")
+    person.born_on, person.born_precision = D(1977, 6, 8), "year"
+    person.died_on, person.died_precision = D(2020, 5, 17), "month"
+    person.full_clean()
+    assert (person.born_on, person.died_on) == (D(1977, 1, 1), D(2020, 5, 1))
+    assert (person.born_display, person.died_display) == ("1977", "May 2020")
+
+
 def test_nobody_relates_to_themselves(kim):
     with rejected(), transaction.atomic():
         married(kim, kim)

@@ -4,6 +4,7 @@ import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains as assert_contains
 
 from articles.models import Mention, Quote
 from people import views as people_views
@@ -229,6 +230,35 @@ def test_a_person_in_more_stories_than_the_pages_reach(
     content = client.get(person.get_absolute_url() + "?page=9").content.decode()
     assert "Page 2 of 2" in content and "These pages list the newest 30;" in content
     assert "Famous story 15<" in content and "Famous story 14<" not in content
+
+
+def test_a_birth_known_only_to_the_year_shows_as_the_year_never_1_january(client, make_person):
+    make_person(
+        "Ava Stone",
+        born_on=D(1977, 1, 1),
+        born_precision="year",
+        died_on=D(2020, 5, 1),
+        died_precision="month",
+    )
+    response = client.get("/people/ava-stone/")
+    assert_contains(
+        response,
+        '<p class="lifespan"><time datetime="1977">1977</time> – '
+        '<time datetime="2020-05">May 2020</time></p>',
+        html=True,
+    )
+    assert_contains(response, '<time datetime="1977">1977</time>', count=2, html=True)  # + timeline
+    assert "January" not in text(page(response))
+    data = json.loads(page(response).find("script", type="application/ld+json").string)
+    assert (data["birthDate"], data["deathDate"]) == ("1977", "2020-05")
+
+
+def test_no_age_is_guessed_from_a_birth_year(client, make_person):
+    make_person("Ava Stone", born_on=D(1977, 1, 1), born_precision="year")
+    response = client.get("/people/ava-stone/")
+    assert_contains(
+        response, '<p class="lifespan">Born <time datetime="1977">1977</time></p>', html=True
+    )
 
 
 # --- the page read as a reader reads it --------------------------------------------------
