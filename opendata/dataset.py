@@ -263,12 +263,15 @@ def exclusive(root: Path):
 
 
 def new_name(root: Path, moment: datetime.datetime) -> str:
-    name = base = moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    number = 1
-    while (root / name).exists():
-        number += 1
-        name = f"{base}-{number}"
-    return name
+    """A name after every dump made in the same second, even one already pruned away."""
+    base = moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    taken = [
+        made_when(Dump(path.name, path, {}))[1]
+        for path in root.glob(f"{base}*")
+        if NAME.match(path.name)
+    ]
+    number = max(taken, default=0) + 1
+    return base if number == 1 else f"{base}-{number}"
 
 
 def export(root: Path, keep: int = 3, report: Callable[[str], None] = lambda line: None) -> Path:
