@@ -6,7 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import signals  # noqa: F401  (a story's parts move its revision on)
+        from . import freshness, signals  # noqa: F401  (signals: parts move the revision on)
         from .search import register_any_of
 
         register_any_of()
+        freshness.connect()

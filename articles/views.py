@@ -10,11 +10,13 @@ from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
 
+from caching.topics import depends_on
 from common.jsonld import as_script
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.addresses import renamed_person
 from people.models import Person
 
+from . import freshness
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
@@ -54,6 +56,7 @@ def story_list(queryset):
 
 
 def front_page(request):
+    depends_on(request, freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
     stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     quotes = list(
@@ -115,6 +118,10 @@ class ArchiveIndex(ArchiveMixin, dates.ArchiveIndexView):
     template_name = "articles/archive_index.html"
     date_list_period = "year"
 
+    def get(self, request, *args, **kwargs):
+        depends_on(request, freshness.STORIES, freshness.OUTLETS)
+        return super().get(request, *args, **kwargs)
+
     def get_date_list(self, queryset, date_type=None, ordering="DESC"):
         return periods("year")
 
@@ -125,6 +132,7 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         year = int(self.get_year())
+        depends_on(self.request, freshness.year(datetime.date(year, 1, 1)), freshness.OUTLETS)
         months = periods("month", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
         if not months:
             raise Http404("No stories that year.")
@@ -154,6 +162,7 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = context["month"]
+        depends_on(self.request, freshness.month(month), freshness.OUTLETS)
         day_counts = self.counts(
             "day", published_on__gte=month, published_on__lt=self.get_next_month_start(month)
         )
@@ -174,6 +183,7 @@ class DayArchive(ArchiveMixin, dates.DayArchiveView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         day = context["day"]
+        depends_on(self.request, freshness.month(day), freshness.OUTLETS)
         context["page_title"] = f"Stories of {day.day} {day:%B %Y}"
         return context
 
@@ -222,6 +232,21 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         tags = list(article.tags.order_by("name"))
         people = [mention.person for mention in mentions]
         absolute = self.request.build_absolute_uri
+        previous = neighbour(article, before=True)
+        following = neighbour(article, before=False)
+        speakers = {p.pk for q in quotes for p in q.speakers}
+        outlets = {article.publication_id} | {s.publication_id for s in sources}
+        depends_on(
+            self.request,
+            freshness.story(article.pk),
+            freshness.OUTLETS,
+            *(freshness.person(pk) for pk in {p.pk for p in people} | speakers),
+            # Related stories are chosen among their people's and tags' stories.
+            *(freshness.about(p.pk) for p in people),
+            *(freshness.tag(t.pk) for t in tags),
+            *(freshness.outlet(pk) for pk in outlets if pk),
+            *freshness.neighbours(previous, article, following),
+        )
         return super().get_context_data(
             mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
             quotes=quotes,
@@ -230,8 +255,8 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             sources=sources,
             tags=tags,
             related=related_stories(article, people, tags),
-            previous=neighbour(article, before=True),
-            next=neighbour(article, before=False),
+            previous=previous,
+            next=following,
             jsonld=as_script(article_data(article, people, absolute, corrections)),
             **kwargs,
         )
@@ -280,6 +305,7 @@ def neighbour(article, *, before):
 
 
 def quote_list(request):
+    depends_on(request, freshness.QUOTES, freshness.PEOPLE)
     quotes = Quote.objects.published().select_related("speaker", "article")
     quotes = quotes.prefetch_related("joint_speakers")
     speaker = None
@@ -313,6 +339,13 @@ def quote_detail(request, pk):
         pk=pk,
     )
     sources = list(quote.sources.select_related("publication"))
+    depends_on(
+        request,
+        freshness.story(quote.article_id),
+        freshness.quote(quote.pk),
+        freshness.OUTLETS,
+        *(freshness.person(speaker.pk) for speaker in quote.speakers),
+    )
     jsonld = as_script(quote_data(quote, request.build_absolute_uri))
     speaker = quote.speaker_names
     return render(
@@ -329,6 +362,7 @@ def quote_detail(request, pk):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    depends_on(request, freshness.tag(tag.pk), freshness.OUTLETS)
     stories = story_list(Article.objects.published().filter(tags=tag))
     page = page_of(request, stories, PAGE_SIZE)
     if not page.object_list and page.number == 1:
@@ -339,6 +373,7 @@ def tag_detail(request, slug):
 def publication_detail(request, slug):
     """Stories the outlet published, and stories citing it as a source."""
     publication = get_object_or_404(Publication, slug=slug)
+    depends_on(request, freshness.outlet(publication.pk))
     published = Article.objects.published().order_by("-published_on", "-id").values_list("pk")
     citing = SourceLink.objects.filter(publication=publication).values_list("article_id")
     both = [published.filter(publication=publication), citing.order_by("-article_id")]

@@ -2,12 +2,13 @@ from django.apps import AppConfig
 
 
 class CachingConfig(AppConfig):
-    """When a reader's page is new: the archive's edition, conditional GET and the page cache."""
+    """When a reader's page is new: what each page shows and when that changed, conditional GET,
+    the page cache."""
 
     name = "caching"
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import edition
+        from . import topics
 
-        edition.connect()
+        topics.connect()

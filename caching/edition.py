@@ -1,26 +1,18 @@
-"""Which edition of the archive readers see, and the signal handlers that start a new one.
+"""The archive's edition: a number that moves with every change readers can see, and when it
+last moved. The data dumps record it (opendata/dataset.py); pages no longer depend on it as a
+whole — each depends on the topics it shows (caching/topics.py), and the edition moves with
+the `EVERYTHING` topic, in the same transaction.
 
-`current()` is what each request asks: it reads the one row at most once a second per process
-(an edition made by another worker is seen within that second; one made in this process, at
-once). `changed()` runs after the commit of any change to the models of the apps readers see —
-saves, deletions, tag changes, loaddata included — once per transaction. Bulk writes that
-send no signals (the archive generator) call `start_new()` themselves.
+Bulk writes that send no signals (the archive generator) call `start_new()` themselves: every
+page is new after them.
 """
 
 import datetime
-import threading
-import time
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-# The apps whose rows readers see.
-PUBLIC_APPS = ("people", "articles", "taggit")
-FRESH_FOR = 1.0  # seconds a process trusts the number it last read
 BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -28,21 +20,6 @@ BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 class CurrentEdition:
     number: int
     changed_at: object  # an aware datetime
-
-
-_lock = threading.Lock()
-_known = {"stamp": None, "read_at": 0.0}
-
-
-def current():
-    now = time.monotonic()
-    stamp = _known["stamp"]
-    if stamp is not None and now - _known["read_at"] < FRESH_FOR:
-        return stamp
-    stamp = read()
-    with _lock:
-        _known.update(stamp=stamp, read_at=now)
-    return stamp
 
 
 def read():
@@ -55,41 +32,15 @@ def read():
 
 
 def start_new():
-    """A new edition, now (outside a transaction) or when the current one commits."""
-    transaction.on_commit(_bump)
+    """Every page new, once the current transaction commits (at once outside one)."""
+    from caching import topics
+
+    topics.changed(topics.ALL)
 
 
-def _bump():
+def bump():
     from caching.models import Edition
 
     updated = Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
     if not updated:
         Edition.objects.get_or_create(pk=1, defaults={"number": 1})
-    forget()
-
-
-def forget():
-    """Read the edition again on the next request (after a change made in this process)."""
-    with _lock:
-        _known.update(stamp=None, read_at=0.0)
-
-
-def changed(sender, **kwargs):
-    """Any change to a public model: one new edition per transaction, after it commits
-    (at once outside a transaction)."""
-    if kwargs.get("action", "post_").startswith("pre_"):
-        return  # m2m_changed is sent before and after a change; "post_" is enough
-    if not any(func is _bump for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(_bump)
-
-
-def connect():
-    for label in PUBLIC_APPS:
-        for model in apps.get_app_config(label).get_models():
-            uid = f"edition-{model._meta.label}"
-            post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
-            for field in model._meta.local_many_to_many:
-                through = field.remote_field.through
-                if not isinstance(through, str):
-                    m2m_changed.connect(changed, sender=through, dispatch_uid=f"{uid}-{field.name}")

@@ -14,3 +14,16 @@ class Edition(models.Model):
 
     def __str__(self):
         return f"Edition {self.number}"
+
+
+class Topic(models.Model):
+    """Something pages show (`story:12`, `person:3`, `stories`…) and the version it has been
+    at since it last changed: caching/topics.py. The row `*clock` holds the latest version
+    given; a topic never changed has no row (version 0)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.name} at {self.version}"

@@ -30,13 +30,13 @@ page: it is rendered and served uncached, the failure is logged, and the shared 
 alone for `RETRY_SECONDS` before it is tried again.
 """
 
-import datetime
 import hashlib
 import json
 import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
 
-from caching import edition
+from caching import topics
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # /data/ changes when a dump is written, which starts no new edition; its files never change.
@@ -68,6 +68,8 @@ FIRST_PAGE = {"page": "1", "p": "1"}
 # After the shared cache fails, pages are served without it for this long before it is tried
 # again: one failure logged, not one per request, and no request waits on a dead server.
 RETRY_SECONDS = 5
+# How long what a page showed is kept when the page itself is not (page cache off).
+ENTRY_SECONDS = 300
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +204,29 @@ class SharedPages:
         )
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What is kept of a page: the topics it showed and their versions when it was rendered,
+    the day and release it was rendered for, when, and (when the page cache is on) the page."""
+
+    topics: tuple[str, ...]
+    versions: tuple[int, ...]
+    day: str
+    release: str
+    rendered_at: float
+    page: tuple | None
+
+    def fresh(self, now: dict[str, int]) -> bool:
+        return tuple(now[name] for name in self.topics) == self.versions
+
+
+def make_etag(versions: dict[str, int], day: str, address: str) -> str:
+    """The topics' versions, the day, the release and the address: a page's ETag moves when,
+    and only when, something it shows may have changed."""
+    shown = json.dumps([sorted(versions.items()), day, release(), address])
+    return f'"{hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()}"'
+
+
 class PageCacheMiddleware:
     """First in MIDDLEWARE: a cached page is answered before any other middleware runs (it
     was stored with the headers they added)."""
@@ -218,40 +243,60 @@ class PageCacheMiddleware:
             request.GET = read_parameters(request.GET)
         if not public(request) or (settings.SECURE_SSL_REDIRECT and not request.is_secure()):
             return self.get_response(request)
-        stamp = edition.current()
-        today = timezone.localdate()
-        etag = f'"{release()}-{stamp.number}-{today:%Y%m%d}"'
-        # Midnight starts a new day's pages too (scheduled stories appear): for If-Modified-Since.
-        midnight = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
-        last_modified = max(stamp.changed_at, midnight).timestamp()
-        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
-            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if not_modified is not None:
-                return not_modified
-        seconds = settings.PAGE_CACHE_SECONDS
-        key = self.key(request, etag) if seconds else None
-        if key and (page := self.cached(key)) is not None:
-            return answer(page)
+        day = f"{timezone.localdate():%Y%m%d}"
+        address = self.address(request)
+        key = f"page:{release()}:{address}"
+        entry = self.cached(key)
+        if entry is not None and entry.day == day and entry.release == release():
+            now = topics.versions(entry.topics)
+            if entry.fresh(now):
+                etag = make_etag(now, day, address)
+                not_modified = conditional(request, etag, entry.rendered_at)
+                if not_modified is not None:
+                    return not_modified
+                if entry.page is not None:
+                    response = answer(entry.page)
+                    response["X-Page-Cache"] = "hit"
+                    return response
+        clock = topics.clock()
         response = self.get_response(request)
-        if storable(response):
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified)
-            # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
-            patch_cache_control(response, public=True, no_cache=True)
-            if key and own_address(request):
-                page = (response.status_code, list(response.items()), response.content)
-                self.recent.put(key, page)
-                self.shared.set(key, page, seconds)
-        return response
+        if not storable(response):
+            return response
+        names = sorted(topics.of(request))
+        now = topics.versions(names)
+        etag = make_etag(now, day, address)
+        rendered_at = float(int(time.time()))
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(rendered_at)
+        # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
+        patch_cache_control(response, public=True, no_cache=True)
+        # Kept only when asked for by its own address, and only when nothing it shows changed
+        # while it was rendered (it may show the old version of it).
+        if own_address(request) and max(now.values()) <= clock:
+            seconds = settings.PAGE_CACHE_SECONDS
+            page = (response.status_code, list(response.items()), response.content)
+            entry = Entry(
+                topics=tuple(names),
+                versions=tuple(now[name] for name in names),
+                day=day,
+                release=release(),
+                rendered_at=rendered_at,
+                page=page if seconds else None,
+            )
+            self.recent.put(key, entry)
+            # Without the page cache, what the page showed is still kept, for conditional GET.
+            self.shared.set(key, entry, seconds or ENTRY_SECONDS)
+        response["X-Page-Cache"] = "miss"
+        return conditional(request, etag, rendered_at) or response
 
     def cached(self, key):
-        page = self.recent.get(key)
-        if page is None and (page := self.shared.get(key)) is not None:
-            self.recent.put(key, page)
-        return page
+        entry = self.recent.get(key)
+        if entry is None and (entry := self.shared.get(key)) is not None:
+            self.recent.put(key, entry)
+        return entry
 
     @staticmethod
-    def key(request, etag):
+    def address(request):
         """What decides the page: scheme, host, the script name and the routed path (both
         are in `path`; `path_info` alone is routed), and the parameters the page may read."""
         address = json.dumps(
@@ -263,7 +308,14 @@ class PageCacheMiddleware:
                 sorted(request.GET.lists()),
             ]
         )
-        return f"page:{etag}:{hashlib.blake2b(address.encode(), digest_size=16).hexdigest()}"
+        return hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+
+def conditional(request, etag, last_modified):
+    """`304 Not Modified` when the reader already holds this version of the page."""
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return get_conditional_response(request, etag=etag, last_modified=last_modified)
+    return None
 
 
 def answer(page):

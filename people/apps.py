@@ -6,4 +6,6 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from . import signals  # noqa: F401  (keeps search names current)
+        from . import freshness, signals  # noqa: F401  (signals keep search names current)
+
+        freshness.connect()

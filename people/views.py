@@ -1,9 +1,11 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from caching.topics import depends_on
 from common.jsonld import as_script, with_context
 from common.paging import keyset_page, note_listing, page_of
 
+from . import freshness
 from .graph import relationship_map
 from .models import Person, Relationship
 from .profile import family, timeline
@@ -18,6 +20,7 @@ INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 
 
 def person_list(request):
+    depends_on(request, freshness.PEOPLE)
     people = Person.objects.only("name", "slug", "born_on", "died_on")
     names = keyset_page(people, request.GET, DIRECTORY_PAGE)
     note_listing(request, **names.place)
@@ -40,6 +43,15 @@ def person_detail(request, slug):
         .select_related("person_a", "person_b")
         if children
         else []
+    )
+    relatives = {pk for r in relationships for pk in (r.person_a_id, r.person_b_id)}
+    relatives |= {pk for r in other_parents for pk in (r.person_a_id, r.person_b_id)}
+    depends_on(
+        request,
+        freshness.person(person.pk),
+        freshness.about(person.pk),
+        freshness.OUTLETS,
+        *(freshness.person(pk) for pk in relatives),
     )
     # Reverse relations keep `people` free of imports from `articles`.
     stories = page_of(

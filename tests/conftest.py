@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from articles.models import Article, Publication
-from caching import edition
+from caching import topics
 from people.models import Person
 from tests.servers import unavailable
 from tests.servers.postgres import ThrowawayCluster, Unavailable
@@ -62,18 +62,22 @@ def collected_static(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)
 
 
-REAL_EDITION = edition.current
+REAL_VERSIONS = topics.versions
 
 
 @pytest.fixture(autouse=True)
 def no_page_cache(settings, monkeypatch):
-    """Tests change data inside a transaction that never commits, so no new edition starts:
-    pages are rendered afresh, and the edition is a constant (no query that comes and goes
-    with the time, for the tests that count queries), unless a test asks for them
-    (tests/test_pagecache.py)."""
+    """Tests change data inside a transaction that never commits, so no topic moves: pages
+    are rendered afresh, and every topic's version is a constant (no query that comes and goes,
+    for the tests that count queries), unless a test asks for them (`real_versions`)."""
     settings.PAGE_CACHE_SECONDS = 0
-    fixed = edition.CurrentEdition(0, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
-    monkeypatch.setattr(edition, "current", lambda: fixed)
+    monkeypatch.setattr(topics, "versions", lambda names: dict.fromkeys(names, 0))
+
+
+@pytest.fixture
+def real_versions(monkeypatch):
+    """Pages depend on the topics' versions as they are (tests/caching/)."""
+    monkeypatch.setattr(topics, "versions", REAL_VERSIONS)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ MAY_IMPORT = {
     "common": set(),
     "history": {"common"},
     "caching": {"common"},
-    "people": {"common", "history"},
+    "people": {"common", "history", "caching"},
     "articles": {"common", "history", "caching", "people"},
 }
 

@@ -1,0 +1,302 @@
+"""Which pages a change to stories moves (caching/topics.py): the rules, without a request.
+
+A story's page shows `story:N` (its text, quotes, sources, corrections, people, tags), the
+people in it (`person:N`), its tags (`tag:N`), its outlets (`outlet:N`), its neighbours (the
+months from the one before to the one after: `month:YYYY-MM`) and stories related by people
+and tags (`about:N`, `tag:N`). Lists show what `list_topics` names.
+
+- A story that is not published before or after the change (a draft that stays a draft)
+  moves nothing: no public page shows it.
+- Any other change moves `story:N`; a change to what lists show (headline, standfirst, kind,
+  date, address, outlet, whether it is published, who it is about) moves the lists it is in
+  too: `stories` (the front page, the archive's index), its year and month, its people's
+  (`about:N`), tags' and outlets' lists.
+- Its quotes, people, tags, sources and corrections are parts of the story: they move it, and
+  the lists they appear in (`quotes`, `about:N` for a speaker, `outlet:N` for a source).
+- An outlet's name appears in every list (`outlets`); a tag's on its stories and its page.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from taggit.models import Tag, TaggedItem
+
+from caching.topics import ALL, changed, covers
+from people.freshness import OUTLETS, PEOPLE, about, person
+
+from .models import (
+    Article,
+    Correction,
+    Dismissal,
+    FormerAddress,
+    Mention,
+    ProposedPerson,
+    Publication,
+    Quote,
+    SourceLink,
+    TaggedArticle,
+)
+
+STORIES = "stories"
+QUOTES = "quotes"
+# What a list of stories shows of each (views.story_list), and whether it is in a list at all.
+LISTED = ("title", "slug", "dek", "kind", "published_on", "publication_id", "status")
+
+
+def story(pk) -> str:
+    return f"story:{pk}"
+
+
+def quote(pk) -> str:
+    return f"quote:{pk}"
+
+
+def tag(pk) -> str:
+    return f"tag:{pk}"
+
+
+def outlet(pk) -> str:
+    return f"outlet:{pk}"
+
+
+def month(day) -> str:
+    return f"month:{day:%Y-%m}"
+
+
+def year(day) -> str:
+    return f"year:{day:%Y}"
+
+
+def neighbours(previous, article, following) -> set[str]:
+    """What the story before and the one after `article` depend on: a story published, moved
+    or retitled between them is in one of their months, or, when they are further apart or
+    there is none, anywhere in the archive (`stories`)."""
+    names = {month(article.published_on)}
+    for other in (previous, following):
+        if other is None or abs(months(other.published_on) - months(article.published_on)) > 1:
+            names.add(STORIES)
+        else:
+            names.add(month(other.published_on))
+    return names
+
+
+def months(day) -> int:
+    return day.year * 12 + day.month
+
+
+def published(status) -> bool:
+    # Scheduled stories too: they appear on their day, which starts new pages anyway.
+    return status == Article.Status.PUBLISHED
+
+
+def list_topics(article_id, days, outlets) -> set[str]:
+    """Every list a published story is in: the newest stories, its year and month, its
+    people's, tags' and outlets' (its own and those it cites)."""
+    names = {STORIES, QUOTES}
+    names |= {month(day) for day in days if day} | {year(day) for day in days if day}
+    people = Mention.objects.filter(article_id=article_id).values_list("person_id", flat=True)
+    tags = TaggedArticle.objects.filter(content_object_id=article_id).values_list(
+        "tag_id", flat=True
+    )
+    cited = SourceLink.objects.filter(article_id=article_id, publication__isnull=False)
+    names |= {about(pk) for pk in people} | {tag(pk) for pk in tags}
+    names |= {outlet(pk) for pk in outlets if pk}
+    names |= {outlet(pk) for pk in cited.values_list("publication_id", flat=True)}
+    return names
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def story_before(sender, instance, raw=False, **kwargs):
+    """What lists showed of the story before this save."""
+    if raw or instance.pk is None:
+        instance._listed_before = None
+        return
+    instance._listed_before = Article.objects.filter(pk=instance.pk).values(*LISTED).first()
+
+
+def story_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_listed_before", None)
+    now = {field: getattr(instance, field) for field in LISTED}
+    was = before is not None and published(before["status"])
+    if not (was or published(instance.status)):
+        return  # a draft that stays a draft
+    names = {story(instance.pk)}
+    if before != now:
+        days = {now["published_on"], before and before["published_on"]}
+        outlets = {now["publication_id"], before and before["publication_id"]}
+        names |= list_topics(instance.pk, days, outlets)
+    changed(*names)
+
+
+def story_deleted(sender, instance, **kwargs):
+    if published(instance.status):
+        day = instance.published_on
+        changed(story(instance.pk), STORIES, QUOTES, OUTLETS, month(day), year(day), PEOPLE)
+        if instance.publication_id:
+            changed(outlet(instance.publication_id))
+
+
+def public_story(article_id) -> dict | None:
+    """The story `article_id`'s listed fields if readers may see it (or it is gone: what it
+    was is not known), None for a draft."""
+    row = Article.objects.filter(pk=article_id).values(*LISTED).first()
+    if row is None:
+        return {"published_on": None, "publication_id": None}
+    return row if published(row["status"]) else None
+
+
+def part_changed(article_id, *names, lists=False) -> None:
+    """A part of story `article_id` changed, moving `names` as well when the story is public
+    (and the story's lists, when `lists`)."""
+    row = public_story(article_id)
+    if row is None:
+        return
+    extra = set(names)
+    if lists:
+        days = {row["published_on"]}
+        extra |= list_topics(article_id, days, {row["publication_id"]})
+    changed(story(article_id), *extra)
+
+
+# --- its parts -------------------------------------------------------------------------------
+
+
+def remember(fields):
+    def before(sender, instance, raw=False, **kwargs):
+        instance._before = None
+        if not raw and instance.pk is not None:
+            instance._before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+
+    return before
+
+
+def previous(instance, field):
+    before = getattr(instance, "_before", None)
+    return before and before[field]
+
+
+def mention_changed(sender, instance, raw=False, **kwargs):
+    """Who a story is about: its page, the lists of those people, and the front page (which
+    shows the main person of each story)."""
+    if raw:
+        return
+    people = {instance.person_id, previous(instance, "person_id")} - {None}
+    part_changed(instance.article_id, STORIES, *(about(pk) for pk in people))
+
+
+def story_people_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not pk_set:
+        changed(ALL)  # cleared: the signal does not say of what
+    elif reverse:  # a person's stories
+        for article_id in pk_set:
+            part_changed(article_id, STORIES, about(instance.pk))
+    else:
+        part_changed(instance.pk, STORIES, *(about(pk) for pk in pk_set))
+
+
+def tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        tags = {instance.tag_id, previous(instance, "tag_id")} - {None}
+        part_changed(instance.content_object_id, *(tag(pk) for pk in tags))
+
+
+def story_tags_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not pk_set:
+        changed(ALL)
+    elif reverse:  # a tag's stories
+        for article_id in pk_set:
+            part_changed(article_id, tag(instance.pk))
+    else:
+        part_changed(instance.pk, *(tag(pk) for pk in pk_set))
+
+
+def tag_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        changed(tag(instance.pk))
+
+
+def quote_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    speakers = {instance.speaker_id, previous(instance, "speaker_id")} - {None}
+    if instance.pk is not None:
+        speakers |= set(instance.joint_speakers.values_list("pk", flat=True))
+    part_changed(instance.article_id, quote(instance.pk), QUOTES, *(about(pk) for pk in speakers))
+
+
+def joint_speakers_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not pk_set:
+        changed(ALL)
+    elif reverse:  # a person's joint statements
+        for article_id, pk in Quote.objects.filter(pk__in=pk_set).values_list("article_id", "pk"):
+            part_changed(article_id, quote(pk), QUOTES, about(instance.pk))
+    else:
+        people = (about(pk) for pk in pk_set)
+        part_changed(instance.article_id, quote(instance.pk), QUOTES, *people)
+
+
+def source_changed(sender, instance, raw=False, **kwargs):
+    """A source of a story, or of one of its quotes: the outlet's page lists stories citing it."""
+    if raw:
+        return
+    outlets = {instance.publication_id, previous(instance, "publication_id")} - {None}
+    quotes = {instance.quote_id, previous(instance, "quote_id")} - {None}
+    names = [outlet(pk) for pk in outlets] + [quote(pk) for pk in quotes]
+    part_changed(instance.article_id, *names)
+
+
+def correction_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        part_changed(instance.article_id)
+
+
+def outlet_changed(sender, instance, raw=False, **kwargs):
+    """An outlet's name is in every list of stories."""
+    if not raw:
+        changed(outlet(instance.pk), OUTLETS)
+
+
+def connect():
+    rules = [
+        (Article, story_saved, story_deleted),
+        (Mention, mention_changed, mention_changed),
+        (TaggedArticle, tagging_changed, tagging_changed),
+        (Tag, tag_changed, tag_changed),
+        (Quote, quote_changed, quote_changed),
+        (SourceLink, source_changed, source_changed),
+        (Correction, correction_changed, correction_changed),
+        (Publication, outlet_changed, outlet_changed),
+    ]
+    for model, saved, deleted in rules:
+        uid = f"freshness-{model._meta.label}"
+        post_save.connect(saved, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"{uid}-delete")
+    pre_save.connect(story_before, sender=Article, dispatch_uid="freshness-article-before")
+    for model, fields in [
+        (Mention, ["person_id"]),
+        (TaggedArticle, ["tag_id"]),
+        (Quote, ["speaker_id"]),
+        (SourceLink, ["publication_id", "quote_id"]),
+    ]:
+        pre_save.connect(
+            remember(fields), sender=model, weak=False, dispatch_uid=f"freshness-{model}-before"
+        )
+    m2m_changed.connect(story_people_changed, sender=Article.people.through)
+    m2m_changed.connect(story_tags_changed, sender=TaggedArticle)
+    m2m_changed.connect(joint_speakers_changed, sender=Quote.joint_speakers.through)
+    covers(Article, Mention, TaggedArticle, Tag, Quote, SourceLink, Correction, Publication)
+    covers(Quote.joint_speakers.through)
+    # What readers never see: old addresses answer with a redirect; the finder's proposals and
+    # an editor's dismissals wait in the admin. Tags of other models: none are public.
+    covers(FormerAddress, ProposedPerson, Dismissal, TaggedItem)
+
+
+__all__ = ["OUTLETS", "PEOPLE", "about", "person"]  # the people's topics, for the views here

@@ -1,0 +1,231 @@
+"""What a page shows, by name, and when each of those things last changed.
+
+A *topic* names something pages show: `story:12`, `person:3`, `tag:7`, `month:2024-05`,
+`stories` (the lists of the newest stories)… A view declares the topics its page depends on
+(`depends_on(request, …)`); a change declares the topics it moves (`changed(…)`, from the
+request-free rules in `articles/freshness.py` and `people/freshness.py`). The page cache
+(caching/pagecache.py) keeps each page with its topics' versions at render time and serves it
+only while they are unchanged, so an edit to one story leaves the rest of the archive cached.
+
+Versions are numbers from one clock (the row `CLOCK` of the topic table), so that a page
+rendered while a change committed can be told apart (see `clock()`). The database is the
+truth; the shared cache (Redis, when `REDIS_URL` is set) holds a copy that every worker reads
+in one round trip for all the topics of a page, and a change writes there as soon as it has
+committed, so every worker sees it on its next request. Without a shared cache, versions are
+read from the database (one query), never from a process's own memory.
+
+Two topics are special: `EVERYTHING` moves with any change readers can see (pages of the
+whole archive — the API, search, feeds, sitemaps — depend on it, and so does any page whose
+view declares nothing), and `ALL`, which every page depends on, moves only when something
+changed that no rule can describe (bulk loads that send no signals, `loaddata`).
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+log = logging.getLogger(__name__)
+
+EVERYTHING = "everything"
+ALL = "all"
+CLOCK = "*clock"
+CACHE_PREFIX = "topic:"
+# After the shared cache fails, versions are read from the database for this long.
+RETRY_SECONDS = 5
+
+
+def depends_on(request, *names: str) -> None:
+    """Note that the page answering `request` shows what `names` name (added to what the view
+    noted before)."""
+    noted = getattr(request, "topics", None)
+    if noted is None:
+        noted = request.topics = set()
+    noted.update(names)
+
+
+def of(request) -> frozenset[str]:
+    """The topics of the page answering `request`: those its view noted (`EVERYTHING` when it
+    noted none), and `ALL`."""
+    noted = getattr(request, "topics", None) or {EVERYTHING}
+    return frozenset(noted) | {ALL}
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+class Batch:
+    """The topics changed by one transaction: moved together once it commits."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.done = False
+
+    def commit(self) -> None:
+        self.done = True
+        bump(self.names)
+
+
+_batches = threading.local()
+
+
+def changed(*names: str) -> None:
+    """`names` changed: their versions move once the current transaction commits (at once
+    outside a transaction); nothing moves if it rolls back. One bump per transaction."""
+    if not names:
+        return
+    connection = transaction.get_connection()
+    batch = getattr(_batches, "current", None)
+    pending = (
+        batch is not None
+        and not batch.done
+        and (
+            connection.in_atomic_block
+            and any(func == batch.commit for _, func, _ in connection.run_on_commit)
+        )
+    )
+    if not pending:
+        batch = _batches.current = Batch()
+        batch.names.update(names)
+        transaction.on_commit(batch.commit)
+    else:
+        batch.names.update(names)
+
+
+def bump(names: Iterable[str]) -> int:
+    """Give `names` (and `EVERYTHING`) a new version, now: in the database, then in the shared
+    cache. Returns the version."""
+    from caching import edition
+    from caching.models import Topic
+
+    names = set(names) | {EVERYTHING}
+    with transaction.atomic():
+        if not Topic.objects.filter(name=CLOCK).update(version=F("version") + 1):
+            Topic.objects.get_or_create(name=CLOCK, defaults={"version": 0})
+            Topic.objects.filter(name=CLOCK).update(version=F("version") + 1)
+        version = Topic.objects.filter(name=CLOCK).values_list("version", flat=True).get()
+        Topic.objects.bulk_create(
+            [Topic(name=name, version=version) for name in sorted(names)],
+            update_conflicts=True,
+            unique_fields=["name"],
+            update_fields=["version", "changed_at"],
+        )
+        edition.bump()
+    if shared():
+        values = {CACHE_PREFIX + name: version for name in names}
+        values[CACHE_PREFIX + CLOCK] = version
+        try:
+            cache.set_many(values, None)
+        except Exception as error:
+            failed("write", error)
+            try:  # what a worker cannot read, it reads from the database
+                cache.delete_many(list(values))
+            except Exception:
+                log.error("topics: the shared cache may hold old versions of %s", sorted(names))
+    return version
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+_resting_until = [0.0]
+
+
+def shared() -> bool:
+    """Whether the default cache is shared by every worker (not each process's memory)."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def failed(action: str, error: Exception) -> None:
+    _resting_until[0] = time.monotonic() + RETRY_SECONDS
+    log.error(
+        "topics: could not %s the shared cache (%s: %s); versions come from the database for %s s",
+        action,
+        type(error).__name__,
+        error,
+        RETRY_SECONDS,
+    )
+
+
+def versions(names: Iterable[str]) -> dict[str, int]:
+    """The current version of each of `names` (0: never changed), in one round trip to the
+    shared cache, or one query when it is empty, absent or failing."""
+    names = list(names)
+    if not shared() or time.monotonic() < _resting_until[0]:
+        return from_database(names)
+    keys = [CACHE_PREFIX + name for name in names]
+    try:
+        found = cache.get_many(keys)
+    except Exception as error:
+        failed("read", error)
+        return from_database(names)
+    known = {key[len(CACHE_PREFIX) :]: value for key, value in found.items()}
+    missing = [name for name in names if name not in known]
+    if missing:
+        fresh = from_database(missing)
+        known.update(fresh)
+        try:
+            # Only where still missing: a change written meanwhile is newer than what was read.
+            for name, version in fresh.items():
+                cache.add(CACHE_PREFIX + name, version, None)
+        except Exception as error:
+            failed("write", error)
+    return {name: known[name] for name in names}
+
+
+def from_database(names: list[str]) -> dict[str, int]:
+    from caching.models import Topic
+
+    found = dict(Topic.objects.filter(name__in=names).values_list("name", "version"))
+    return {name: found.get(name, 0) for name in names}
+
+
+def clock() -> int:
+    """The latest version given. Read before a page is rendered: a topic of the page with a
+    higher version after the render changed while it ran, so the page may be old and is not
+    kept. (A change commits before its version is given, and versions only grow.)"""
+    return versions([CLOCK])[CLOCK]
+
+
+# --- what no rule covers ---------------------------------------------------------------------
+
+# The apps whose rows readers see.
+PUBLIC_APPS = ("people", "articles", "taggit")
+# Models (and many-to-many tables) whose changes the apps' rules describe (`covers`); a change
+# to any other model of the public apps makes every page new.
+_covered: set[type] = set()
+
+
+def covers(*models: type) -> None:
+    """The apps' rules say which topics a change to `models` moves, or that it moves none."""
+    _covered.update(models)
+
+
+def anything_changed(sender, raw=False, **kwargs):
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed is sent before and after a change; "post_" is enough
+    if raw or sender not in _covered:
+        changed(ALL)
+
+
+def connect():
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in PUBLIC_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if hasattr(model, "instance_type"):
+                continue  # a table of versions (django-simple-history): nothing readers see
+            uid = f"topics-{model._meta.label}"
+            post_save.connect(anything_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(anything_changed, sender=model, dispatch_uid=f"{uid}-delete")
+            for field in model._meta.local_many_to_many:
+                through = field.remote_field.through
+                if not isinstance(through, str):
+                    m2m_changed.connect(
+                        anything_changed, sender=through, dispatch_uid=f"{uid}-{field.name}"
+                    )

@@ -1,0 +1,94 @@
+"""Which pages a change to people moves (caching/topics.py): the rules, without a request.
+
+- `person:N` — the person as pages show them: their page, and every page naming them (a
+  story they are in, a quote they said, a relative's page).
+- `about:N` — the lists of what is about them: their stories and quotes (moved by
+  `articles/freshness.py`).
+- `people` — lists of names: the directory, the front page, the quotes.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from caching.topics import ALL, changed, covers
+
+from .models import Alias, FormerSlug, Person, Proposal, Relationship, Source
+
+PEOPLE = "people"
+# Outlets' names are in every list of stories, a person's included (articles/freshness.py).
+OUTLETS = "outlets"
+
+
+def person(pk) -> str:
+    return f"person:{pk}"
+
+
+def about(pk) -> str:
+    return f"about:{pk}"
+
+
+def person_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        changed(person(instance.pk), PEOPLE)
+
+
+def part_changed(sender, instance, raw=False, **kwargs):
+    """An alias: shown on the person's page."""
+    if not raw:
+        changed(person(instance.person_id))
+
+
+def relationship_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        changed(person(instance.person_a_id), person(instance.person_b_id))
+
+
+def source_changed(sender, instance, raw=False, **kwargs):
+    """A source is shown on the pages of the people and relationships it supports."""
+    if raw or instance.pk is None:
+        return
+    people = set(instance.people.values_list("pk", flat=True))
+    for a, b in instance.relationships.values_list("person_a_id", "person_b_id"):
+        people |= {a, b}
+    changed(*(person(pk) for pk in people))
+
+
+def person_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    """A person's sources (or a source's people: `reverse`)."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        changed(person(instance.pk))
+    elif pk_set:
+        changed(*(person(pk) for pk in pk_set))
+    else:  # a source cleared of its people, whom the signal does not name
+        changed(ALL)
+
+
+def relationship_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+    """A relationship's sources (or a source's relationships: `reverse`)."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        ties = [(instance.person_a_id, instance.person_b_id)]
+    elif pk_set:
+        ties = Relationship.objects.filter(pk__in=pk_set).values_list("person_a_id", "person_b_id")
+    else:
+        changed(ALL)
+        return
+    changed(*(person(pk) for tie in ties for pk in tie))
+
+
+def connect():
+    for model, rule in [
+        (Person, person_changed),
+        (Alias, part_changed),
+        (Relationship, relationship_changed),
+        (Source, source_changed),
+    ]:
+        post_save.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-save")
+        post_delete.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-del")
+    m2m_changed.connect(person_sources_changed, sender=Person.sources.through)
+    m2m_changed.connect(relationship_sources_changed, sender=Relationship.sources.through)
+    # An old address answers with a redirect, and proposals wait for the editors: no page.
+    covers(Person, Alias, Relationship, Source, FormerSlug, Proposal)
+    covers(Person.sources.through, Relationship.sources.through)
