@@ -1,6 +1,6 @@
-"""Conditional GET and the page cache (caching/pagecache.py), with the archive's edition
-(caching/edition.py) that decides when a page is new. These tests commit for real
-(transactional_db): a new edition starts only when a change commits."""
+"""Conditional GET and the page cache (caching/pagecache.py), with the topics' versions
+(caching/topics.py) that decide when a page is new. These tests commit for real
+(transactional_db): versions move only when a change commits."""
 
 import datetime
 import logging
@@ -12,20 +12,17 @@ from django.core.cache import cache
 from django.db import connections, transaction
 
 from articles.models import Article
-from caching import edition, pagecache
+from caching import pagecache
 from caching.models import Edition
 from newsroom import settings as newsroom_settings
-from tests.conftest import REAL_EDITION
 from tests.html import headings
 from tests.redis_server import RedisServer, redis_server
 
 
 @pytest.fixture
-def real_edition(monkeypatch):
-    monkeypatch.setattr(edition, "current", REAL_EDITION)
-    edition.forget()
-    yield
-    edition.forget()
+def real_edition(real_versions):
+    """Versions as they are, none left from another test."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -68,7 +65,7 @@ def test_a_known_etag_gets_304_before_any_view_runs(
     first = client.get(story.get_absolute_url())
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
     assert "no-cache" in first["Cache-Control"] and "public" in first["Cache-Control"]
-    # At most the edition itself is read: the story, its quotes, its people are not.
+    # At most the topics' versions are read: the story, its quotes, its people are not.
     with django_assert_max_num_queries(1):
         again = client.get(story.get_absolute_url(), headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""
@@ -76,7 +73,7 @@ def test_a_known_etag_gets_304_before_any_view_runs(
     assert stale.status_code == 200
 
 
-def test_a_change_anywhere_starts_a_new_edition_and_new_etags(client, story, real_edition):
+def test_a_change_to_the_story_gives_it_a_new_etag(client, story, real_edition):
     first = client.get(story.get_absolute_url())
     story.body = "The corrected version."
     story.save()
@@ -103,7 +100,7 @@ def test_the_page_cache_serves_the_next_reader_without_queries(
 ):
     url = story.get_absolute_url()
     first = client.get(url)
-    with django_assert_max_num_queries(1):  # the edition, at most: not the page's queries
+    with django_assert_max_num_queries(1):  # the versions, at most: not the page's queries
         second = client.get(url)
     assert second.status_code == 200 and second.content == first.content
     story.body = "The corrected version."
