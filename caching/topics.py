@@ -38,6 +38,10 @@ CLOCK = "*clock"
 CACHE_PREFIX = "topic:"
 # After the shared cache fails, versions are read from the database for this long.
 RETRY_SECONDS = 5
+# How long the shared cache keeps a version before it is read from the database again: what a
+# change could not write there (the cache failing, or a process writing without `REDIS_URL`)
+# shows after this long at most.
+CACHED_SECONDS = 300
 
 
 def depends_on(request, *names: str) -> None:
@@ -120,7 +124,7 @@ def bump(names: Iterable[str]) -> int:
         values = {CACHE_PREFIX + name: version for name in names}
         values[CACHE_PREFIX + CLOCK] = version
         try:
-            cache.set_many(values, None)
+            cache.set_many(values, CACHED_SECONDS)
         except Exception as error:
             failed("write", error)
             try:  # what a worker cannot read, it reads from the database
@@ -171,7 +175,7 @@ def versions(names: Iterable[str]) -> dict[str, int]:
         try:
             # Only where still missing: a change written meanwhile is newer than what was read.
             for name, version in fresh.items():
-                cache.add(CACHE_PREFIX + name, version, None)
+                cache.add(CACHE_PREFIX + name, version, CACHED_SECONDS)
         except Exception as error:
             failed("write", error)
     return {name: known[name] for name in names}

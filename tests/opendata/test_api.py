@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from articles.models import Article, Publication, Quote
 from people.models import Person, Relationship
-from tests.conftest import REAL_EDITION
 from tests.opendata.conftest import assert_no_secret
 
 pytestmark = pytest.mark.usefixtures("api_settings")
@@ -317,17 +316,7 @@ def test_answers_carry_an_etag_and_a_known_one_gets_304_without_queries(
     assert again.content == b""
 
 
-@pytest.fixture
-def real_edition(monkeypatch):
-    from caching import edition
-
-    monkeypatch.setattr(edition, "current", REAL_EDITION)
-    edition.forget()
-    yield
-    edition.forget()
-
-
-def test_a_change_to_the_archive_gives_the_api_a_new_etag(client, transactional_db, real_edition):
+def test_a_change_to_the_archive_gives_the_api_a_new_etag(client, transactional_db, real_versions):
     kim = Person.objects.create(name="Kim K", slug="kim-k")
     first = get(client, "/api/v1/people/kim-k/")
     with transaction.atomic():
