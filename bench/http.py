@@ -13,8 +13,13 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
    ETag its first answer carried (`If-None-Match`), which should be a `304 Not Modified`; then
    the same story, person and tag's stories from the read API (`/api/v1/`), each against its
    HTML page.
-2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=300`; Redis when it answers on
-   127.0.0.1:6379, else each worker's local memory): the story and the front page, as cached.
+2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=300`; a Redis of the benchmark's own
+   when `redis-server` is installed, else each worker's local memory): the story and the
+   front page, as cached; then the "Zipf mix": 10,000 story addresses drawn with a Zipf
+   popularity (`bench/zipf.lua`, s = 1: the address of rank k read in proportion to 1/k),
+   after as long a run to fill the cache, once alone and once while `bench/editor.py` saves
+   one of those stories every second in another process. Its `hits` column is the share of
+   answers that came from the page cache (`X-Page-Cache: hit`).
 3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
    TechEmpower's test (read a table, add a row, sort, render an escaped template), "hello
    world" a plain-text answer.
@@ -45,6 +50,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +67,9 @@ WARM_UP_SECONDS = 2
 # p99 (counted as timeouts instead), and a slow page is what the table is there to show.
 WRK_TIMEOUT = "30s"
 RSS_TARGET_MB = 150
-REDIS_ADDRESS = ("127.0.0.1", 6379)
-REDIS_URL = "redis://127.0.0.1:6379/1"
 WARM_UP_SCRIPT = Path(__file__).with_name("warm_up.lua")
+ZIPF_SCRIPT = Path(__file__).with_name("zipf.lua")
+ZIPF_STORIES = 10_000
 
 # TechEmpower's table, as every framework in its benchmark loads it.
 FORTUNES = [
@@ -116,6 +122,8 @@ class Row:
     baseline: str | None = None
     target: float | None = None
     revalidate: bool = False
+    zipf: bool = False  # `path` is a file of addresses, drawn by bench/zipf.lua
+    editor: bool = False  # bench/editor.py saves a story every second meanwhile
 
 
 def parse_args():
@@ -125,6 +133,9 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per row")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only-zipf", action="store_true", help="only the Zipf mix rows and their baseline"
+    )
     return parser.parse_args()
 
 
@@ -170,19 +181,45 @@ def archive_facts(database_url):
     return stories, version.split()[0], pages
 
 
-def page_cache():
-    """Redis when it answers (and Python can talk to it), else each worker's own memory."""
+def zipf_paths(database_url, path):
+    """`ZIPF_STORIES` addresses of visible stories, in an order that is the same from run to
+    run but follows neither date nor id (rank 1, the most read, is any story), to `path`."""
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT '/articles/' || to_char(published_on, 'YYYY/MM/DD') || '/' || slug || '/' "
+            f"FROM articles_article WHERE {VISIBLE} ORDER BY md5(id::text) LIMIT %s",
+            [ZIPF_STORIES],
+        ).fetchall()
+    path.write_text("".join(f"{address}\n" for (address,) in rows))
+    return len(rows)
+
+
+@contextmanager
+def page_cache(folder):
+    """A Redis of the benchmark's own (no other program's keys, nothing left behind) when
+    redis-server and the redis package are installed, else each worker's own memory."""
+    executable = shutil.which("redis-server")
+    if executable is None or importlib.util.find_spec("redis") is None:
+        yield None, "local memory (redis-server or the redis package is not installed)"
+        return
+    port = free_port()
+    command = [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
+    command += ["--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        with socket.create_connection(REDIS_ADDRESS, timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            answers = conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        answers = False
-    if not answers:
-        return None, "local memory (no Redis on 127.0.0.1:6379)"
-    if importlib.util.find_spec("redis") is None:
-        return None, "local memory (Redis answers, but the redis package is not installed)"
-    return REDIS_URL, f"Redis, {REDIS_URL}"
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.1)
+        url = f"redis://127.0.0.1:{port}/0"
+        yield url, f"Redis of its own, {url}"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
 
 
 # --- The servers -----------------------------------------------------------------------------
@@ -267,23 +304,34 @@ def wrk_command(wrk, options, seconds):
     return [*command, "-d", f"{seconds}s", "--timeout", WRK_TIMEOUT]
 
 
-def run_wrk(wrk, options, url, headers):
+def run_wrk(wrk, options, url, headers, script=None, env=None):
     command = wrk_command(wrk, options, options.duration)
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", str(script)]
     # subprocess.run kills wrk if it overruns its time, or if anything interrupts the wait.
     result = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=options.duration + 60
+        [*command, url],
+        capture_output=True,
+        text=True,
+        timeout=options.duration + 60,
+        env={**os.environ, **(env or {})},
     )
     if result.returncode != 0:
         raise ValueError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
-    return parse_wrk(result.stdout)
+    numbers = parse_wrk(result.stdout)
+    if counted := re.search(r"page cache: (\d+) hits, (\d+) misses, (\d+) others", result.stdout):
+        hits, misses, others = map(int, counted.groups())
+        numbers["page_cache"] = {"hits": hits, "misses": misses, "others": others}
+        numbers["hit_rate"] = round(hits / max(1, hits + misses + others), 3)
+    return numbers
 
 
-def warm_up(wrk, options, server, rows):
+def warm_up(wrk, options, rows, server):
     """Every page of the server, in turn, on every connection: both workers have loaded their
     code, templates and connections (and filled their caches) before the first measure."""
-    paths = " ".join(dict.fromkeys(row.path for row in rows))
+    paths = " ".join(dict.fromkeys(row.path for row in rows)) or "/"
     subprocess.run(
         [*wrk_command(wrk, options, WARM_UP_SECONDS), "-s", WARM_UP_SCRIPT, server.url],
         env={**os.environ, "WARM_UP_PATHS": paths},
@@ -315,6 +363,14 @@ def cached_rows(pages):
     return [
         Row("cached story", pages["story"], "hello world", 0.8),
         Row("cached front", "/", "hello world", 0.8),
+        *zipf_rows(pages),
+    ]
+
+
+def zipf_rows(pages):
+    return [
+        Row("Zipf mix", pages["zipf"], "hello world", zipf=True),
+        Row("Zipf mix, editor", pages["zipf"], "hello world", 0.6, zipf=True, editor=True),
     ]
 
 
@@ -330,8 +386,36 @@ def describe(row, group):
     return {"group": group, "label": row.label, "path": row.path, "target": row.target}
 
 
-def measure(wrk, options, server, row, group):
+def measure_zipf(wrk, options, server, row, group, editor_env):
+    """The Zipf mix: the addresses in the file `row.path`, drawn by bench/zipf.lua; with
+    bench/editor.py saving a story every second meanwhile when `row.editor`."""
+    env = {"ZIPF_PATHS": row.path}
+    editor = None
+    if row.editor:
+        command = [sys.executable, "-m", "bench.editor", "--paths", row.path]
+        command += ["--database-url", editor_env["DATABASE_URL"]]
+        editor = subprocess.Popen(
+            command, cwd=ROOT, env=editor_env, stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(3)  # Django set up, the stories chosen, the first save made
+        if editor.poll() is not None:
+            return unmeasured(row, group, f"not measured: bench.editor exited {editor.returncode}")
+    try:
+        numbers = run_wrk(wrk, options, server.url + "/", {}, ZIPF_SCRIPT, env)
+    except (ValueError, subprocess.TimeoutExpired) as error:
+        return unmeasured(row, group, f"not measured: {str(error).splitlines()[0]}")
+    finally:
+        if editor is not None:
+            editor.terminate()
+            saved = editor.communicate(timeout=30)[0].strip()
+            print(f"  {saved}", file=sys.stderr)
+    return {**describe(row, group), **numbers, "headers": {}}
+
+
+def measure(wrk, options, server, row, group, editor_env=None):
     """One row: checked once (the status it should have), then loaded for --duration."""
+    if row.zipf:
+        return measure_zipf(wrk, options, server, row, group, editor_env)
     url = server.url + row.path
     headers, expected = {}, 200
     if row.revalidate:
@@ -356,10 +440,15 @@ def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
     print(f"{group}:", file=sys.stderr)
     try:
         with gunicorn(app, env, ready_path, log_path) as server:
-            warm_up(wrk, options, server, rows)
+            warm_up(wrk, options, [row for row in rows if not row.zipf], server)
             server.wait_until_idle()
+            zipf_warm = False
             for row in rows:
-                result = measure(wrk, options, server, row, group)
+                if row.zipf and not zipf_warm:  # a run as long to fill the cache first
+                    zipf_warm = True
+                    measure_zipf(wrk, options, server, row, group, env)
+                    server.wait_until_idle()
+                result = measure(wrk, options, server, row, group, env)
                 progress(result)
                 results.append(result)
                 server.wait_until_idle()
@@ -398,7 +487,7 @@ def add_ratios(results, rows):
 
 COLUMNS = (
     f"{'page':<19} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx/3xx':>11}"
-    f" {'socket errors':>13} {'ratio':>6}  {'of':<12} target"
+    f" {'socket errors':>13} {'ratio':>6}  {'of':<12} {'hits':>5}  target"
 )
 
 
@@ -439,10 +528,11 @@ def table_line(result):
         verdict = "" if met is None else "met" if met else "MISSED"
         target = f"≥ {result['target']:.2f} {verdict}"
     p50, p99 = (latency(result[name]) for name in ("latency_p50_ms", "latency_p99_ms"))
+    hits = f"{result['hit_rate']:.2f}" if "hit_rate" in result else ""
     return (
         f"{label:<19} {result['requests_per_s']:>8.1f} {p50:>8} {p99:>8}"
         f" {result['non_2xx_3xx']:>11} {errors:>13}"
-        f" {ratio:>6}  {result.get('baseline') or '':<12} {target}"
+        f" {ratio:>6}  {result.get('baseline') or '':<12} {hits:>5}  {target}"
     )
 
 
@@ -489,9 +579,28 @@ def main():
     ensure_archive(options.database_url, options.articles)
     ensure_fortunes(options.database_url)
     stories, version, pages = archive_facts(options.database_url)
-    redis_url, cache = page_cache()
-    print_header(stories, version, options, pages, cache)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-http-") as logs,
+        page_cache(Path(logs)) as (redis_url, cache),
+    ):
+        zipf_file = Path(logs) / "zipf-paths.txt"
+        count = zipf_paths(options.database_url, zipf_file)
+        print_header(stories, version, options, pages, cache)
+        print(f"  Zipf mix: {count:,} story addresses, s = 1 (bench/zipf.lua)")
+        pages["zipf"] = str(zipf_file)
+        results, memory = measure_all(wrk, options, pages, redis_url, Path(logs))
+        pages["zipf"] = f"{count:,} story addresses"
+    add_ratios(
+        results, [row for _, group_rows, *_ in servers_of(options, pages) for row in group_rows]
+    )
+    print_table(results)
+    print_memory(memory)
+    if options.json:
+        write_json(options.json, stories, version, options, pages, cache, results, memory)
+        print(f"\nresults written to {options.json}")
 
+
+def servers_of(options, pages, redis_url=None):
     newsroom = "newsroom.settings"
     cached_env = {"PAGE_CACHE_SECONDS": "300", **({"REDIS_URL": redis_url} if redis_url else {})}
     servers = [
@@ -504,34 +613,33 @@ def main():
         ),
         (
             "Newsroom, page cache on",
-            cached_rows(pages),
+            zipf_rows(pages) if options.only_zipf else cached_rows(pages),
             "newsroom.wsgi",
             server_env(options.database_url, newsroom, **cached_env),
             "/healthz",
         ),
         (
             "Baseline, bare Django",
-            baseline_rows(),
+            [Row("hello world", "/hello/")] if options.only_zipf else baseline_rows(),
             "bench.fortunes.wsgi",
             server_env(options.database_url, "bench.fortunes.settings"),
             "/hello/",
         ),
     ]
-    results, rows, memory = [], [], {}
-    with tempfile.TemporaryDirectory(prefix="bench-http-") as logs:
-        for number, (group, group_rows, app, env, ready_path) in enumerate(servers):
-            log_path = Path(logs) / f"gunicorn-{number}.log"
-            found, rss = run_server(wrk, options, group, group_rows, app, env, ready_path, log_path)
-            results += found
-            rows += group_rows
-            if app == "newsroom.wsgi":
-                memory[group] = rss
-    add_ratios(results, rows)
-    print_table(results)
-    print_memory(memory)
-    if options.json:
-        write_json(options.json, stories, version, options, pages, cache, results, memory)
-        print(f"\nresults written to {options.json}")
+    return servers[1:] if options.only_zipf else servers
+
+
+def measure_all(wrk, options, pages, redis_url, logs):
+    results, memory = [], {}
+    for number, (group, rows, app, env, ready_path) in enumerate(
+        servers_of(options, pages, redis_url)
+    ):
+        log_path = logs / f"gunicorn-{number}.log"
+        found, rss = run_server(wrk, options, group, rows, app, env, ready_path, log_path)
+        results += found
+        if app == "newsroom.wsgi":
+            memory[group] = rss
+    return results, memory
 
 
 if __name__ == "__main__":
