@@ -17,7 +17,8 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
    when `redis-server` is installed, else each worker's local memory): the story and the
    front page, as cached; then the "Zipf mix": 10,000 story addresses drawn with a Zipf
    popularity (`bench/zipf.lua`, s = 1: the address of rank k read in proportion to 1/k),
-   after as long a run to fill the cache, once alone and once while `bench/editor.py` saves
+   after a run that asks for each of them in turn to fill the cache (`--zipf-fill` seconds,
+   long enough to reach them all), once alone and once while `bench/editor.py` saves
    one of those stories every second in another process. Its `hits` column is the share of
    answers that came from the page cache (`X-Page-Cache: hit`).
 3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
@@ -133,6 +134,12 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per row")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--zipf-fill",
+        type=int,
+        default=120,
+        help="seconds asking for each Zipf mix address in turn before measuring it",
+    )
     parser.add_argument(
         "--only-zipf", action="store_true", help="only the Zipf mix rows and their baseline"
     )
@@ -386,6 +393,21 @@ def describe(row, group):
     return {"group": group, "label": row.label, "path": row.path, "target": row.target}
 
 
+def fill_zipf(wrk, options, server, row):
+    """Every address of the Zipf mix asked for in turn, for `--zipf-fill` seconds: the cache
+    as a site's would be after a while, not empty."""
+    command = [*wrk_command(wrk, options, options.zipf_fill), "-s", ZIPF_SCRIPT, server.url]
+    env = {"ZIPF_PATHS": row.path, "ZIPF_WALK": str(min(WRK_THREADS, options.connections))}
+    result = subprocess.run(
+        command,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=options.zipf_fill + 60,
+    )
+    print(f"  filled for {options.zipf_fill} s: {result.stdout.strip().splitlines()[-1]}")
+
+
 def measure_zipf(wrk, options, server, row, group, editor_env):
     """The Zipf mix: the addresses in the file `row.path`, drawn by bench/zipf.lua; with
     bench/editor.py saving a story every second meanwhile when `row.editor`."""
@@ -444,9 +466,9 @@ def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
             server.wait_until_idle()
             zipf_warm = False
             for row in rows:
-                if row.zipf and not zipf_warm:  # a run as long to fill the cache first
+                if row.zipf and not zipf_warm:
                     zipf_warm = True
-                    measure_zipf(wrk, options, server, row, group, env)
+                    fill_zipf(wrk, options, server, row)
                     server.wait_until_idle()
                 result = measure(wrk, options, server, row, group, env)
                 progress(result)

@@ -3,6 +3,8 @@
 -- drawn with a probability proportional to 1 / k^s (ZIPF_S, 1 by default): a few stories read
 -- all the time, a long tail read now and then, as readers coming from search engines do.
 -- Counts the answers by their X-Page-Cache header (hit, miss, none) and prints them at the end.
+-- With ZIPF_WALK set to the number of wrk's threads, asks for every address in turn instead
+-- (thread i the i-th, then every ZIPF_WALK-th after): to fill the cache before measuring.
 
 local paths = {}
 local cumulative = {}
@@ -14,7 +16,7 @@ local function load()
   for line in file:lines() do
     if #line > 0 then
       table.insert(paths, line)
-      total = total + 1 / (#paths ^ s)
+      total = total + 1 / ((#paths) ^ s)
       cumulative[#paths] = total
     end
   end
@@ -26,6 +28,7 @@ local threads = {}
 function setup(thread)
   table.insert(threads, thread)
   thread:set("seed", 1000 + #threads) -- each thread its own draws, the same from run to run
+  thread:set("walked", #threads - 1)
 end
 
 function init(args)
@@ -48,7 +51,15 @@ local function pick()
   return paths[low]
 end
 
+local stride = tonumber(os.getenv("ZIPF_WALK") or "0")
+
 function request()
+  if stride > 0 then
+    walked = walked % #paths + 1
+    local path = paths[walked]
+    walked = walked + stride - 1
+    return wrk.format("GET", path)
+  end
   return wrk.format("GET", pick())
 end
 
