@@ -1,17 +1,24 @@
 """Readers' pages answered without rendering: conditional GET, and a shared page cache.
 
-A public page depends on the archive's edition (caching/edition.py: one more at every change),
-on the date (scheduled stories appear, ages change), on the code deployed and on its address.
-Those four make its ETag and its cache key, so nothing is ever purged: a change starts a new
-edition and every page is new from then on.
+A public page depends on what it shows — the topics its view named (caching/topics.py:
+`story:12`, `person:3`, `month:2024-05`…, `everything` when it named none) — on the date
+(scheduled stories appear, ages change), on the code deployed and on its address. The
+versions of its topics and those three make its ETag. Nothing is ever purged: what is kept for
+an address (the topics the page showed, their versions then, and the page) is served only
+while those versions are unchanged, read in one round trip for all of them on each request, so
+an edit shows at once in every worker, and only on the pages that show what it changed.
 
-- Conditional GET: a reader (or a proxy) that sends back the ETag of the edition still current
-  gets `304 Not Modified` before any view runs.
+- Conditional GET: a reader (or a proxy) that sends back the ETag of a page still current gets
+  `304 Not Modified` before any view runs (after rendering when nothing is kept for the
+  address: the page was never rendered here, or the cache forgot it).
 - Page cache (`PAGE_CACHE_SECONDS`, 0 to turn it off): a page rendered for one reader is kept
   in the cache (Redis when `REDIS_URL` is set, shared by every worker; local memory
-  otherwise) and served as it is to the next ones. Each process also keeps the last
-  `PAGE_CACHE_RECENT` pages it served in its own memory, so that a popular page costs no
-  round trip to Redis at all.
+  otherwise) and served as it is to the next ones, with `X-Page-Cache: hit` (`miss` when
+  rendered). Each process also keeps the last `PAGE_CACHE_RECENT` pages it served in its own
+  memory, so that a popular page costs one round trip to Redis (its versions), not two.
+- A page during whose rendering one of its topics moved may show the old version of it: it
+  is served, not kept (the versions are compared with the latest version given before the
+  render began: `topics.clock()`).
 
 Only anonymous requests qualify — no session or messages cookie, GET or HEAD, not the admin —
 and only 200 responses that set no cookie and are not marked private (staff previews are
@@ -26,8 +33,8 @@ noted (`common.paging.note_listing`): `?page=999` shows the last page but is not
 more copy of it. A search, or a place in the directory, is a page of its own for each text.
 
 The shared cache failing (Redis down, full, or not answering within its timeout) never fails a
-page: it is rendered and served uncached, the failure is logged, and the shared cache is left
-alone for `RETRY_SECONDS` before it is tried again.
+page: it is rendered and served uncached (versions read from the database), the failure is
+logged, and the shared cache is left alone for `RETRY_SECONDS` before it is tried again.
 """
 
 import hashlib
@@ -141,8 +148,9 @@ def storable(response):
 
 
 class RecentPages:
-    """The pages this process served last, in front of the shared cache: a hit costs no
-    round trip to Redis. Safe to keep because a key names its edition; bounded in number."""
+    """The pages this process served last, in front of the shared cache: a hit costs one round
+    trip to Redis (the versions), not two. Safe to keep because each is checked against its
+    topics' versions before it is served; bounded in number."""
 
     def __init__(self, size):
         self.size = size
