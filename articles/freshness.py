@@ -187,9 +187,9 @@ def mention_changed(sender, instance, raw=False, **kwargs):
 
 
 def story_people_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():
         return
-    if not pk_set:
+    if pk_set is None:
         changed(ALL)  # cleared: the signal does not say of what
     elif reverse:  # a person's stories
         for article_id in pk_set:
@@ -205,9 +205,9 @@ def tagging_changed(sender, instance, raw=False, **kwargs):
 
 
 def story_tags_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():
         return
-    if not pk_set:
+    if pk_set is None:
         changed(ALL)
     elif reverse:  # a tag's stories
         for article_id in pk_set:
@@ -231,9 +231,9 @@ def quote_changed(sender, instance, raw=False, **kwargs):
 
 
 def joint_speakers_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():
         return
-    if not pk_set:
+    if pk_set is None:
         changed(ALL)
     elif reverse:  # a person's joint statements
         for article_id, pk in Quote.objects.filter(pk__in=pk_set).values_list("article_id", "pk"):

@@ -13,12 +13,12 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
    ETag its first answer carried (`If-None-Match`), which should be a `304 Not Modified`; then
    the same story, person and tag's stories from the read API (`/api/v1/`), each against its
    HTML page.
-2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=300`; a Redis of the benchmark's own
-   when `redis-server` is installed, else each worker's local memory): the story and the
-   front page, as cached; then the "Zipf mix": 10,000 story addresses drawn with a Zipf
-   popularity (`bench/zipf.lua`, s = 1: the address of rank k read in proportion to 1/k),
-   after a run that asks for each of them in turn to fill the cache (`--zipf-fill` seconds,
-   long enough to reach them all), once alone and once while `bench/editor.py` saves
+2. Newsroom with the page cache on (`PAGE_CACHE_SECONDS=86400`, the default; a Redis of the
+   benchmark's own when `redis-server` is installed, else each worker's local memory): the
+   story and the front page, as cached; then the "Zipf mix": 10,000 story addresses drawn
+   with a Zipf popularity (`bench/zipf.lua`, s = 1: the address of rank k read in proportion
+   to 1/k), after a run that asks for each of them in turn to fill the cache (`--zipf-fill`
+   seconds, long enough to reach them all), once alone and once while `bench/editor.py` saves
    one of those stories every second in another process. Its `hits` column is the share of
    answers that came from the page cache (`X-Page-Cache: hit`).
 3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
@@ -624,7 +624,7 @@ def main():
 
 def servers_of(options, pages, redis_url=None):
     newsroom = "newsroom.settings"
-    cached_env = {"PAGE_CACHE_SECONDS": "300", **({"REDIS_URL": redis_url} if redis_url else {})}
+    cached_env = {"PAGE_CACHE_SECONDS": "86400", **({"REDIS_URL": redis_url} if redis_url else {})}
     servers = [
         (
             "Newsroom, page cache off",

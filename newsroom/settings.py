@@ -248,9 +248,11 @@ def caches(redis_url: str) -> dict[str, dict[str, Any]]:
 
 CACHES: dict[str, dict[str, Any]] = caches(REDIS_URL)
 
-# How long a rendered page is kept for anonymous readers; a change to the archive makes new
-# pages at once whatever this says. 0 turns the page cache off (conditional GET stays on).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 300))
+# How long a rendered page is kept for anonymous readers (a day): a change renews the pages that
+# show what it changed at once whatever this says (caching/topics.py), so this only bounds how
+# long an unchanged page waits for its next reader. 0 turns the page cache off (conditional
+# GET stays on).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 0 if DEBUG else 86400))
 # Pages each process also keeps in its own memory, in front of the shared cache.
 PAGE_CACHE_RECENT = int(os.environ.get("PAGE_CACHE_RECENT", 200))
 # What the code of a release is called (a commit, a version), the same on every server; when

@@ -54,7 +54,7 @@ def source_changed(sender, instance, raw=False, **kwargs):
 
 def person_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
     """A person's sources (or a source's people: `reverse`)."""
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():
         return
     if not reverse:
         changed(person(instance.pk))
@@ -66,7 +66,7 @@ def person_sources_changed(sender, instance, action, pk_set=None, reverse=False,
 
 def relationship_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
     """A relationship's sources (or a source's relationships: `reverse`)."""
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():
         return
     if not reverse:
         ties = [(instance.person_a_id, instance.person_b_id)]

@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article, Mention, Quote
 from caching import topics
 from newsroom import settings as newsroom_settings
+from tests.forms import form_data
 from tests.html import page, text
 from tests.redis_server import redis_server
 
@@ -231,3 +233,46 @@ def test_the_database_is_the_truth_when_the_shared_cache_is_emptied(workers, arc
     first.save()
     assert "After the flush." in body(get(two, first.get_absolute_url()))
     assert "After the flush." in body(get(one, first.get_absolute_url()))
+
+
+def edit_in_admin(admin, story, **fields):
+    """As an editor does: the admin's change form, read as a browser would, posted back."""
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    data = form_data(admin.get(url).content.decode(), "article_form")
+    data.update(fields)
+    assert admin.post(url, {**data, "_save": "Save"}).status_code == 302
+
+
+def test_a_draft_edited_in_the_admin_moves_nothing_public(
+    workers, archive, make_article, admin_user
+):
+    reader, admin = workers
+    admin.force_login(admin_user)
+    draft = make_article("Secret draft", status=Article.Status.DRAFT)
+    urls = [*PUBLIC_PAGES, archive["first"].get_absolute_url(), "/people/"]
+    etags = {url: get(reader, url)["ETag"] for url in urls}
+    versions = topics.versions([topics.EVERYTHING, topics.ALL])
+
+    edit_in_admin(admin, draft, title="A better headline", body="A typo fixed.")
+
+    assert Article.objects.get(pk=draft.pk).title == "A better headline"
+    assert topics.versions([topics.EVERYTHING, topics.ALL]) == versions
+    for url in urls:
+        again = get(reader, url)
+        assert again["X-Page-Cache"] == "hit" and again["ETag"] == etags[url], url
+
+
+def test_a_story_edited_in_the_admin_renews_itself_and_keeps_the_rest(workers, archive, admin_user):
+    reader, admin = workers
+    admin.force_login(admin_user)
+    first = archive["first"]
+    others = [archive["second"].get_absolute_url(), "/articles/2022/02/", "/"]
+    etags = {url: get(reader, url)["ETag"] for url in others}
+    get(reader, first.get_absolute_url())
+
+    edit_in_admin(admin, first, body="Corrected in the admin.")
+
+    assert "Corrected in the admin." in body(get(reader, first.get_absolute_url()))
+    for url in others:  # the body is on no list
+        again = get(reader, url)
+        assert again["X-Page-Cache"] == "hit" and again["ETag"] == etags[url], url
