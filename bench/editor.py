@@ -65,6 +65,8 @@ def main():
             started = time.monotonic()
             edit(draw.choice(chosen), saves, options.headline)
             saves += 1
+            if saves == 1:
+                print("bench.editor: saving", flush=True)  # what bench.http waits for
             time.sleep(max(0.0, options.interval - (time.monotonic() - started)))
     except KeyboardInterrupt:
         pass

@@ -46,6 +46,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,7 @@ RSS_TARGET_MB = 150
 WARM_UP_SCRIPT = Path(__file__).with_name("warm_up.lua")
 ZIPF_SCRIPT = Path(__file__).with_name("zipf.lua")
 ZIPF_STORIES = 10_000
+EDITOR_START_SECONDS = 120
 
 # TechEmpower's table, as every framework in its benchmark loads it.
 FORTUNES = [
@@ -141,6 +143,12 @@ def parse_args():
         help="seconds asking for each Zipf mix address in turn before measuring it",
     )
     parser.add_argument(
+        "--zipf-stories",
+        type=int,
+        default=ZIPF_STORIES,
+        help="how many story addresses the Zipf mix draws from",
+    )
+    parser.add_argument(
         "--only-zipf", action="store_true", help="only the Zipf mix rows and their baseline"
     )
     return parser.parse_args()
@@ -188,14 +196,14 @@ def archive_facts(database_url):
     return stories, version.split()[0], pages
 
 
-def zipf_paths(database_url, path):
-    """`ZIPF_STORIES` addresses of visible stories, in an order that is the same from run to
+def zipf_paths(database_url, path, count):
+    """`count` addresses of visible stories, in an order that is the same from run to
     run but follows neither date nor id (rank 1, the most read, is any story), to `path`."""
     with psycopg.connect(database_url) as conn:
         rows = conn.execute(
             "SELECT '/articles/' || to_char(published_on, 'YYYY/MM/DD') || '/' || slug || '/' "
             f"FROM articles_article WHERE {VISIBLE} ORDER BY md5(id::text) LIMIT %s",
-            [ZIPF_STORIES],
+            [count],
         ).fetchall()
     path.write_text("".join(f"{address}\n" for (address,) in rows))
     return len(rows)
@@ -419,9 +427,12 @@ def measure_zipf(wrk, options, server, row, group, editor_env):
         editor = subprocess.Popen(
             command, cwd=ROOT, env=editor_env, stdout=subprocess.PIPE, text=True
         )
-        time.sleep(3)  # Django set up, the stories chosen, the first save made
-        if editor.poll() is not None:
-            return unmeasured(row, group, f"not measured: bench.editor exited {editor.returncode}")
+        # Django set up, the stories chosen, the first save made.
+        ready, _, _ = select.select([editor.stdout], [], [], EDITOR_START_SECONDS)
+        if not ready or not editor.stdout.readline().strip():
+            editor.kill()
+            editor.wait()
+            return unmeasured(row, group, "not measured: bench.editor did not start")
     try:
         numbers = run_wrk(wrk, options, server.url + "/", {}, ZIPF_SCRIPT, env)
     except (ValueError, subprocess.TimeoutExpired) as error:
@@ -606,7 +617,7 @@ def main():
         page_cache(Path(logs)) as (redis_url, cache),
     ):
         zipf_file = Path(logs) / "zipf-paths.txt"
-        count = zipf_paths(options.database_url, zipf_file)
+        count = zipf_paths(options.database_url, zipf_file, options.zipf_stories)
         print_header(stories, version, options, pages, cache)
         print(f"  Zipf mix: {count:,} story addresses, s = 1 (bench/zipf.lua)")
         pages["zipf"] = str(zipf_file)

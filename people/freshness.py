@@ -7,7 +7,7 @@
 - `people` — lists of names: the directory, the front page, the quotes.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from caching.topics import ALL, changed, covers
 
@@ -83,10 +83,13 @@ def connect():
         (Person, person_changed),
         (Alias, part_changed),
         (Relationship, relationship_changed),
-        (Source, source_changed),
     ]:
         post_save.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-save")
         post_delete.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-del")
+    post_save.connect(source_changed, sender=Source, dispatch_uid="freshness-Source-save")
+    # Before: once deleted, a source's links to people and relationships are gone (its
+    # change still waits for the commit).
+    pre_delete.connect(source_changed, sender=Source, dispatch_uid="freshness-Source-del")
     m2m_changed.connect(person_sources_changed, sender=Person.sources.through)
     m2m_changed.connect(relationship_sources_changed, sender=Relationship.sources.through)
     # An old address answers with a redirect, and proposals wait for the editors: no page.
