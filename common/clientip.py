@@ -1,4 +1,4 @@
-"""The address a request comes from, for login throttling.
+"""The address a request comes from, for sign-in throttling and the API's rate limit.
 
 Directly exposed, it is the connection's address. Behind a proxy (`BEHIND_PROXY=1`), every
 connection comes from the proxy, so the address is the last one the proxy added to
