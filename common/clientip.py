@@ -6,9 +6,10 @@ X-Forwarded-For — the one it saw; earlier entries are whatever the client chos
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str:
     if settings.BEHIND_PROXY:
         forwarded = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
