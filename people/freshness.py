@@ -7,7 +7,7 @@
 - `people` — lists of names: the directory, the front page, the quotes.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from caching.topics import ALL, changed, covers
 
@@ -38,8 +38,21 @@ def part_changed(sender, instance, raw=False, **kwargs):
 
 
 def relationship_changed(sender, instance, raw=False, **kwargs):
+    """Both people's pages, and those of the people it joined before it was changed."""
     if not raw:
-        changed(person(instance.person_a_id), person(instance.person_b_id))
+        before = getattr(instance, "_people_before", None) or ()
+        people = {instance.person_a_id, instance.person_b_id, *before}
+        changed(*(person(pk) for pk in people if pk))
+
+
+def relationship_before(sender, instance, raw=False, **kwargs):
+    instance._people_before = None
+    if not raw and instance.pk is not None:
+        instance._people_before = (
+            Relationship.objects.filter(pk=instance.pk)
+            .values_list("person_a_id", "person_b_id")
+            .first()
+        )
 
 
 def source_changed(sender, instance, raw=False, **kwargs):
@@ -86,6 +99,9 @@ def connect():
     ]:
         post_save.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-save")
         post_delete.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-del")
+    pre_save.connect(
+        relationship_before, sender=Relationship, dispatch_uid="freshness-Relationship-before"
+    )
     post_save.connect(source_changed, sender=Source, dispatch_uid="freshness-Source-save")
     # Before: once deleted, a source's links to people and relationships are gone (its
     # change still waits for the commit).
