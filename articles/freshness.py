@@ -16,6 +16,8 @@ and tags (`about:N`, `tag:N`). Lists show what `list_topics` names.
 - An outlet's name appears in every list (`outlets`); a tag's on its stories and its page.
 """
 
+import datetime
+
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
@@ -58,11 +60,16 @@ def outlet(pk) -> str:
 
 
 def month(day) -> str:
-    return f"month:{day:%Y-%m}"
+    return f"month:{as_date(day):%Y-%m}"
 
 
 def year(day) -> str:
-    return f"year:{day:%Y}"
+    return f"year:{as_date(day):%Y}"
+
+
+def as_date(day) -> datetime.date:
+    """A date, also when a story was saved with its date written as text ("2022-02-09")."""
+    return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day)[:10])
 
 
 def neighbours(previous, article, following) -> set[str]:
@@ -79,6 +86,7 @@ def neighbours(previous, article, following) -> set[str]:
 
 
 def months(day) -> int:
+    day = as_date(day)
     return day.year * 12 + day.month
 
 
