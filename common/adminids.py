@@ -3,11 +3,13 @@ that cannot be ids ("abc", "1\x00") are refused as bad input, never handed to th
 
 Django's autocomplete widgets, shown again with a refused value, look that value up as it
 came, and its actions filter by the selected values as they came: each was a server error
-(a NUL byte is refused by PostgreSQL, a letter by any integer column).
+(a NUL byte is refused by PostgreSQL, a letter or a number past the column by any integer
+column).
 """
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 
 def is_id(field, value) -> bool:
@@ -15,10 +17,14 @@ def is_id(field, value) -> bool:
     if "\x00" in str(value):
         return False
     try:
-        field.to_python(value)
+        value = field.to_python(value)
     except ValidationError:
         return False
-    return True
+    try:
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+    except KeyError:  # not a whole number
+        return True
+    return value is None or (low is None or low <= value) and (high is None or value <= high)
 
 
 class OnlyIds:

@@ -97,9 +97,7 @@ def test_simple_historys_revert_form_is_closed_even_when_posted_directly(staff, 
 
 @pytest.mark.parametrize("opened", [None, "", "abc", "1\x00"])
 @pytest.mark.parametrize("label", labels(StaleEditGuard))
-def test_a_change_form_without_the_revision_it_was_opened_at_is_refused(
-    staff, demo, label, opened
-):
+def test_a_change_form_without_the_revision_it_was_opened_at_is_refused(staff, demo, label, opened):
     """Left out of the post, the guard had nothing to compare and saved over anyone's edit."""
     obj = first_of(label)
     field = EDITED[label]
