@@ -142,7 +142,8 @@ READ_YOUR_WRITES_COOKIE = "newsroom_primary"
 
 def database(url: str, *, replica: bool = False) -> dict[str, Any]:
     """Django's settings for the database at `url`: the primary, or a replica of it."""
-    settings = dj_database_url.parse(
+    settings: dict[str, Any] = {}
+    settings |= dj_database_url.parse(
         url,
         conn_max_age=CONN_MAX_AGE,
         # A persistent connection that died with a database restart is replaced, not reused

@@ -161,7 +161,14 @@ def test_readers_pages_feeds_api_and_search_read_the_replica(site, logs, databas
     on_primary, on_replica = logs
     _, path = story(database)
     with httpx.Client(base_url=site.url, timeout=30) as reader:
-        for address in [path, "/", "/people/kim-kardashian/", "/search/?q=sorry", "/api/v1/stories/", "/feeds/latest/"]:
+        for address in [
+            path,
+            "/",
+            "/people/kim-kardashian/",
+            "/search/?q=sorry",
+            "/api/v1/stories/",
+            "/feeds/latest/",
+        ]:
             assert reader.get(address).status_code == 200, address
             assert "newsroom_primary" not in reader.cookies
     assert on_replica.read_stories()
@@ -227,9 +234,11 @@ def test_a_write_through_the_replica_is_refused_by_it(database, replica):
     result = Scratch(database.url, env).manage("shell", "-c", code, check=False)
     assert result.returncode != 0
     assert "read-only transaction" in result.stderr
-    with psycopg.connect(replica.url(dbname_of(database))) as direct:
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-            direct.execute("DELETE FROM articles_article")
+    with (
+        psycopg.connect(replica.url(dbname_of(database))) as direct,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
+    ):
+        direct.execute("DELETE FROM articles_article")
     assert not database.scalar(
         "SELECT count(*) FROM articles_article WHERE title = 'written on the replica'"
     )
