@@ -123,6 +123,8 @@ DATABASE_POOL_MIN = int(os.environ.get("DATABASE_POOL_MIN") or 1)
 DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 10)
 # A connection idle in the pool for longer is closed (down to DATABASE_POOL_MIN).
 DATABASE_POOL_MAX_IDLE = float(os.environ.get("DATABASE_POOL_MAX_IDLE") or 300)
+# DATABASE_TRANSACTION_POOLING=1: the database URLs name PgBouncer in transaction mode, not
+# PostgreSQL itself (docs/operations.md).
 
 # Read replicas: streaming hot standbys of the primary, comma-separated URLs. Readers' pages,
 # feeds, the API and search read from one of them (the same for a whole request); everything
@@ -164,6 +166,8 @@ def database(url: str, *, replica: bool = False) -> dict[str, Any]:
     # Web requests are short: starting parallel workers costs more than it saves, and they
     # would take the cores the application's own workers need (docs/performance.md).
     options["options"] = "-c max_parallel_workers_per_gather=0"
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction's server.
+    settings["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_TRANSACTION_POOLING")
     if replica:
         # A replica that does not answer is skipped, quickly; the tests' databases are the
         # primary's (a replica's copy of the test database is the test database).

@@ -102,6 +102,7 @@ def test_each_replica_url_is_a_database_the_tests_mirror_and_the_pool_comes_from
     assert databases["replica_1"]["OPTIONS"]["connect_timeout"] == 2
     assert databases["default"]["CONN_MAX_AGE"] == 600
     assert "pool" not in databases["default"]["OPTIONS"]
+    assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
 
     databases = databases_for(
         DATABASE_URL="postgres://someone@db.internal:5432/archive",
@@ -109,11 +110,13 @@ def test_each_replica_url_is_a_database_the_tests_mirror_and_the_pool_comes_from
         DATABASE_POOL_MAX="8",
         DATABASE_POOL_MIN="2",
         DATABASE_POOL_TIMEOUT="5",
+        DATABASE_TRANSACTION_POOLING="1",
     )
     for alias in ("default", "replica_1"):
         # A pool excludes persistent connections: connections go back to it after a request.
         assert databases[alias]["CONN_MAX_AGE"] == 0
         assert databases[alias]["CONN_HEALTH_CHECKS"] is True
+        assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert databases["default"]["OPTIONS"]["pool"] == {
         "min_size": 2,
         "max_size": 8,
