@@ -17,9 +17,10 @@ Whether a replica may be read (`usable`): it answers, and it is at most
 every `REPLICA_CHECK_SECONDS` (one small query) and remembers the answer in between; a replica
 that fails a request is checked again at once (`recheck`).
 
-(django-multidb-router, the router commonly used for this, pins reads to the primary after a
-write by a cookie too, but picks a replica per query, not per request, and knows nothing of
-lag or a replica that is down; its pinning is a few lines here.)
+(django-multidb-router, the router commonly used for this, pins a browser to the primary after a
+write by a cookie too, but hands out the replicas round-robin for each query, not one per
+request, and knows nothing of lag or of a replica that is down; what it would add is the few
+lines of pinning here, so Django's own router API is used instead.)
 """
 
 from __future__ import annotations
