@@ -1,4 +1,4 @@
-"""Whether the services the site depends on answer: the database and the cache.
+"""Whether the services the site depends on answer: the database, its replicas and the cache.
 
 Each check is one small round trip and reports `ok` or `unavailable` (the reason is logged,
 not shown). `/healthz` (liveness) and `/readyz` (readiness) report them (newsroom/views.py).
@@ -11,12 +11,15 @@ from enum import StrEnum
 from django.core.cache import cache
 from django.db import connection
 
+from common.replicas import replica_aliases, states
+
 log = logging.getLogger(__name__)
 
 
 class State(StrEnum):
     OK = "ok"
     UNAVAILABLE = "unavailable"
+    LAGGING = "lagging"  # a replica that answers, too far behind the primary to be read
 
 
 def database() -> State:
@@ -50,3 +53,17 @@ def cache_state() -> State:
 
 def dependencies() -> dict[str, State]:
     return {"database": database(), "cache": cache_state()}
+
+
+def replicas() -> dict[str, dict[str, object]]:
+    """Each read replica checked now (and remembered so by the router): its state and how many
+    seconds it is behind the primary (None when it does not answer)."""
+    report: dict[str, dict[str, object]] = {}
+    for alias in replica_aliases():
+        found = states.recheck(alias)
+        state = State.LAGGING if found.up else State.UNAVAILABLE
+        if found.usable():
+            state = State.OK
+        lag = None if found.lag is None else round(found.lag, 3)
+        report[alias] = {"state": state, "lag_seconds": lag}
+    return report

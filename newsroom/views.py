@@ -42,15 +42,22 @@ def healthz(request):
     return JsonResponse({"status": "ok" if ok else "degraded", **states})
 
 
+def replicas_ok(replicas):
+    return all(replica["state"] == health.State.OK for replica in replicas.values())
+
+
 @never_cache
 @require_safe
 def readyz(request):
     """Readiness: 503 while the database does not answer (no page could be served). A cache
-    that does not answer is reported but not a 503: pages are served without it, and every
-    server shares it, so failing on it would take them all out of service at once."""
+    or a replica that does not answer is reported but not a 503: pages are served without it
+    (from the primary, for a replica), and every server shares it, so failing on it would take
+    them all out of service at once. Each replica: its state and seconds behind the primary."""
     states = health.dependencies()
+    replicas = health.replicas()
     ready = states["database"] == health.State.OK
-    status = "ok" if all(s == health.State.OK for s in states.values()) else "degraded"
-    return JsonResponse(
-        {"status": status if ready else "unavailable", **states}, status=200 if ready else 503
-    )
+    ok = all(s == health.State.OK for s in states.values()) and replicas_ok(replicas)
+    body = {"status": ("ok" if ok else "degraded") if ready else "unavailable", **states}
+    if replicas:
+        body["replicas"] = replicas
+    return JsonResponse(body, status=200 if ready else 503)
