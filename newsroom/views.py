@@ -45,11 +45,12 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness: 503 while the database does not answer (no page could be served). A cache
-    that does not answer is reported but not a 503: pages are served without it, and every
-    server shares it, so failing on it would take them all out of service at once."""
+    """Readiness: 503 while a required dependency does not answer — the database: no page
+    could be served (common/health.py). One that is not required, such as the cache, is
+    reported but not a 503: pages are served without it, and every server shares it, so
+    failing on it would take them all out of service at once."""
     states = health.dependencies()
-    ready = states["database"] == health.State.OK
+    ready = health.ready(states)
     status = "ok" if all(s == health.State.OK for s in states.values()) else "degraded"
     return JsonResponse(
         {"status": status if ready else "unavailable", **states}, status=200 if ready else 503
