@@ -21,12 +21,24 @@ request_id: ContextVar[str] = ContextVar("request_id", default="")
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 
 
+def record_request_id(record: logging.LogRecord) -> str:
+    """The id of the request a record was written for: the one being answered, or the one of
+    the request the record names — Django logs a 4xx or 5xx answer (`django.request`, with the
+    request in `extra`) after the last middleware has returned, outside the request's
+    context."""
+    return (
+        getattr(record, "request_id", "")
+        or request_id.get()
+        or getattr(getattr(record, "request", None), "request_id", "")
+    )
+
+
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id on each record (empty outside a request), so that a text
-    format may show `%(request_id)s` too."""
+    """Puts the request's id on each record (empty outside a request), so that a text format
+    may show `%(request_id)s` too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
+        record.request_id = record_request_id(record)
         return True
 
 
@@ -42,7 +54,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        current = getattr(record, "request_id", "") or request_id.get()
+        current = record_request_id(record)
         if current:
             entry["request_id"] = current
         for key, value in vars(record).items():

@@ -49,6 +49,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         current = incoming_id(request) or new_id()
         token = request_id.set(current)
+        # For the lines Django writes about the answer after this middleware has returned.
+        request.request_id = current  # type: ignore[attr-defined]
         started = time.monotonic()
         try:
             response = self.get_response(request)
