@@ -92,6 +92,4 @@ def dependencies() -> dict[str, State]:
 
 def ready(states: dict[str, State]) -> bool:
     """Whether every required check among `states` is ok."""
-    return all(
-        states.get(check.name) == State.OK for check in CHECKS.values() if check.required
-    )
+    return all(states.get(check.name) == State.OK for check in CHECKS.values() if check.required)

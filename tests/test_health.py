@@ -94,9 +94,7 @@ def test_a_required_check_that_fails_makes_the_server_not_ready(client, db, chec
     assert alive.status_code == 200 and alive.json()["status"] == "degraded"
 
 
-def test_a_check_not_required_that_fails_is_reported_but_the_server_stays_ready(
-    client, db, checks
-):
+def test_a_check_not_required_that_fails_is_reported_but_the_server_stays_ready(client, db, checks):
     checks.register("replica", lambda: health.State.UNAVAILABLE, required=False)
     ready = client.get("/readyz")
     assert ready.status_code == 200
