@@ -2,36 +2,12 @@
 the request ran carries the same id (common/logs.py); the id is taken from `X-Request-ID` only
 behind a proxy, and only when it looks like an id."""
 
-import io
-import json
-import logging
-
 import pytest
 
-from common.logs import JsonFormatter, RequestIdFilter, request_id
+from common.logs import request_id
 from newsroom.requestid import LOOKS_LIKE_AN_ID
 
 GIVEN = "5f0c6a1e-4b7d-4f7e-9a55-2c1d3e4f5a6b"
-
-
-@pytest.fixture
-def json_log():
-    """What the site logs while the test runs, as `LOG_FORMAT=json` writes it, request lines
-    included; the lines parsed."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    requests = logging.getLogger("newsroom.requests")
-    old_level = requests.level
-    root.addHandler(handler)
-    requests.setLevel(logging.INFO)
-    try:
-        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    finally:
-        root.removeHandler(handler)
-        requests.setLevel(old_level)
 
 
 def test_each_answer_gets_an_id_of_its_own(client, db):
