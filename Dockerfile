@@ -47,4 +47,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-m", "newsroom.probe", "/healthz"]
 # Workers: WEB_CONCURRENCY (gunicorn's own variable; 2 in compose.yaml).
-CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "newsroom.wsgi"]
+# No control socket: it would be made in the home folder, which is not the user's to write.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--no-control-socket", \
+     "newsroom.wsgi"]

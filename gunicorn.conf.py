@@ -29,15 +29,15 @@ else:
     secure_scheme_headers = {}
 
 if LOG_FORMAT == "json":
-    # gunicorn's defaults with the JSON formatter; its access log stays off unless asked for:
-    # the site writes a line per request itself, with the request's id.
+    # gunicorn's defaults with the JSON formatter, and no access log (a configured logging
+    # would turn it on): the site writes a line per request itself, with the request's id.
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
         "root": {"level": "INFO", "handlers": ["console"]},
         "loggers": {
             "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
         },
         "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
         "handlers": {

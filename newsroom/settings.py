@@ -4,6 +4,7 @@
 `DEBUG` and `ALLOWED_HOSTS` are the knobs an operator turns; see docs/operations.md.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -342,3 +343,7 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
 
 
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+if LOG_FORMAT == "json":
+    # Python's warnings (a library's deprecation, a missing folder) as log records, so that
+    # they too are JSON lines rather than text in between.
+    logging.captureWarnings(True)
