@@ -19,7 +19,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from bench.processes import free_port
-from newsroom.clientip import client_ip
+from common.clientip import client_ip
 from tests.faults.conftest import needs_tool
 
 ROOT = Path(__file__).resolve().parents[1]
