@@ -36,15 +36,18 @@ class Check:
     probe: Callable[[], State]
     # Readiness fails (503) while a required check is not ok.
     required: bool
+    # What a failure is logged as: "health: <subject> does not answer (…)".
+    subject: str
 
 
 # In the order they were registered, which is the order they are reported in.
 CHECKS: dict[str, Check] = {}
 
 
-def register(name: str, probe: Callable[[], State], *, required: bool) -> Check:
-    """Adds (or, under a name already taken, replaces) a check."""
-    check = Check(name, probe, required)
+def register(name: str, probe: Callable[[], State], *, required: bool, subject: str = "") -> Check:
+    """Adds (or, under a name already taken, replaces) a check; `subject` names it in the log
+    (its name when not given)."""
+    check = Check(name, probe, required, subject or name)
     CHECKS[name] = check
     return check
 
@@ -69,19 +72,15 @@ def cache_state() -> State:
     return State.OK
 
 
-register("database", database, required=True)
-register("cache", cache_state, required=False)
-
-# How a failure is logged: "the database does not answer (OperationalError: …)".
-_SUBJECT = {"database": "the database", "cache": "the cache"}
+register("database", database, required=True, subject="the database")
+register("cache", cache_state, required=False, subject="the cache")
 
 
 def run(check: Check) -> State:
     try:
         return check.probe()
     except Exception as error:  # a dead server, refused credentials, a full disk: all "no"
-        subject = _SUBJECT.get(check.name, check.name)
-        log.error("health: %s does not answer (%s: %s)", subject, type(error).__name__, error)
+        log.error("health: %s does not answer (%s: %s)", check.subject, type(error).__name__, error)
         return State.UNAVAILABLE
 
 
