@@ -22,10 +22,12 @@ class CurrentEdition:
     changed_at: object  # an aware datetime
 
 
-def read():
+def read(alias=None):
+    """The edition as the database `alias` (by default, where reads are routed) has it."""
     from caching.models import Edition
 
-    edition = Edition.objects.filter(pk=1).values_list("number", "changed_at").first()
+    editions = Edition.objects.using(alias) if alias else Edition.objects
+    edition = editions.filter(pk=1).values_list("number", "changed_at").first()
     if edition is None:  # nothing has changed since the database was created
         return CurrentEdition(0, BEGINNING)
     return CurrentEdition(*edition)
