@@ -50,12 +50,14 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
 
 from caching import topics
+from common.replicas import current_reading
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # /data/ changes when a dump is written, which starts no new edition; its files never change.
@@ -228,6 +230,11 @@ class Entry:
         return tuple(now[name] for name in self.topics) == self.versions
 
 
+def reads_a_replica() -> bool:
+    reading = current_reading()
+    return reading is not None and reading.alias != DEFAULT_DB_ALIAS
+
+
 def make_etag(versions: dict[str, int], day: str, address: str) -> str:
     """The topics' versions, the day, the release and the address: a page's ETag moves when,
     and only when, something it shows may have changed."""
@@ -267,20 +274,30 @@ class PageCacheMiddleware:
                     response["X-Page-Cache"] = "hit"
                     return response
         clock = topics.clock()
+        if reads_a_replica():
+            # A replica behind the primary shows what it has replayed: the page is as new as
+            # that, whatever the versions say.
+            clock = min(clock, topics.clock_read_here())
         response = self.get_response(request)
         if not storable(response):
             return response
         names = sorted(topics.of(request))
         now = topics.versions(names)
+        if max(now.values()) > clock:
+            # Something it shows changed while it was rendered, or the replica it was read from
+            # had not replayed that change yet: it may show the old version, so it is served
+            # as it is, neither kept nor given an ETag a reader could revalidate it with.
+            patch_cache_control(response, no_cache=True)
+            response["X-Page-Cache"] = "miss"
+            return response
         etag = make_etag(now, day, address)
         rendered_at = float(int(time.time()))
         response["ETag"] = etag
         response["Last-Modified"] = http_date(rendered_at)
         # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
         patch_cache_control(response, public=True, no_cache=True)
-        # Kept only when asked for by its own address, and only when nothing it shows changed
-        # while it was rendered (it may show the old version of it).
-        if own_address(request) and max(now.values()) <= clock:
+        # Kept only when asked for by its own address.
+        if own_address(request):
             seconds = settings.PAGE_CACHE_SECONDS
             page = (response.status_code, list(response.items()), response.content)
             entry = Entry(

@@ -188,6 +188,15 @@ def from_database(names: list[str]) -> dict[str, int]:
     return {name: found.get(name, 0) for name in names}
 
 
+def clock_read_here() -> int:
+    """The clock as the database this request reads has it: on a replica, how far it has
+    replayed the primary's changes (the version of each change commits after the change)."""
+    from caching.models import Topic
+
+    found = Topic.objects.filter(name=CLOCK).values_list("version", flat=True).first()
+    return found or 0
+
+
 def clock() -> int:
     """The latest version given. Read before a page is rendered: a topic of the page with a
     higher version after the render changed while it ran, so the page may be old and is not

@@ -276,3 +276,26 @@ def test_a_story_edited_in_the_admin_renews_itself_and_keeps_the_rest(workers, a
     for url in others:  # the body is on no list
         again = get(reader, url)
         assert again["X-Page-Cache"] == "hit" and again["ETag"] == etags[url], url
+
+
+def test_a_page_read_from_a_replica_behind_the_primary_is_served_not_kept(
+    workers, archive, monkeypatch
+):
+    """The replica has not replayed the story's last change (its clock is older than the
+    story's version): what it shows may be old, so the page is neither kept nor given an ETag
+    to revalidate with. (tests/faults/test_read_replicas.py shows it on a real standby.)"""
+    from caching import pagecache
+
+    one, _ = workers
+    first = archive["first"]
+    topics.bump([f"story:{first.pk}"])
+    monkeypatch.setattr(pagecache, "reads_a_replica", lambda: True)
+    monkeypatch.setattr(topics, "clock_read_here", lambda: topics.clock() - 1)
+    behind = get(one, first.get_absolute_url())
+    assert behind["X-Page-Cache"] == "miss" and "ETag" not in behind
+    assert get(one, first.get_absolute_url())["X-Page-Cache"] == "miss"
+
+    monkeypatch.setattr(topics, "clock_read_here", topics.clock)  # replayed
+    caught_up = get(one, first.get_absolute_url())
+    assert caught_up["X-Page-Cache"] == "miss" and caught_up["ETag"]
+    assert get(one, first.get_absolute_url())["X-Page-Cache"] == "hit"
