@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import signals  # noqa: F401  (a story's parts move its revision on)
+        from . import jobs, signals  # noqa: F401  (the workers' kinds; a story's parts move its revision on)
         from .search import register_any_of
 
         register_any_of()

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from common import health
+from jobs.broker import broker_state
 
 from .sitemaps import sitemaps
 
@@ -48,7 +49,11 @@ def readyz(request):
     """Readiness: 503 while the database does not answer (no page could be served). A cache
     that does not answer is reported but not a 503: pages are served without it, and every
     server shares it, so failing on it would take them all out of service at once."""
-    states = health.dependencies()
+    states: dict[str, health.State] = health.dependencies()
+    # The job broker, when there is one: reported, not a 503 — pages are served without it,
+    # and the jobs asked for meanwhile wait in the database (jobs/queue.py).
+    if (queue := broker_state()) is not None:
+        states["queue"] = queue
     ready = states["database"] == health.State.OK
     status = "ok" if all(s == health.State.OK for s in states.values()) else "degraded"
     return JsonResponse(

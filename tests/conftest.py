@@ -66,6 +66,14 @@ REAL_EDITION = edition.current
 
 
 @pytest.fixture(autouse=True)
+def jobs_at_once(settings):
+    """Jobs run in the test's process, at once: its transaction never commits, so jobs waiting
+    for the commit would never run. The jobs' tests ask for the commit, or a real broker."""
+    settings.JOB_BROKER_URL = ""
+    settings.JOBS_IN_PROCESS_AT_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
 def no_page_cache(settings, monkeypatch):
     """Tests change data inside a transaction that never commits, so no new edition starts:
     pages are rendered afresh, and the edition is a constant (no query that comes and goes
