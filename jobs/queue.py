@@ -72,11 +72,15 @@ def enqueue(kind: str, target: str, **arguments: object) -> Job:
         except IntegrityError:
             # Queued by another process between the look and the insert: theirs is ours.
             return Job.objects.get(kind=kind, target=target, state=Job.State.QUEUED)
-    if settings.JOB_BROKER_URL or settings.JOBS_IN_PROCESS_AT_COMMIT:
-        transaction.on_commit(lambda: dispatch(job.pk), robust=True)
-    else:
-        dispatch(job.pk)
+    send_at_commit(job.pk)
     return job
+
+
+def send_at_commit(job_id: int) -> None:
+    if settings.JOB_BROKER_URL or settings.JOBS_IN_PROCESS_AT_COMMIT:
+        transaction.on_commit(lambda: dispatch(job_id), robust=True)
+    else:
+        dispatch(job_id)
 
 
 def dispatch(job_id: int) -> None:
@@ -110,7 +114,7 @@ def send_again(jobs: "list[Job]") -> int:
         except IntegrityError:
             continue
         if updated:
-            transaction.on_commit(lambda pk=job.pk: dispatch(pk), robust=True)
+            send_at_commit(job.pk)
             sent += 1
     return sent
 
