@@ -2,6 +2,8 @@
 with backoff, failure with the error kept, work that waits for the commit, and a job a live
 worker holds left alone."""
 
+import time
+
 import psycopg
 import pytest
 from django.db import connection, transaction
@@ -152,10 +154,25 @@ def test_a_job_a_live_worker_holds_is_left_to_it():
         other.execute("SELECT pg_advisory_lock(%s)", [(queue.LOCK_SPACE << 40) | held.pk])
         assert execute(held.pk) == queue.Outcome("busy", retry_in=queue.BUSY_WAIT)
         assert done == []
+        backend = other.info.backend_pid
         other.close()  # the worker dies: its session, and so its lock, is gone
+        gone_within(10, backend)
         assert execute(held.pk).state == "done"
         assert done == [("held", {})]
         assert Job.objects.get(pk=held.pk).attempts == 2
     finally:
         if not other.closed:
             other.close()
+
+
+def gone_within(seconds: float, backend: int) -> None:
+    """Wait until the server has ended the session of `backend` (it ends it just after the
+    client goes)."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [backend])
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"the session {backend} was still there after {seconds} s")
