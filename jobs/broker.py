@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from kombu import Connection
 
 from common.health import State
 
@@ -13,10 +14,8 @@ def broker_state() -> State | None:
     """`ok` or `unavailable`; None when no broker is configured (jobs run in-process)."""
     if not settings.JOB_BROKER_URL:
         return None
-    from .worker import app
-
     try:
-        with app.connection_for_write() as connection:
+        with Connection(settings.JOB_BROKER_URL, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
             connection.default_channel  # noqa: B018 — opening a channel is the real test
     except Exception as error:

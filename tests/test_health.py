@@ -67,3 +67,19 @@ def test_a_cache_down_or_full_is_reported_and_logged_but_pages_still_serve(
     assert ready.status_code == 200 and ready.json() == degraded
     error = {"stop": "ConnectionError", "fill": "OutOfMemoryError"}[fault]
     assert f"the cache does not answer ({error}" in caplog.text
+
+
+def test_readiness_reports_the_job_broker_when_one_is_configured(client, db, settings, tmp_path):
+    with redis_server(tmp_path / "broker") as broker:
+        settings.JOB_BROKER_URL = f"redis://127.0.0.1:{broker.port}/0"
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {**ALL_OK, "queue": "ok"}
+        broker.stop()
+        # Pages are still served: the jobs asked for meanwhile wait in the database.
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {**ALL_OK, "status": "degraded", "queue": "unavailable"}
+
+
+def test_readiness_reports_no_queue_without_a_broker(client, db):
+    assert "queue" not in client.get("/readyz").json()

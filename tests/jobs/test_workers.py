@@ -191,9 +191,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_does_nothing_twice(
         second = start_worker(scratch, env, log)
         wait_for(lambda: scratch.scalar(job) == "done 2", 120, "the second worker finishes", log)
         assert outlet.requests == ["/interview", "/interview"]
-        assert scratch.scalar(
-            "SELECT check_status FROM articles_sourcelink WHERE url <> ''"
-        ) == 200
+        assert scratch.scalar("SELECT check_status FROM articles_sourcelink WHERE url <> ''") == 200
 
         # Stopped as an operator stops it (SIGTERM: the job in hand is finished first): the
         # broker holds nothing more of this job to do again.
