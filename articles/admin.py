@@ -9,15 +9,16 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from common.paging import EstimatedPaginator, is_large
-from jobs.models import Job
-from jobs.queue import enqueue, pending
 from history.versions import (
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
 )
+from jobs.models import Job
+from jobs.queue import enqueue, pending
 
 from .admin_filters import SourceHealthFilter
+from .jobs import FIND_IN_STORY
 from .models import (
     Article,
     Correction,
@@ -29,7 +30,6 @@ from .models import (
     Quote,
     SourceLink,
 )
-from .jobs import FIND_IN_STORY
 from .quotefinder.recording import add_proposed_person, link_proposed_person
 from .search import match_quotes, match_stories
 from .tags import has_letters_or_digits, tag_name_problem

@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import sourcecheck
-from articles.jobs import CHECK_SOURCE
 from articles.admin_filters import SourceHealthFilter
+from articles.jobs import CHECK_SOURCE
 from articles.models import Article, SourceLink
 from articles.sourcecheck import USER_AGENT, Result, check_urls
 from common.citations import NO_CREDENTIALS

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.models import Article, Quote
-from opendata import dataset, resources
-from people.models import Person, Relationship, Source
 from jobs.models import Job
 from jobs.queue import execute
+from opendata import dataset, resources
+from people.models import Person, Relationship, Source
 from tests.opendata.conftest import assert_no_secret
 
 pytestmark = pytest.mark.usefixtures("api_settings")

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,7 +12,7 @@ class Command(BaseCommand):
         "machine that reaches the broker and the database."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--concurrency",
             type=int,
@@ -26,7 +29,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--loglevel", default="INFO", help="Default: INFO.")
 
-    def handle(self, *args, concurrency, pool, loglevel, **options):
+    def handle(
+        self, *args: Any, concurrency: int, pool: str, loglevel: str, **options: Any
+    ) -> None:
         if not settings.JOB_BROKER_URL:
             raise CommandError(
                 "JOB_BROKER_URL is not set: with no broker, jobs run in the process that asks "
