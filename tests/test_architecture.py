@@ -13,6 +13,7 @@ MAY_IMPORT = {
     "jobs": {"common"},
     "people": {"common", "history"},
     "articles": {"common", "history", "caching", "jobs", "people"},
+    "opendata": {"common", "caching", "jobs", "people", "articles"},
 }
 
 
