@@ -156,8 +156,11 @@ from jobs.models import Job
 import datetime
 Job.objects.all().delete()
 SourceLink.objects.all().delete()
-story, _ = Article.objects.get_or_create(slug="bench-sources", published_on=datetime.date(2024, 1, 1),
-    defaults={{"title": "Bench sources", "body": "A story citing many sources."}})
+story, _ = Article.objects.get_or_create(
+    slug="bench-sources",
+    published_on=datetime.date(2024, 1, 1),
+    defaults={{"title": "Bench sources", "body": "A story citing many sources."}},
+)
 SourceLink.objects.bulk_create(
     SourceLink(article=story, label=f"source {{n}}", url=f"http://127.0.0.1:{port}/s/{{n}}")
     for n in range({checks})
