@@ -794,7 +794,7 @@ def test_queued_checks_are_one_job_per_address_and_record_like_the_command(site,
     out = run("--queue", "--retries", 0)
     assert "queued 2 address checks" in out
     assert site.hits("/ok") == site.hits("/missing") == 0  # nothing asked yet: workers do
-    run("--queue")  # again before the workers came: nothing more queued
+    assert "queued 0 address checks for the workers (2 already waiting)" in run("--queue")
     jobs = Job.objects.filter(kind=CHECK_SOURCE).order_by("target")
     assert [job.target for job in jobs] == sorted([ok.url, missing.url])
     for job in jobs:

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from jobs import queue
 from jobs.models import Job
-from jobs.queue import backoff, enqueue, execute, pending, send_again
+from jobs.queue import backoff, enqueue, enqueue_many, execute, pending, send_again
 from jobs.registry import UnknownKind, job
 
 done: list[tuple[str, dict]] = []
@@ -55,6 +55,15 @@ def test_enqueuing_the_same_work_twice_while_it_waits_queues_it_once(db, setting
     assert pending("test_note", "42")
     other = enqueue("test_note", "43")
     assert other.pk != first.pk
+
+
+def test_many_jobs_are_queued_at_once_and_each_once(db, settings):
+    settings.JOBS_IN_PROCESS_AT_COMMIT = True
+    enqueue("test_note", "2")
+    assert enqueue_many("test_note", ["1", "2", "3", "3"], size=1) == 2
+    assert enqueue_many("test_note", ["1", "2", "3", "4"], size=1) == 1
+    assert sorted(Job.objects.values_list("target", flat=True)) == ["1", "2", "3", "4"]
+    assert Job.objects.get(target="1").arguments == {"size": 1}
 
 
 def test_work_asked_for_while_the_same_job_runs_is_queued_again(db, settings):

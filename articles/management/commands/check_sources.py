@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.jobs import CHECK_SOURCE
 from articles.models import SourceLink
 from articles.sourcecheck import ERROR_MAX_LENGTH, Result, check_urls
-from jobs.queue import enqueue
+from jobs.queue import enqueue_many
 from people.models import Source
 
 # Stories' sources and people's: both are citations with the same check fields.
@@ -170,13 +170,15 @@ class Command(BaseCommand):
             self.stdout.write(f"recorded on {recorded} sources")
 
     def queue(self, addresses, *, timeout, retries):
-        with transaction.atomic():
-            for address in addresses:
-                enqueue(CHECK_SOURCE, address.url, timeout=timeout, retries=retries)
+        queued = enqueue_many(
+            CHECK_SOURCE, [address.url for address in addresses], timeout=timeout, retries=retries
+        )
+        waiting = len(addresses) - queued
         self.stdout.write(
             self.style.SUCCESS(
-                f"queued {len(addresses)} address checks for the workers "
-                "(admin: Background jobs, kind “check_source”)"
+                f"queued {queued} address checks for the workers"
+                + (f" ({waiting} already waiting)" if waiting else "")
+                + " (admin: Background jobs, kind “check_source”)"
             )
         )
 
