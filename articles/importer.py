@@ -167,9 +167,11 @@ def write_stories(stories, *, status, publication, dry_run, progress=None) -> li
                 ]
                 continue
             if in_jobs:
-                if not dry_run:
+                # A story the import left unchanged keeps what was found in it.
+                changed = action != "unchanged"
+                if changed and not dry_run:
                     enqueue(FIND_IN_STORY, str(article.pk))
-                outcomes.append(Outcome(path, action, article, queued=True))
+                outcomes.append(Outcome(path, action, article, queued=changed))
                 continue
             found = record_findings(article)
             if found and action == "unchanged":
