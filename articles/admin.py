@@ -15,8 +15,11 @@ from history.versions import (
     StaleEditGuard,
     VersionedAdmin,
 )
+from jobs.models import Job
+from jobs.queue import enqueue, pending
 
 from .admin_filters import SourceHealthFilter
+from .jobs import FIND_IN_STORY
 from .models import (
     Article,
     Correction,
@@ -28,7 +31,7 @@ from .models import (
     Quote,
     SourceLink,
 )
-from .quotefinder.recording import add_proposed_person, link_proposed_person, record_findings
+from .quotefinder.recording import add_proposed_person, link_proposed_person
 from .search import match_quotes, match_stories
 from .tags import has_letters_or_digits, tag_name_problem
 
@@ -292,13 +295,45 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        recorded = record_findings(form.instance)
-        if recorded:
+        # The finder reads the story once the save is committed, in a job: the save does not
+        # wait for it (articles/jobs.py). Asked for again while waiting, it reads once.
+        request.finder_job = enqueue(FIND_IN_STORY, str(form.instance.pk))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        story = self.get_object(request, object_id) if object_id else None
+        if story is not None and request.method == "GET":
+            extra_context = {
+                **(extra_context or {}),
+                "finding": pending(FIND_IN_STORY, str(story.pk)),
+            }
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        # Here the save is committed, and a finder run in this process (no broker) is done.
+        job = getattr(request, "finder_job", None)
+        if job is not None:
+            job.refresh_from_db()
+            self.tell_what_was_found(request, job)
+        return response
+
+    def tell_what_was_found(self, request, job):
+        if job.pending:
             messages.info(
                 request,
-                f"Found in the text, to check: {recorded.summary()} — quotes and people are "
-                "marked “found” below (confirm, correct or delete them); proposed new people "
-                "are listed under the quotes (add them, or pick who they are).",
+                "Finding quotes and people in the text… The story's page says “finding…” until "
+                "it is done; what is found is then marked “found” for you to check. Reload the "
+                "page before editing again: a save made from a page opened before the finder "
+                "wrote is refused, as after any other change.",
+            )
+        elif job.state == Job.State.FAILED:
+            messages.warning(
+                request, "The finder could not read the story; operators see why under Jobs."
+            )
+        elif job.result.startswith("found, to check: "):
+            messages.info(
+                request,
+                f"Found in the text, to check: {job.result.removeprefix('found, to check: ')} "
+                "— quotes and people are marked “found” below (confirm, correct or delete "
+                "them); proposed new people are listed under the quotes (add them, or pick "
+                "who they are).",
             )
 
     def save_formset(self, request, form, formset, change):

@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import freshness, signals  # noqa: F401  (signals: parts move the revision on)
+        from . import freshness, jobs, signals  # noqa: F401  (the rules of what a change renews; the workers' kinds; a story's parts move its revision on)
         from .search import register_any_of
 
         register_any_of()

@@ -37,7 +37,8 @@ class State(StrEnum):
 @dataclass(frozen=True)
 class Check:
     name: str
-    probe: Callable[[], State]
+    # None: nothing to check here (say, no job broker configured): not reported.
+    probe: Callable[[], State | None]
     # Readiness fails (503) while a required check is not ok.
     required: bool
     # What a failure is logged as: "health: <subject> does not answer (…)".
@@ -48,7 +49,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def register(name: str, probe: Callable[[], State], *, required: bool, subject: str = "") -> Check:
+def register(
+    name: str, probe: Callable[[], State | None], *, required: bool, subject: str = ""
+) -> Check:
     """Adds (or, under a name already taken, replaces) a check; `subject` names it in the log
     (its name when not given)."""
     check = Check(name, probe, required, subject or name)
@@ -80,7 +83,7 @@ register("database", database, required=True, subject="the database")
 register("cache", cache_state, required=False, subject="the cache")
 
 
-def run(check: Check) -> State:
+def run(check: Check) -> State | None:
     try:
         return check.probe()
     except Exception as error:  # a dead server, refused credentials, a full disk: all "no"
@@ -89,8 +92,9 @@ def run(check: Check) -> State:
 
 
 def dependencies() -> dict[str, State]:
-    """Every registered check's state, by name."""
-    return {check.name: run(check) for check in list(CHECKS.values())}
+    """Every registered check's state, by name (those with nothing to check left out)."""
+    states = {check.name: run(check) for check in list(CHECKS.values())}
+    return {name: state for name, state in states.items() if state is not None}
 
 
 def ready(states: dict[str, State]) -> bool:

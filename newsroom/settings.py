@@ -41,7 +41,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 # This project's own apps (the code of a release: see `caching.pagecache.release`).
-PROJECT_APPS = ["newsroom", "common", "history", "caching", "people", "articles", "opendata"]
+PROJECT_APPS = [
+    "newsroom",
+    "common",
+    "history",
+    "caching",
+    "jobs",
+    "people",
+    "articles",
+    "opendata",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -293,6 +302,28 @@ AXES_CLIENT_IP_CALLABLE = "common.clientip.client_ip"
 # Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Jobs: slow work outside the request, see docs/operations.md ----------------------------
+
+# The broker carrying jobs to `manage.py worker`: amqp://user:password@host:5672/vhost (RabbitMQ)
+# or redis://host:6379/N. Unset: each job runs in the process that asked for it, once the
+# transaction that asked commits — nothing to install or start.
+JOB_BROKER_URL = os.environ.get("JOB_BROKER_URL", "")
+# The broker's queue of this site's jobs: sites sharing a broker each need their own.
+JOB_QUEUE = os.environ.get("JOB_QUEUE", "newsroom-jobs")
+# Attempts before a job is marked failed; seconds before the first retry (doubled each time)
+# and the longest wait between two attempts.
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 5))
+JOB_RETRY_BACKOFF = float(os.environ.get("JOB_RETRY_BACKOFF", 10))
+JOB_RETRY_BACKOFF_MAX = float(os.environ.get("JOB_RETRY_BACKOFF_MAX", 600))
+# Redis only: seconds after which a job taken by a worker that died is handed to another one
+# (RabbitMQ notices at once). Longer than the longest job.
+JOB_VISIBILITY_TIMEOUT = int(os.environ.get("JOB_VISIBILITY_TIMEOUT", 3600))
+# Without a broker, jobs wait for the commit of the transaction that asked for them. Tests
+# (whose transactions never commit) run them at once instead.
+JOBS_IN_PROCESS_AT_COMMIT = True
+# An import of this many stories or more leaves the finder's reading to jobs, one per story.
+FINDER_JOBS_FROM = int(os.environ.get("FINDER_JOBS_FROM", 20))
 
 # --- Caching: see docs/performance.md -------------------------------------------------------
 

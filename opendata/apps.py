@@ -6,7 +6,7 @@ class OpenDataConfig(AppConfig):
     verbose_name = "Open data"
 
     def ready(self):
-        from . import checks  # noqa: F401 — registers the settings checks
+        from . import checks, jobs  # noqa: F401 — the settings checks, the workers' kind
         from .resources import register_any_of
 
         register_any_of()

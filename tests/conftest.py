@@ -70,6 +70,14 @@ REAL_VERSIONS = topics.versions
 
 
 @pytest.fixture(autouse=True)
+def jobs_at_once(settings):
+    """Jobs run in the test's process, at once: its transaction never commits, so jobs waiting
+    for the commit would never run. The jobs' tests ask for the commit, or a real broker."""
+    settings.JOB_BROKER_URL = ""
+    settings.JOBS_IN_PROCESS_AT_COMMIT = False
+
+
+@pytest.fixture(autouse=True)
 def no_page_cache(settings, monkeypatch):
     """Tests change data inside a transaction that never commits, so no topic moves: pages
     are rendered afresh, and every topic's version is a constant (no query that comes and goes,

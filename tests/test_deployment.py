@@ -16,9 +16,6 @@ COMPOSE = ROOT / "compose.yaml"
 DOCKERFILE = ROOT / "Dockerfile"
 NGINX = ROOT / "deploy" / "nginx" / "newsroom.conf"
 
-# Names the app's environment sets that the site will read once the work on read replicas and
-# on the job queue is in; until then nothing reads them.
-NOT_READ_YET = {"JOB_BROKER_URL"}
 # Read by gunicorn itself (workers), gunicorn.conf.py and the container's probe.
 READ_BY_THE_SERVER = {"WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "PORT"}
 # What values may be without being a secret given from outside.
@@ -134,7 +131,7 @@ def test_the_image_is_built_in_two_stages_from_the_wheel():
 def test_the_apps_environment_names_what_the_settings_read(services):
     read = settings_environment_names()
     given = set(services["app"]["environment"])
-    unknown = given - read - NOT_READ_YET - READ_BY_THE_SERVER
+    unknown = given - read - READ_BY_THE_SERVER
     assert not unknown, f"set but read by nothing: {sorted(unknown)}"
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "LOG_FORMAT"} <= given
     assert services["app"]["environment"] == services["worker"]["environment"]

@@ -115,6 +115,23 @@ def test_a_check_that_raises_counts_as_unavailable_and_its_error_is_logged(
 
 
 def test_registering_a_name_again_replaces_the_check(client, db, checks):
+    names = list(health.CHECKS)
     checks.register("cache", lambda: health.State.UNAVAILABLE, required=True)
-    assert list(health.CHECKS) == ["database", "cache"]
+    assert list(health.CHECKS) == names
     assert client.get("/readyz").status_code == 503
+
+
+def test_readiness_reports_the_job_broker_when_one_is_configured(client, db, settings, tmp_path):
+    with redis_server(tmp_path / "broker") as broker:
+        settings.JOB_BROKER_URL = f"redis://127.0.0.1:{broker.port}/0"
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {**ALL_OK, "queue": "ok"}
+        broker.stop()
+        # Pages are still served: the jobs asked for meanwhile wait in the database.
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {**ALL_OK, "status": "degraded", "queue": "unavailable"}
+
+
+def test_readiness_reports_no_queue_without_a_broker(client, db):
+    assert "queue" not in client.get("/readyz").json()

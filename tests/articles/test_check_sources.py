@@ -25,10 +25,13 @@ from django.utils import timezone
 
 from articles import sourcecheck
 from articles.admin_filters import SourceHealthFilter
+from articles.jobs import CHECK_SOURCE
 from articles.models import Article, SourceLink
 from articles.sourcecheck import USER_AGENT, Result, check_urls
 from common.citations import NO_CREDENTIALS
 from common.outbound import CREDENTIALS, NOT_PUBLIC
+from jobs.models import Job
+from jobs.queue import execute
 from people.models import Source
 from tests.common.localnet import ConnectionGuard, LocalSite
 from tests.forms import form_data
@@ -778,3 +781,31 @@ def test_checking_works_from_a_thread_that_already_runs_an_event_loop(site):
     with ThreadPoolExecutor(max_workers=1) as thread:
         results = thread.submit(asyncio.run, inside_a_loop()).result()
     assert results[site.url("/ok")].status == 200
+
+
+# Queued for the workers
+
+
+def test_queued_checks_are_one_job_per_address_and_record_like_the_command(site, story, settings):
+    settings.JOBS_IN_PROCESS_AT_COMMIT = True  # they wait: this test's transaction never commits
+    ok = cite(story, site.url("/ok"))
+    cite(story, site.url("/ok"), label="The same interview, quoted again")
+    missing = cite(story, site.url("/missing"))
+    out = run("--queue", "--retries", 0)
+    assert "queued 2 address checks" in out
+    assert site.hits("/ok") == site.hits("/missing") == 0  # nothing asked yet: workers do
+    assert "queued 0 address checks for the workers (2 already waiting)" in run("--queue")
+    jobs = Job.objects.filter(kind=CHECK_SOURCE).order_by("target")
+    assert [job.target for job in jobs] == sorted([ok.url, missing.url])
+    for job in jobs:
+        assert execute(job.pk).state == "done"  # what a worker does
+    ok.refresh_from_db()
+    missing.refresh_from_db()
+    assert (ok.check_status, missing.check_status) == (200, 404)
+    assert ok.checked_at is not None
+    assert Job.objects.get(target=ok.url).result == "200 ok (on 2 sources)"
+
+
+def test_queued_checks_cannot_be_a_dry_run(story):
+    with pytest.raises(CommandError, match="--queue and --dry-run"):
+        run("--queue", "--dry-run")

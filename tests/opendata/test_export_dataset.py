@@ -15,6 +15,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from articles.models import Article, Quote
+from jobs.models import Job
+from jobs.queue import execute
 from opendata import dataset, resources
 from people.models import Person, Relationship, Source
 from tests.opendata.conftest import assert_no_secret
@@ -265,3 +267,15 @@ def publish_one(make_article):
         make_article("Meanwhile")
     finally:
         connection.close()
+
+
+def test_a_queued_dump_is_written_once_by_a_worker(archive, tmp_path, settings):
+    settings.JOBS_IN_PROCESS_AT_COMMIT = True  # it waits: this test's transaction never commits
+    root = tmp_path / "dumps"
+    assert "queued: export_dataset" in export(root, "--queue", "--keep", "2")
+    export(root, "--queue", "--keep", "2")  # asked again while it waits
+    (job,) = Job.objects.filter(kind="export_dataset")
+    assert (job.target, job.arguments) == (str(root.resolve()), {"keep": 2})
+    assert not root.exists()
+    assert execute(job.pk).state == "done"  # what a worker does
+    assert manifest_of(the_dump(root))["counts"]["stories"] >= 1

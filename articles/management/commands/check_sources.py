@@ -3,13 +3,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles.jobs import CHECK_SOURCE
 from articles.models import SourceLink
 from articles.sourcecheck import ERROR_MAX_LENGTH, Result, check_urls
+from jobs.queue import enqueue_many
 from people.models import Source
 
 # Stories' sources and people's: both are citations with the same check fields.
@@ -117,11 +119,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Check and report, but record nothing.",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Check nothing here: queue one job per address for the workers "
+            "(manage.py worker), which record the answers as they come. An address already "
+            "queued is not queued twice.",
+        )
 
     def handle(self, *args, timeout, concurrency, per_host, retries, older_than, limit, **options):
         dry_run = options["dry_run"]
         verbosity = options["verbosity"]
         addresses = self.addresses_due(older_than)[:limit]
+        if options["queue"]:
+            if dry_run:
+                raise CommandError("--queue and --dry-run: the workers record what they check.")
+            self.queue(addresses, timeout=timeout, retries=retries)
+            return
         self.stdout.write(
             f"checking {len(addresses)} addresses ({concurrency} at once, {per_host} per site, "
             f"timeout {timeout:g} s, {retries} retries)…"
@@ -154,6 +168,19 @@ class Command(BaseCommand):
             self.stdout.write("dry run: nothing was written")
         else:
             self.stdout.write(f"recorded on {recorded} sources")
+
+    def queue(self, addresses, *, timeout, retries):
+        queued = enqueue_many(
+            CHECK_SOURCE, [address.url for address in addresses], timeout=timeout, retries=retries
+        )
+        waiting = len(addresses) - queued
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"queued {queued} address checks for the workers"
+                + (f" ({waiting} already waiting)" if waiting else "")
+                + " (admin: Background jobs, kind “check_source”)"
+            )
+        )
 
     def addresses_due(self, older_than):
         """Distinct addresses to check: the never checked first, then the longest unchecked."""

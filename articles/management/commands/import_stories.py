@@ -61,6 +61,7 @@ class Command(BaseCommand):
 
         prefix = "would be " if dry_run else ""
         to_check = 0
+        queued = sum(1 for outcome in outcomes if outcome.queued)
         for outcome in outcomes:
             article = outcome.article
             self.stdout.write(
@@ -78,6 +79,11 @@ class Command(BaseCommand):
             summary += (
                 f"; {to_check} with quotes or people to check "
                 "(admin: stories, filter “found by the archive”)"
+            )
+        if queued:
+            summary += (
+                f"; the finder reads {'them' if queued > 1 else 'it'} in {queued} job(s) "
+                + ("once written" if dry_run else "now (admin: Background jobs)")
             )
         if dry_run:
             summary += " (dry run: nothing was written)"

@@ -3,7 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from jobs.queue import enqueue
 from opendata.dataset import ExportError, export
+from opendata.jobs import EXPORT_DATASET
 
 
 class Command(BaseCommand):
@@ -29,10 +31,21 @@ class Command(BaseCommand):
             help="How many dumps to keep in DIR, the new one included (default: DATASET_KEEP).",
         )
 
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Write nothing here: queue the dump for a worker (manage.py worker). Asked "
+            "again while it waits, it is written once.",
+        )
+
     def handle(self, *args, directory, keep, **options):
         if keep < 1:
             raise CommandError("--keep: at least 1 (the dump being written).")
         root = directory or settings.DATASET_ROOT
+        if options["queue"]:
+            job = enqueue(EXPORT_DATASET, str(Path(root).resolve()), keep=keep)
+            self.stdout.write(self.style.SUCCESS(f"queued: {job.kind} {job.target}"))
+            return
 
         def report(line):
             if options["verbosity"] >= 1:
