@@ -12,7 +12,16 @@ SITE_FILES = {
     "newsroom.site.static": "static",
     "newsroom.site.fixtures": "fixtures",
 }
-APPS = ["newsroom", "common", "history", "caching", "people", "articles", "opendata"]
+APPS = [
+    "newsroom",
+    "common",
+    "history",
+    "caching",
+    "pictures",
+    "people",
+    "articles",
+    "opendata",
+]
 
 setup(
     packages=[

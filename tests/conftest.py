@@ -76,6 +76,13 @@ def no_page_cache(settings, monkeypatch):
     monkeypatch.setattr(edition, "current", lambda: fixed)
 
 
+@pytest.fixture(autouse=True)
+def media_folder(settings, tmp_path):
+    """Uploads and renditions go to a folder of the test's own, never the checkout's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def demo(db):
     call_command("loaddata", "demo", verbosity=0)
