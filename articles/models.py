@@ -17,8 +17,8 @@ from common.paging import YearsByJumps
 from common.text import LineField, PlainTextField, normalise_line_ends
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
-from pictures.models import Picture
 from people.models import Person
+from pictures.models import Picture
 
 from .captions import HowAndWhen, how_and_when
 
