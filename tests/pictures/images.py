@@ -32,7 +32,7 @@ def located_exif(orientation=1):
     return exif
 
 
-def stored_picture(storage=None, *, size=(800, 600), fmt="JPEG", renditions=True, **fields):
+def stored_picture(*, size=(800, 600), fmt="JPEG", renditions=True, **fields):
     """A Picture saved with a generated image (and its renditions made, unless told not to)."""
     from django.core.files.base import ContentFile
 
@@ -40,10 +40,9 @@ def stored_picture(storage=None, *, size=(800, 600), fmt="JPEG", renditions=True
     fields.setdefault("credit", "© Test Photographer / Agency")
     fields.setdefault("licence", "All rights reserved")
     picture = Picture(**fields)
-    if storage is not None:
-        picture.file.storage = storage
     extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]
-    picture.file.save(f"generated.{extension}", ContentFile(image_bytes(fmt, size)), save=False)
+    # Assigned as the admin's form assigns an upload: stored when the picture is saved.
+    picture.file = ContentFile(image_bytes(fmt, size), name=f"generated.{extension}")
     picture.save()
     if renditions:
         make_renditions(picture)
