@@ -20,6 +20,20 @@ from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
+# What a thumbnail reads of a story's picture (story_list).
+PICTURE_FIELDS = [
+    "file",
+    "width",
+    "height",
+    "alt",
+    "credit",
+    "licence",
+    "licence_url",
+    "source_url",
+    "focal_x",
+    "focal_y",
+    "renditions",
+]
 RELATED_STORIES = 5
 RELATED_CANDIDATES = 20
 # “People in the news”: who the latest stories are about.
@@ -42,7 +56,7 @@ def with_subject_name(stories):
 
 def story_list(queryset):
     """What a list of stories needs: one query, whatever the page shows."""
-    return queryset.select_related("publication").only(
+    return queryset.select_related("publication", "lead_picture").only(
         "title",
         "slug",
         "dek",
@@ -50,6 +64,7 @@ def story_list(queryset):
         "published_on",
         "publication__name",
         "publication__slug",
+        *(f"lead_picture__{field}" for field in PICTURE_FIELDS),
     )
 
 
@@ -58,20 +73,27 @@ def front_page(request):
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     quotes = list(
         Quote.objects.published()
-        .select_related("speaker", "article")
+        .select_related("speaker__portrait", "article")
         .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:6]
     )
     recent = Article.objects.published().order_by("-published_on", "-id").values("id")
     in_the_news = list(
         Person.objects.filter(mentions__article__in=recent[:NEWS_WINDOW])
+        .select_related("portrait")
         .annotate(stories=Count("mentions"))
         .order_by("-stories", "name")[:8]
     )
     return render(
         request,
         "articles/front_page.html",
-        {"lead": lead, "latest": latest, "quotes": quotes, "in_the_news": in_the_news},
+        {
+            "lead": lead,
+            "latest": latest,
+            "quotes": quotes,
+            "speakers": [quote.speaker for quote in quotes],
+            "in_the_news": in_the_news,
+        },
     )
 
 
@@ -189,7 +211,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
 
     def get_queryset(self):
         stories = Article.objects.all() if self.previewing else Article.objects.published()
-        return stories.select_related("publication")
+        return stories.select_related("publication", "lead_picture")
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -202,7 +224,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         mentions = sorted(
-            Mention.objects.filter(article=article).select_related("person"),
+            Mention.objects.filter(article=article).select_related("person__portrait"),
             key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
         quotes = (
@@ -224,6 +246,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         absolute = self.request.build_absolute_uri
         return super().get_context_data(
             mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
+            people=people,
             quotes=quotes,
             corrections=corrections,
             previewing=self.previewing,

@@ -309,7 +309,7 @@ class RelationshipQuerySet(YearsByJumps, models.QuerySet):
     def involving(self, person):
         """Both directions: a relationship is stored once and read from either side."""
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
-            "person_a", "person_b"
+            "person_a__portrait", "person_b__portrait"
         )
 
     def sourced(self):

@@ -25,7 +25,9 @@ def person_list(request):
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
+    person = get_object_or_404(
+        Person.objects.select_related("portrait").prefetch_related("aliases", "sources"), slug=slug
+    )
     # Only what a source supports: a relationship with none waits for the editors.
     relationships = list(person.relationships().sourced().prefetch_related("sources"))
     children = [
@@ -44,7 +46,9 @@ def person_detail(request, slug):
     # Reverse relations keep `people` free of imports from `articles`.
     stories = page_of(
         request,
-        person.articles.published().select_related("publication").order_by("-published_on", "-id"),
+        person.articles.published()
+        .select_related("publication", "lead_picture")
+        .order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
     )
     # Said alone or with others (a joint statement); the quote model through the reverse
