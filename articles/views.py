@@ -14,6 +14,7 @@ from common.jsonld import as_script
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.addresses import renamed_person
 from people.models import Person
+from pictures.sharing import share_image
 
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
 from .search import Filters, search, slug_or_nothing
@@ -244,6 +245,9 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         tags = list(article.tags.order_by("name"))
         people = [mention.person for mention in mentions]
         absolute = self.request.build_absolute_uri
+        # The story's own picture, else the portrait of its main person (the first, subjects
+        # before the people only mentioned, who has one), else the site's card.
+        share = share_image(article.lead_picture, *(person.portrait for person in people))
         return super().get_context_data(
             mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
             people=people,
@@ -255,7 +259,8 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             related=related_stories(article, people, tags),
             previous=neighbour(article, before=True),
             next=neighbour(article, before=False),
-            jsonld=as_script(article_data(article, people, absolute, corrections)),
+            share=share,
+            jsonld=as_script(article_data(article, people, absolute, corrections, share)),
             **kwargs,
         )
 

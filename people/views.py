@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from common.jsonld import as_script, with_context
 from common.paging import keyset_page, note_listing, page_of
+from pictures.sharing import share_image
 
 from .graph import relationship_map
 from .models import Person, Relationship
@@ -72,6 +73,7 @@ def person_detail(request, slug):
             "timeline": timeline(person, relationships, stories.object_list, quotes),
             "stories": stories,
             "quotes": quotes,
+            "share": share_image(person.portrait),
             "jsonld": as_script(with_context(person_data(person, request.build_absolute_uri))),
         },
     )

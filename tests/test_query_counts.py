@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.articles.test_views import SEED_URL
-from tests.pictures.conftest import pictured  # noqa: F401  (a fixture)
 
 # (page, address, queries) — keep docs/performance.md in step. A page listing quotes reads
 # their joint speakers (a joint statement) in one more query, however many there are.

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from django import template
 
 from pictures.models import Picture
+from pictures.sharing import ShareImage, site_card
 
 register = template.Library()
 
@@ -89,3 +90,13 @@ def face_url(picture: Picture) -> str:
     if made and made.get("square"):
         return picture.file.storage.url(made["square"][0]["jpeg"])
     return picture.file.url
+
+
+@register.simple_tag(takes_context=True)
+def share_card(context: template.Context, share: ShareImage | None = None) -> ShareImage:
+    """The page's share image (the site's card when the page names none), its address
+    absolute: link previews are read from other sites."""
+    image = share or site_card()
+    request = context.get("request")
+    url = request.build_absolute_uri(image.url) if request is not None else image.url
+    return ShareImage(url, image.width, image.height, image.alt, image.credit)
