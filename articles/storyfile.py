@@ -92,7 +92,9 @@ def normalise(text: str) -> str:
 
 def paragraphs_with_lines(lines: list[str], first_number: int = 1) -> list[tuple[int, str]]:
     """Blank-line separated paragraphs, each with the line number it starts on."""
-    paragraphs, current, start = [], [], 0
+    paragraphs: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
     for number, line in enumerate(lines, start=first_number):
         if normalise(line):
             if not current:

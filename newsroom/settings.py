@@ -270,7 +270,7 @@ AXES_LOCKOUT_PARAMETERS = "common.signin.lockout_parameters"
 # With the parameters above, a success clears only its own account's failures from its address.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "newsroom.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.clientip.client_ip"
 
 # Versions are restored through the compare page (history/versions.py), which restores a story
 # with its quotes, people, sources and corrections; the library's own revert form would not.

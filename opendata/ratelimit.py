@@ -1,6 +1,6 @@
 """How much one anonymous client may ask of the API (`API_RATE_LIMIT`, "120/min" by default).
 
-A client is its address as `newsroom.clientip.client_ip` sees it: the connection's address,
+A client is its address as `common.clientip.client_ip` sees it: the connection's address,
 or, only with `BEHIND_PROXY=1`, the last address the proxy added to X-Forwarded-For (what a
 client writes there itself is never believed). An IPv6 client is its /64 network, since one
 machine may be handed a whole /64 and change address at will within it.
@@ -25,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
-from newsroom.clientip import client_ip
+from common.clientip import client_ip
 
 PERIODS = {"s": 1, "min": 60, "hour": 3600, "day": 86400}
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(s|min|hour|day)\s*$")

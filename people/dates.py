@@ -37,7 +37,7 @@ def iso_partial(value: datetime.date | None, precision: str) -> str | None:
     “2014-05”, “2014-05-24” — a year-only date never reads as 1 January."""
     if value is None:
         return None
-    length = {Precision.YEAR: 4, Precision.MONTH: 7}.get(precision, 10)
+    length = {str(Precision.YEAR): 4, str(Precision.MONTH): 7}.get(precision, 10)
     return value.isoformat()[:length]
 
 
