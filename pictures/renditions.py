@@ -47,7 +47,9 @@ ENCODINGS = (
 )
 
 
-def square_box(width: int, height: int, focal_x: float, focal_y: float) -> tuple[int, ...]:
+def square_box(
+    width: int, height: int, focal_x: float, focal_y: float
+) -> tuple[int, int, int, int]:
     """The largest square inside width × height, centred as near the focal point as fits."""
     side = min(width, height)
     left = round(min(max(focal_x * width - side / 2, 0), width - side))
@@ -79,7 +81,7 @@ def make_renditions(picture: Picture) -> bool:
         return False
     storage = picture.file.storage
     with picture.file.open("rb") as source:
-        original = Image.open(io.BytesIO(source.read()))
+        original: Image.Image = Image.open(io.BytesIO(source.read()))
         original.load()
     if original.mode not in ("RGB", "L"):
         background = Image.new("RGB", original.size, "white")
