@@ -19,7 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 # The apps whose rows readers see.
-PUBLIC_APPS = ("people", "articles", "taggit")
+PUBLIC_APPS = ("pictures", "people", "articles", "taggit")
 FRESH_FOR = 1.0  # seconds a process trusts the number it last read
 BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 

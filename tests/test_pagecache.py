@@ -322,3 +322,15 @@ def test_the_shared_cache_is_used_again_once_it_recovers(client, story, shared_c
     shared_cache.server.empty()
     assert client.get("/people/").status_code == 200
     assert shared_cache.page_keys() == 1
+
+
+def test_a_picture_saved_starts_a_new_edition(db, django_capture_on_commit_callbacks):
+    """A credit or a file changed shows on every page that shows the picture."""
+    from caching import edition as editions
+    from pictures.models import Picture
+    from tests.pictures.images import stored_picture
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        picture = stored_picture(size=(200, 200), renditions=False)
+    assert editions._bump in callbacks
+    assert Picture.objects.filter(pk=picture.pk).exists()
