@@ -45,6 +45,13 @@ def shown(instance, field):
     return "—" if value in (None, "") else str(value)
 
 
+def is_gone(field, value) -> bool:
+    """A foreign key of a version naming a row deleted since (versions keep no constraint)."""
+    if not field.many_to_one or value is None:
+        return False
+    return not field.related_model._default_manager.filter(pk=value).exists()
+
+
 def compared_fields(model):
     return [
         field
@@ -180,7 +187,16 @@ class VersionedAdmin(SimpleHistoryAdmin):
                 return HttpResponseRedirect(request.path)
             with transaction.atomic():
                 for field in compared_fields(self.model):
-                    setattr(obj, field.attname, getattr(then, field.attname))
+                    value = getattr(then, field.attname)
+                    if is_gone(field, value):
+                        # A picture deleted since: the version cannot bring it back.
+                        messages.warning(
+                            request,
+                            f"The {field.verbose_name} of that version has since been deleted: "
+                            "the current one is kept.",
+                        )
+                        continue
+                    setattr(obj, field.attname, value)
                 obj._change_reason = f"Restored the version of {who_and_when(record)}"
                 obj.save()
                 self.restore_related(obj, settled(record))

@@ -244,3 +244,37 @@ def test_restoring_a_version_brings_back_the_earlier_image_and_credit(
     with picture.file.open("rb") as kept:
         assert Image.open(io.BytesIO(kept.read())).size == (300, 200)
     assert picture.ready is not None and picture.ready["source"] == first_file
+
+
+@pytest.mark.django_db
+def test_restoring_a_person_whose_old_portrait_was_deleted_keeps_the_current_one(
+    admin_client, make_person
+):
+    from people.models import Person
+    from tests.pictures.images import stored_picture
+
+    old, new = stored_picture(size=(200, 200)), stored_picture(size=(300, 300))
+    person = make_person("Ava Stone", portrait=old)
+    person.portrait = new
+    person.save()
+    old.delete()  # no longer anyone's portrait: PROTECT lets it go
+    first = person.history.order_by("history_date").first()
+    compare = f"/admin/people/person/{person.pk}/history/{first.history_id}/compare/"
+    response = admin_client.post(compare, {"revision": Person.objects.get(pk=person.pk).revision})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.portrait == new
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert "The portrait of that version has since been deleted: the current one is kept." in shown
+
+
+@pytest.mark.django_db
+def test_a_picture_in_use_cannot_be_deleted(admin_client, make_person):
+    from tests.pictures.images import stored_picture
+
+    picture = stored_picture(size=(200, 200))
+    make_person("Ava Stone", portrait=picture)
+    response = admin_client.post(f"/admin/pictures/picture/{picture.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 200
+    assert "Ava Stone" in response.content.decode()
+    assert Picture.objects.filter(pk=picture.pk).exists()
