@@ -118,7 +118,10 @@ def _made(
             name = f"{where}/{width}.{encoding.extension}"
             if not storage.exists(name):
                 if resized is None:
-                    resized = image.resize((width, height), Image.Resampling.LANCZOS)
+                    # reducing_gap: a fast box reduction first, Lanczos for the last step.
+                    resized = image.resize(
+                        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+                    )
                 out = io.BytesIO()
                 resized.save(out, encoding.pillow, **encoding.options)
                 saved = storage.save(name, ContentFile(out.getvalue()))
