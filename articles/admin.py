@@ -8,6 +8,7 @@ from django.forms import Textarea
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
+from common.adminids import IdsChecked
 from common.paging import EstimatedPaginator, is_large
 from history.versions import (
     RevisionForm,
@@ -49,7 +50,7 @@ class FindingForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(IdsChecked, admin.TabularInline):
     model = Mention
     form = FindingForm
     fields = ["person", "role", "status"]
@@ -59,7 +60,7 @@ class MentionInline(admin.TabularInline):
     verbose_name_plural = "people in this story"
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(IdsChecked, admin.StackedInline):
     model = Quote
     form = FindingForm
     fields = [
@@ -93,7 +94,7 @@ class ProposedPersonForm(forms.ModelForm):
         return cleaned
 
 
-class ProposedPersonInline(admin.TabularInline):
+class ProposedPersonInline(IdsChecked, admin.TabularInline):
     """People the story names whom the archive does not know: one tick adds them, a pick links
     the name to someone already there; the delete box drops the proposal for good."""
 
@@ -109,7 +110,7 @@ class ProposedPersonInline(admin.TabularInline):
         return False
 
 
-class SourceLinkInline(admin.TabularInline):
+class SourceLinkInline(IdsChecked, admin.TabularInline):
     model = SourceLink
     fields = [
         "label",
@@ -351,7 +352,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProposedPerson)
-class ProposedPersonAdmin(admin.ModelAdmin):
+class ProposedPersonAdmin(IdsChecked, admin.ModelAdmin):
     """The queue of people named in stories whom the archive does not know, by story."""
 
     list_display = ["name", "article", "sentence", "pronouns"]

@@ -2,7 +2,9 @@
 
 `current()` is what each request asks: it reads the one row at most once a second per process
 (an edition made by another worker is seen within that second; one made in this process, at
-once). `changed()` runs after the commit of any change to the models of the apps readers see —
+once), from the database the request reads its page from (with read replicas, the replica's
+edition keys the replica's page: they never disagree, however far behind it is).
+`changed()` runs after the commit of any change to the models of the apps readers see —
 saves, deletions, tag changes, loaddata included — once per transaction. Bulk writes that
 send no signals (the archive generator) call `start_new()` themselves.
 """
@@ -13,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -31,24 +33,30 @@ class CurrentEdition:
 
 
 _lock = threading.Lock()
-_known = {"stamp": None, "read_at": 0.0}
+# Per database alias: the edition last read there, and when (time.monotonic()).
+_known: dict[str, tuple[CurrentEdition, float]] = {}
 
 
 def current():
+    from caching.models import Edition
+
+    alias = router.db_for_read(Edition)
     now = time.monotonic()
-    stamp = _known["stamp"]
-    if stamp is not None and now - _known["read_at"] < FRESH_FOR:
-        return stamp
-    stamp = read()
+    known = _known.get(alias)
+    if known is not None and now - known[1] < FRESH_FOR:
+        return known[0]
+    stamp = read(alias)
     with _lock:
-        _known.update(stamp=stamp, read_at=now)
+        _known[alias] = (stamp, now)
     return stamp
 
 
-def read():
+def read(alias=None):
+    """The edition as the database `alias` (by default, where reads are routed) has it."""
     from caching.models import Edition
 
-    edition = Edition.objects.filter(pk=1).values_list("number", "changed_at").first()
+    editions = Edition.objects.using(alias) if alias else Edition.objects
+    edition = editions.filter(pk=1).values_list("number", "changed_at").first()
     if edition is None:  # nothing has changed since the database was created
         return CurrentEdition(0, BEGINNING)
     return CurrentEdition(*edition)
@@ -71,7 +79,7 @@ def _bump():
 def forget():
     """Read the edition again on the next request (after a change made in this process)."""
     with _lock:
-        _known.update(stamp=None, read_at=0.0)
+        _known.clear()
 
 
 def changed(sender, **kwargs):

@@ -10,15 +10,20 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.adminids import IdsChecked
+
+from .revisions import Revisioned
 
 # Bookkeeping that changes on every save and says nothing to an editor.
 NOT_COMPARED = {"id", "revision", "created_at", "updated_at", "search_names", "name_keys", "uid"}
@@ -116,12 +121,21 @@ def settled(record):
     return later - timedelta(microseconds=1) if later else timezone.now()
 
 
+def version_token(obj) -> str:
+    """What a compare page carries to say which state it compared: the row's revision, or,
+    for a model without one (a quote), its latest version's id."""
+    if isinstance(obj, Revisioned):
+        return str(obj.revision)
+    latest = type(obj).history.filter(id=obj.pk).values_list("history_id", flat=True).first()
+    return str(latest)
+
+
 def who_and_when(record):
     user = record.history_user.get_username() if record.history_user else "someone"
     return f"{user}, {date_format(timezone.localtime(record.history_date), 'j F Y, H:i')}"
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
     """The history list, plus: compare a version with the current one, and restore it."""
 
     object_history_list_template = "admin/versions/history_list.html"
@@ -169,8 +183,25 @@ class VersionedAdmin(SimpleHistoryAdmin):
                     current.uid = old.uid
                 current.save()
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """django-simple-history's own "revert" form: closed. It saved whatever was posted to
+        it, past the stale-edit guard and without the parts; restoring is the compare page's
+        (`compare_view`), which takes the same lock and revision check as a save."""
+        raise Http404("Versions are restored from their compare page.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history hands the id to the database as it comes: "abc" or "1\x00" was a
+        # server error. An id that cannot be one is not found.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(f"No {self.model._meta.verbose_name} has that id.") from None
+        return super().history_view(request, object_id, extra_context)
+
     def compare_view(self, request, object_id, history_id):
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.get_object(request, unquote(object_id))  # None for an odd id too
+        if obj is None:
+            raise Http404(f"No {self.model._meta.verbose_name} has that id.")
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         record = get_object_or_404(obj.history.all(), history_id=history_id)
@@ -178,37 +209,26 @@ class VersionedAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
-            if str(obj.revision) != request.POST.get("revision"):
+            restored = self.restore(request, obj, record)
+            if restored is None:
                 messages.error(
                     request,
                     "This changed again while you were comparing: nothing was restored. "
                     "Compare once more.",
                 )
                 return HttpResponseRedirect(request.path)
-            with transaction.atomic():
-                for field in compared_fields(self.model):
-                    value = getattr(then, field.attname)
-                    if is_gone(field, value):
-                        # A picture deleted since: the version cannot bring it back.
-                        messages.warning(
-                            request,
-                            f"The {field.verbose_name} of that version has since been deleted: "
-                            "the current one is kept.",
-                        )
-                        continue
-                    setattr(obj, field.attname, value)
-                obj._change_reason = f"Restored the version of {who_and_when(record)}"
-                obj.save()
-                self.restore_related(obj, settled(record))
             messages.success(request, f"Restored the version of {who_and_when(record)}.")
             opts = self.model._meta
-            change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            change_url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[restored.pk]
+            )
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "object": obj,
             "record": record,
+            "token": version_token(obj),
             "who_and_when": who_and_when(record),
             "changes": field_changes(self.model, then, obj),
             "related_changes": self.related_changes(obj, settled(record)),
@@ -216,6 +236,33 @@ class VersionedAdmin(SimpleHistoryAdmin):
             "title": f"Compare a version of {obj}",
         }
         return TemplateResponse(request, self.compare_template, context)
+
+    def restore(self, request, obj, record):
+        """Make `record` the current version of `obj`, as a save would: the row locked, the
+        revision the compare page was opened at checked under the lock, so that a save or
+        another restore that came first is never overwritten (each would refuse the other's
+        stale form the same way). Returns the restored row, or None if it changed meanwhile."""
+        then = record.instance
+        with transaction.atomic():
+            current = self.model._base_manager.select_for_update().filter(pk=obj.pk).first()
+            if current is None or version_token(current) != request.POST.get("revision"):
+                return None
+            for field in compared_fields(self.model):
+                value = getattr(then, field.attname)
+                if is_gone(field, value):
+                    # A picture deleted since: the version cannot bring it back.
+                    messages.warning(
+                        request,
+                        f"The {field.verbose_name} of that version has since been deleted: "
+                        "the current one is kept.",
+                    )
+                    continue
+                setattr(current, field.attname, value)
+            current._history_user = request.user
+            current._change_reason = f"Restored the version of {who_and_when(record)}"
+            current.save()
+            self.restore_related(current, settled(record))
+        return current
 
 
 class OpenedAtField(forms.Field):
@@ -226,6 +273,13 @@ class OpenedAtField(forms.Field):
 
     def has_changed(self, initial, data):
         return False
+
+
+WITHOUT_REVISION = (
+    "This form did not say which version of the page it was opened at, so it cannot be "
+    "checked against saves made since: nothing was saved. Open the page again and make your "
+    "changes there."
+)
 
 
 class RevisionForm(forms.ModelForm):
@@ -272,7 +326,13 @@ class RevisionForm(forms.ModelForm):
             .first()
         )
         opened = cleaned.get("opened_revision")
-        if opened is not None and current is not None and opened != current:
+        if opened is None:
+            # Every change form carries it: a post without it (or with something else) is not
+            # one an editor's browser sent, and saving it would skip the check below. Said at
+            # the top, as the field is hidden.
+            self.errors.pop("opened_revision", None)
+            raise ValidationError(WITHOUT_REVISION)
+        if current is not None and opened != current:
             self.stale = True
             raise ValidationError(self.conflict(opened))
         return cleaned

@@ -43,3 +43,33 @@ def outbound_allow_list_is_valid(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Not tagged `database`: those run only when a command names databases to check.
+@checks.register()
+def replicas_are_postgresql(app_configs, **kwargs):
+    """Replicas are streaming standbys of a PostgreSQL primary; read-your-writes must outlast
+    the lag a replica may have and still be read."""
+    errors = []
+    replicas = [alias for alias in settings.DATABASES if alias.startswith("replica_")]
+    engines = {settings.DATABASES[alias]["ENGINE"] for alias in ["default", *replicas]}
+    if replicas and engines != {"django.db.backends.postgresql"}:
+        errors.append(
+            checks.Error(
+                "DATABASE_REPLICA_URLS is set but the primary or a replica is not PostgreSQL.",
+                hint="Read replicas are PostgreSQL streaming standbys of DATABASE_URL's server.",
+                id="newsroom.E003",
+            )
+        )
+    trusted_lag = settings.REPLICA_MAX_LAG_SECONDS + settings.REPLICA_CHECK_SECONDS
+    if replicas and trusted_lag > settings.READ_YOUR_WRITES_SECONDS:
+        errors.append(
+            checks.Warning(
+                f"READ_YOUR_WRITES_SECONDS ({settings.READ_YOUR_WRITES_SECONDS}) is shorter "
+                "than a replica may lag and still be read (REPLICA_MAX_LAG_SECONDS + "
+                f"REPLICA_CHECK_SECONDS = {trusted_lag:g}): an editor could see a story "
+                "as it was before their save.",
+                id="newsroom.W001",
+            )
+        )
+    return errors

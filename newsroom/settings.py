@@ -4,12 +4,14 @@
 `DEBUG` and `ALLOWED_HOSTS` are the knobs an operator turns; see docs/operations.md.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
@@ -73,7 +75,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: the API's cross-origin headers (CORS_* below) go on every answer under /api/,
+    # Outermost: every answer carries its request's id (X-Request-ID), and every line logged
+    # while it is answered (newsroom/requestid.py).
+    "newsroom.requestid.RequestIdMiddleware",
+    # Then: which database the request reads, a replica or the primary, decided before the
+    # page cache reads the edition that keys the page (newsroom/replica_reads.py).
+    "newsroom.replica_reads.ReplicaReadsMiddleware",
+    # Then: the API's cross-origin headers (CORS_* below) go on every answer under /api/,
     # 304s and pages from the cache included, and it answers browsers' preflight requests.
     "corsheaders.middleware.CorsMiddleware",
     # Then: anonymous readers' pages answered with a 304 for a known ETag, or as cached, with
@@ -88,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An admin action's selected rows that cannot be ids: a message, not a server error.
+    "newsroom.adminids.RefuseOddSelections",
     # Records who made each change kept in the version history.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -115,29 +125,90 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=600,
-        # A persistent connection that died with a database restart is replaced, not reused.
+# --- Databases: see docs/operations.md ------------------------------------------------------
+
+# Connections kept open between requests (seconds), when there is no pool.
+CONN_MAX_AGE = 600
+# DATABASE_POOL_MAX > 0: each process keeps a pool of at most that many connections to each
+# database (Django's psycopg pool), shared by its threads, instead of one persistent connection
+# per thread. Persistent connections and a pool exclude each other: with the pool,
+# connections go back to it at the end of each request (CONN_MAX_AGE 0).
+DATABASE_POOL_MAX = int(os.environ.get("DATABASE_POOL_MAX") or 0)
+DATABASE_POOL_MIN = int(os.environ.get("DATABASE_POOL_MIN") or 1)
+# How long a request waits for a free connection of the pool before failing.
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 10)
+# A connection idle in the pool for longer is closed (down to DATABASE_POOL_MIN).
+DATABASE_POOL_MAX_IDLE = float(os.environ.get("DATABASE_POOL_MAX_IDLE") or 300)
+# DATABASE_TRANSACTION_POOLING=1: the database URLs name PgBouncer in transaction mode, not
+# PostgreSQL itself (docs/operations.md).
+
+# Read replicas: streaming hot standbys of the primary, comma-separated URLs. Readers' pages,
+# feeds, the API and search read from one of them (the same for a whole request); everything
+# else uses the primary (common/replicas.py).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+# A replica further behind the primary than this is skipped until it has caught up.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS") or 5)
+# How long a replica's state (up, lag) is trusted by a process before it is checked again.
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS") or 5)
+# A replica that does not accept a connection within this is taken as down.
+REPLICA_CONNECT_TIMEOUT = int(os.environ.get("REPLICA_CONNECT_TIMEOUT") or 2)
+# After a browser's request wrote to the primary, its requests read the primary for this long
+# (read-your-writes): longer than a replica may lag and be trusted.
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS") or 30)
+READ_YOUR_WRITES_COOKIE = "newsroom_primary"
+
+
+def database(url: str, *, replica: bool = False) -> dict[str, Any]:
+    """Django's settings for the database at `url`: the primary, or a replica of it."""
+    settings: dict[str, Any] = {}
+    settings |= dj_database_url.parse(
+        url,
+        conn_max_age=CONN_MAX_AGE,
+        # A persistent connection that died with a database restart is replaced, not reused
+        # (with a pool: the pool checks a connection before handing it out).
         conn_health_checks=True,
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        settings["CONN_MAX_AGE"] = 0
+        settings["OPTIONS"] = {
+            # Take the write lock when a transaction starts, so two writers queue instead of
+            # failing with "database is locked" halfway through an import.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        return settings
+    options = settings.setdefault("OPTIONS", {})
     # Web requests are short: starting parallel workers costs more than it saves, and they
     # would take the cores the application's own workers need (docs/performance.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c max_parallel_workers_per_gather=0"
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        # Take the write lock when a transaction starts, so two writers queue instead of
-        # failing with "database is locked" halfway through an import.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    options["options"] = "-c max_parallel_workers_per_gather=0"
+    # Behind PgBouncer in transaction mode a cursor cannot outlive its transaction's server.
+    settings["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_TRANSACTION_POOLING")
+    if replica:
+        # A replica that does not answer is skipped, quickly; the tests' databases are the
+        # primary's (a replica's copy of the test database is the test database).
+        options.setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
+        settings["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOL_MAX > 0:
+        settings["CONN_MAX_AGE"] = 0
+        options["pool"] = {
+            "min_size": min(DATABASE_POOL_MIN, DATABASE_POOL_MAX),
+            "max_size": DATABASE_POOL_MAX,
+            "timeout": REPLICA_CONNECT_TIMEOUT if replica else DATABASE_POOL_TIMEOUT,
+            "max_idle": DATABASE_POOL_MAX_IDLE,
+        }
+    return settings
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+}
+# replica_1, replica_2…: the aliases common/replicas.py chooses among.
+DATABASES.update(
+    (f"replica_{number}", database(url, replica=True))
+    for number, url in enumerate(DATABASE_REPLICA_URLS, start=1)
+)
+DATABASE_ROUTERS = ["common.replicas.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -165,7 +236,8 @@ STATICFILES_DIRS = [SITE_DIR / "static"]
 
 # --- Pictures and other uploads: see docs/pictures.md -----------------------------------------
 
-# Uploads (pictures and their renditions) go to a folder by default; with MEDIA_S3_BUCKET set,
+# Uploads (pictures and their renditions) go to a folder by default — one every app server and
+# worker shares (a volume in compose.yaml); with MEDIA_S3_BUCKET set,
 # to an S3-compatible object store through django-storages (MEDIA_S3_ENDPOINT_URL for one that
 # is not Amazon's; credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -357,9 +429,41 @@ FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- Logs: see docs/operations.md ------------------------------------------------------------
+
+# "json": one JSON object per line, each with the id of the request it was written for, and
+# one line per request (common/logs.py, newsroom/requestid.py). "text": lines as Python writes
+# them, for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}: it may be 'text' or 'json'.")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+
+
+def logging_config(log_format: str, level: str) -> dict[str, Any]:
+    """The logging settings for a format ("text" or "json") and the root logger's level."""
+    json_lines = log_format == "json"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "common.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                **({"formatter": "json"} if json_lines else {}),
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        # A line per request where a log collector reads them; on a developer's terminal
+        # runserver writes its own.
+        "loggers": {"newsroom.requests": {"level": "INFO"}} if json_lines else {},
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+if LOG_FORMAT == "json":
+    # Python's warnings (a library's deprecation, a missing folder) as log records, so that
+    # they too are JSON lines rather than text in between.
+    logging.captureWarnings(True)

@@ -42,15 +42,23 @@ def healthz(request):
     return JsonResponse({"status": "ok" if ok else "degraded", **states})
 
 
+def replicas_ok(replicas):
+    return all(replica["state"] == health.State.OK for replica in replicas.values())
+
+
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness: 503 while the database does not answer (no page could be served). A cache
-    that does not answer is reported but not a 503: pages are served without it, and every
-    server shares it, so failing on it would take them all out of service at once."""
+    """Readiness: 503 while a required dependency does not answer — the database: no page
+    could be served (common/health.py). One that is not required, such as the cache, is
+    reported but not a 503: pages are served without it, and every server shares it, so
+    failing on it would take them all out of service at once. Likewise a replica: pages are
+    then read from the primary. Each replica: its state and seconds behind the primary."""
     states = health.dependencies()
-    ready = states["database"] == health.State.OK
-    status = "ok" if all(s == health.State.OK for s in states.values()) else "degraded"
-    return JsonResponse(
-        {"status": status if ready else "unavailable", **states}, status=200 if ready else 503
-    )
+    replicas = health.replicas()
+    ready = health.ready(states)
+    ok = all(s == health.State.OK for s in states.values()) and replicas_ok(replicas)
+    body = {"status": ("ok" if ok else "degraded") if ready else "unavailable", **states}
+    if replicas:
+        body["replicas"] = replicas
+    return JsonResponse(body, status=200 if ready else 503)

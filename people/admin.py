@@ -6,6 +6,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html
 
+from common.adminids import IdsChecked
 from common.search_syntax import words_of
 from history.versions import StaleEditGuard, VersionedAdmin
 
@@ -72,7 +73,7 @@ class RelationshipRows(forms.BaseInlineFormSet):
             self.rows_on_page.add(key)
 
 
-class RelationshipAsFirstInline(admin.TabularInline):
+class RelationshipAsFirstInline(IdsChecked, admin.TabularInline):
     model = Relationship
     formset = RelationshipRows
     fk_name = "person_a"
@@ -83,7 +84,7 @@ class RelationshipAsFirstInline(admin.TabularInline):
     verbose_name_plural = "relationships — this person first (married to…, parent of…)"
 
 
-class RelationshipAsSecondInline(admin.TabularInline):
+class RelationshipAsSecondInline(IdsChecked, admin.TabularInline):
     model = Relationship
     formset = RelationshipRows
     fk_name = "person_b"

@@ -1,3 +1,4 @@
+import json
 import secrets
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from newsroom.checks import secret_key_is_set
+from newsroom.checks import replicas_are_postgresql, secret_key_is_set
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,6 +72,76 @@ def test_the_database_comes_from_database_url():
         timeout=60,
     )
     assert result.stdout.strip().endswith("db.sqlite3")
+
+
+def databases_for(**env):
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "newsroom.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_each_replica_url_is_a_database_the_tests_mirror_and_the_pool_comes_from_the_env():
+    databases = databases_for(
+        DATABASE_URL="postgres://someone@db.internal:5432/archive",
+        DATABASE_REPLICA_URLS="postgres://someone@r1.internal/archive, postgres://someone@r2/archive",
+    )
+    assert list(databases) == ["default", "replica_1", "replica_2"]
+    assert [db["HOST"] for db in databases.values()] == ["db.internal", "r1.internal", "r2"]
+    assert databases["replica_1"]["TEST"]["MIRROR"] == "default"
+    assert databases["replica_1"]["OPTIONS"]["connect_timeout"] == 2
+    assert databases["default"]["CONN_MAX_AGE"] == 600
+    assert "pool" not in databases["default"]["OPTIONS"]
+    assert databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
+
+    databases = databases_for(
+        DATABASE_URL="postgres://someone@db.internal:5432/archive",
+        DATABASE_REPLICA_URLS="postgres://someone@r1.internal/archive",
+        DATABASE_POOL_MAX="8",
+        DATABASE_POOL_MIN="2",
+        DATABASE_POOL_TIMEOUT="5",
+        DATABASE_TRANSACTION_POOLING="1",
+    )
+    for alias in ("default", "replica_1"):
+        # A pool excludes persistent connections: connections go back to it after a request.
+        assert databases[alias]["CONN_MAX_AGE"] == 0
+        assert databases[alias]["CONN_HEALTH_CHECKS"] is True
+        assert databases[alias]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert databases["default"]["OPTIONS"]["pool"] == {
+        "min_size": 2,
+        "max_size": 8,
+        "timeout": 5.0,
+        "max_idle": 300.0,
+    }
+    # A replica that hands out no connection within its connect timeout is taken as down.
+    assert databases["replica_1"]["OPTIONS"]["pool"]["timeout"] == 2
+
+
+# The check reads DATABASES only: no connection is made to the databases named here.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_replicas_need_postgresql_and_read_your_writes_must_outlast_their_lag(settings):
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "replica_1": {"ENGINE": "django.db.backends.sqlite3"},
+    }
+    assert "newsroom.E003" in [error.id for error in replicas_are_postgresql(None)]
+    postgres = {"ENGINE": "django.db.backends.postgresql"}
+    settings.DATABASES = {"default": postgres, "replica_1": postgres}
+    settings.REPLICA_MAX_LAG_SECONDS, settings.REPLICA_CHECK_SECONDS = 5, 5
+    settings.READ_YOUR_WRITES_SECONDS = 9
+    assert [error.id for error in replicas_are_postgresql(None)] == ["newsroom.W001"]
+    settings.READ_YOUR_WRITES_SECONDS = 10
+    assert replicas_are_postgresql(None) == []
 
 
 def test_the_local_admin_is_refused_in_production(db, settings):
