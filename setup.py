@@ -12,7 +12,17 @@ SITE_FILES = {
     "newsroom.site.static": "static",
     "newsroom.site.fixtures": "fixtures",
 }
-APPS = ["newsroom", "common", "history", "caching", "jobs", "people", "articles", "opendata"]
+APPS = [
+    "newsroom",
+    "common",
+    "history",
+    "caching",
+    "jobs",
+    "pictures",
+    "people",
+    "articles",
+    "opendata",
+]
 
 setup(
     packages=[

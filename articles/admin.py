@@ -241,7 +241,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
     search_help_text = 'Words of the headline, dek or body; "exact phrase", -exclude, or.'
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["publication"]
+    autocomplete_fields = ["publication", "lead_picture"]
     inlines = [
         MentionInline,
         QuoteInline,
@@ -256,6 +256,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body"]}),
         ("Publishing", {"fields": [("status", "published_on"), "kind", "publication", "byline"]}),
+        ("Picture", {"fields": ["lead_picture"]}),
         ("Tags", {"fields": ["tags"]}),
     ]
 

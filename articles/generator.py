@@ -31,6 +31,7 @@ from taggit.models import Tag
 from caching import edition
 from common.fulltext import fold, name_keys
 from people.models import Alias, Person, Relationship, Source
+from pictures.generated import generated_pictures
 
 from .models import Article, Mention, Publication, Quote, SourceLink, TaggedArticle
 
@@ -88,6 +89,12 @@ SAYINGS = [
 KINDS = ["interview", "profile", "news", "statement", "feature", "opinion", "social_post"]
 KIND_WEIGHTS = [30, 12, 35, 8, 8, 3, 4]
 PRONOUNS = ["she/her", "he/him", "they/them"]
+# Generated pictures (pictures/generated.py, no photos) shared out among people and stories,
+# so that pages are measured with pictures: three people in ten have a portrait, four stories
+# in ten a lead picture; the others show initials.
+PICTURE_POOL = 12
+PORTRAIT_SHARE = 3
+LEAD_PICTURE_SHARE = 4
 
 
 def zipf(count, exponent=1.07):
@@ -188,6 +195,7 @@ TABLES += BULK_TABLES
 class Generator:
     def __init__(self, articles, seed=1, batch_size=5000, report=print, today=None):
         self.total = articles
+        self.seed = seed
         self.rng = random.Random(seed)
         self.batch_size = batch_size
         self.report = report
@@ -203,6 +211,8 @@ class Generator:
         started = time.monotonic()
         with transaction.atomic():
             set_aside = self.set_aside_constraints()
+            self.portraits = generated_pictures(PICTURE_POOL, self.seed, (800, 1000), "portrait")
+            self.lead_pictures = generated_pictures(PICTURE_POOL, self.seed, (1600, 900), "story")
             self.people = self.make_people()
             self.outlets = self.make_outlets()
             self.tags = self.make_tags()
@@ -212,6 +222,12 @@ class Generator:
             edition.start_new()
         self.vacuum()
         self.report(f"done in {time.monotonic() - started:.0f} s")
+
+    @staticmethod
+    def picture_for(pk, pool, share):
+        """One of `pool` for a `share` (in tenths) of the rows, by id: the same rows get
+        pictures whatever else the seed draws, and no draw of the seed is spent on it."""
+        return pool[pk % len(pool)] if pool and pk % 10 < share else None
 
     # --- reference data -------------------------------------------------------------------
 
@@ -248,6 +264,7 @@ class Generator:
                     "search_names",
                     "name_keys",
                     "revision",
+                    "portrait_id",
                 ),
                 (
                     pk,
@@ -266,6 +283,7 @@ class Generator:
                     names,
                     name_keys(names),
                     1,
+                    self.picture_for(pk, self.portraits, PORTRAIT_SHARE),
                 ),
             )
             if alias:
@@ -505,6 +523,7 @@ class Generator:
                 "publication_id",
                 "byline",
                 "revision",
+                "lead_picture_id",
             ),
             (
                 pk,
@@ -520,6 +539,7 @@ class Generator:
                 outlet_id,
                 f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                 1,
+                self.picture_for(pk, self.lead_pictures, LEAD_PICTURE_SHARE),
             ),
         )
         for index, person in enumerate(people):

@@ -18,6 +18,7 @@ from common.text import LineField, PlainTextField, normalise_line_ends
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
 from people.models import Person
+from pictures.models import Picture
 
 from .captions import HowAndWhen, how_and_when
 
@@ -149,6 +150,16 @@ class Article(Timestamped, Revisioned):
         verbose_name="outlet",
     )
     byline = LineField(max_length=200, blank=True, help_text="Who wrote it, if known.")
+    # PROTECT, as a person's portrait: a story's picture is not deleted from under it.
+    lead_picture = models.ForeignKey(
+        Picture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        help_text="Shown above the story with its caption and credit, and as its thumbnail in "
+        "lists. Without one, shared links show the main person's portrait.",
+    )
     people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
     tags = TaggableManager(through=TaggedArticle, blank=True)
     search_vector = models.GeneratedField(

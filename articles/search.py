@@ -272,7 +272,7 @@ class Postgres:
         )
         stories = (
             Article.objects.filter(pk__in=ids)
-            .select_related("publication")
+            .select_related("publication", "lead_picture")
             .annotate(
                 snippet=SearchHeadline(
                     source,
@@ -403,7 +403,7 @@ class Portable:
         return [Candidate(row.pk, row.kind, row.published_on) for row in ranked]
 
     def stories_with_snippets(self, ids):
-        by_id = Article.objects.select_related("publication").in_bulk(ids)
+        by_id = Article.objects.select_related("publication", "lead_picture").in_bulk(ids)
         terms = self.parsed.terms
         return [
             (by_id[pk], highlight(f"{by_id[pk].dek} {by_id[pk].body}", terms))

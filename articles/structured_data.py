@@ -1,8 +1,9 @@
 from common.jsonld import with_context
 from people.structured_data import person_reference
+from pictures.sharing import image_data
 
 
-def article_data(article, people, absolute, corrections=()) -> dict:
+def article_data(article, people, absolute, corrections=(), image=None) -> dict:
     data = {
         "@type": "NewsArticle",
         "headline": article.title,
@@ -13,6 +14,8 @@ def article_data(article, people, absolute, corrections=()) -> dict:
         "articleSection": article.get_kind_display(),
         "mentions": [person_reference(person, absolute) for person in people],
     }
+    if image is not None:
+        data["image"] = image_data(image, absolute)
     if article.dek:
         data["description"] = article.dek
     if article.byline:

@@ -15,6 +15,7 @@ from common.jsonld import as_script
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from people.addresses import renamed_person
 from people.models import Person
+from pictures.sharing import share_image
 
 from . import freshness
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
@@ -22,6 +23,20 @@ from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
+# What a thumbnail reads of a story's picture (story_list).
+PICTURE_FIELDS = [
+    "file",
+    "width",
+    "height",
+    "alt",
+    "credit",
+    "licence",
+    "licence_url",
+    "source_url",
+    "focal_x",
+    "focal_y",
+    "renditions",
+]
 RELATED_STORIES = 5
 RELATED_CANDIDATES = 20
 # “People in the news”: who the latest stories are about.
@@ -44,7 +59,7 @@ def with_subject_name(stories):
 
 def story_list(queryset):
     """What a list of stories needs: one query, whatever the page shows."""
-    return queryset.select_related("publication").only(
+    return queryset.select_related("publication", "lead_picture").only(
         "title",
         "slug",
         "dek",
@@ -52,6 +67,7 @@ def story_list(queryset):
         "published_on",
         "publication__name",
         "publication__slug",
+        *(f"lead_picture__{field}" for field in PICTURE_FIELDS),
     )
 
 
@@ -61,20 +77,27 @@ def front_page(request):
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     quotes = list(
         Quote.objects.published()
-        .select_related("speaker", "article")
+        .select_related("speaker__portrait", "article")
         .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:6]
     )
     recent = Article.objects.published().order_by("-published_on", "-id").values("id")
     in_the_news = list(
         Person.objects.filter(mentions__article__in=recent[:NEWS_WINDOW])
+        .select_related("portrait")
         .annotate(stories=Count("mentions"))
         .order_by("-stories", "name")[:8]
     )
     return render(
         request,
         "articles/front_page.html",
-        {"lead": lead, "latest": latest, "quotes": quotes, "in_the_news": in_the_news},
+        {
+            "lead": lead,
+            "latest": latest,
+            "quotes": quotes,
+            "speakers": [quote.speaker for quote in quotes],
+            "in_the_news": in_the_news,
+        },
     )
 
 
@@ -199,7 +222,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
 
     def get_queryset(self):
         stories = Article.objects.all() if self.previewing else Article.objects.published()
-        return stories.select_related("publication")
+        return stories.select_related("publication", "lead_picture")
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -212,7 +235,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         mentions = sorted(
-            Mention.objects.filter(article=article).select_related("person"),
+            Mention.objects.filter(article=article).select_related("person__portrait"),
             key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
         )
         quotes = (
@@ -247,8 +270,12 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             *(freshness.outlet(pk) for pk in outlets if pk),
             *freshness.neighbours(previous, article, following),
         )
+        # The story's own picture, else the portrait of its main person (the first, subjects
+        # before the people only mentioned, who has one), else the site's card.
+        share = share_image(article.lead_picture, *(person.portrait for person in people))
         return super().get_context_data(
             mentions=[(m, m.person.age_on(article.published_on)) for m in mentions],
+            people=people,
             quotes=quotes,
             corrections=corrections,
             previewing=self.previewing,
@@ -257,7 +284,8 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             related=related_stories(article, people, tags),
             previous=previous,
             next=following,
-            jsonld=as_script(article_data(article, people, absolute, corrections)),
+            share=share,
+            jsonld=as_script(article_data(article, people, absolute, corrections, share)),
             **kwargs,
         )
 

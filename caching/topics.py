@@ -207,7 +207,7 @@ def clock() -> int:
 # --- what no rule covers ---------------------------------------------------------------------
 
 # The apps whose rows readers see.
-PUBLIC_APPS = ("people", "articles", "taggit")
+PUBLIC_APPS = ("pictures", "people", "articles", "taggit")
 # Models (and many-to-many tables) whose changes the apps' rules describe (`covers`); a change
 # to any other model of the public apps makes every page new.
 _covered: set[type] = set()

@@ -50,6 +50,13 @@ def shown(instance, field):
     return "—" if value in (None, "") else str(value)
 
 
+def is_gone(field, value) -> bool:
+    """A foreign key of a version naming a row deleted since (versions keep no constraint)."""
+    if not field.many_to_one or value is None:
+        return False
+    return not field.related_model._default_manager.filter(pk=value).exists()
+
+
 def compared_fields(model):
     return [
         field
@@ -241,7 +248,16 @@ class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
             if current is None or version_token(current) != request.POST.get("revision"):
                 return None
             for field in compared_fields(self.model):
-                setattr(current, field.attname, getattr(then, field.attname))
+                value = getattr(then, field.attname)
+                if is_gone(field, value):
+                    # A picture deleted since: the version cannot bring it back.
+                    messages.warning(
+                        request,
+                        f"The {field.verbose_name} of that version has since been deleted: "
+                        "the current one is kept.",
+                    )
+                    continue
+                setattr(current, field.attname, value)
             current._history_user = request.user
             current._change_reason = f"Restored the version of {who_and_when(record)}"
             current.save()

@@ -47,6 +47,7 @@ PROJECT_APPS = [
     "history",
     "caching",
     "jobs",
+    "pictures",
     "people",
     "articles",
     "opendata",
@@ -233,14 +234,49 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [SITE_DIR / "static"]
-# Uploaded files: a folder every app server and worker shares (a volume in compose.yaml).
-MEDIA_URL = "/media/"
+
+# --- Pictures and other uploads: see docs/pictures.md -----------------------------------------
+
+# Uploads (pictures and their renditions) go to a folder by default — one every app server and
+# worker shares (a volume in compose.yaml); with MEDIA_S3_BUCKET set,
+# to an S3-compatible object store through django-storages (MEDIA_S3_ENDPOINT_URL for one that
+# is not Amazon's; credentials from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+
+
+def media_storage(bucket: str) -> dict[str, Any]:
+    """The default storage: a folder, or the S3-compatible bucket `bucket`."""
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Pictures are public; their addresses are plain, not signed for an hour.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    for option, variable in [
+        ("endpoint_url", "MEDIA_S3_ENDPOINT_URL"),
+        ("region_name", "MEDIA_S3_REGION"),
+        ("custom_domain", "MEDIA_S3_CUSTOM_DOMAIN"),
+        ("location", "MEDIA_S3_PREFIX"),
+    ]:
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_S3_BUCKET),
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The largest upload kept, and the most pixels it may open to (a decompression bomb is a small
+# file that opens to billions): both refused with a form error.
+PICTURE_MAX_BYTES = int(os.environ.get("PICTURE_MAX_BYTES", 15_000_000))
+PICTURE_MAX_PIXELS = int(os.environ.get("PICTURE_MAX_PIXELS", 50_000_000))
 
 # --- Security: see docs/security.md ---------------------------------------------------------
 
@@ -270,6 +306,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+
+def media_origin(media_url: str) -> list[str]:
+    """The origin of MEDIA_URL when it is on another host (https://media.example.com/)."""
+    scheme, sep, rest = media_url.partition("://")
+    if not sep:
+        return []
+    return [f"{scheme}://{rest.split('/')[0]}"]
+
+
 # No inline script anywhere (JSON-LD data blocks are not scripts that run). Inline styles are
 # allowed: the admin's widgets write them; scripts are the danger.
 CONTENT_SECURITY_POLICY = {
@@ -277,7 +322,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # Pictures come from the site itself, or from the media host when MEDIA_URL names one.
+        "img-src": ["'self'", "data:", *media_origin(MEDIA_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -123,12 +123,12 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     search_fields = ["name"]
     search_help_text = "A name or an alias; a slip of the keyboard is forgiven (Kayne)."
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["sources"]
+    autocomplete_fields = ["sources", "portrait"]
     date_hierarchy = "born_on"
     list_filter = [ProposalsToCheck, "pronouns"]
     inlines = [AliasInline, RelationshipAsFirstInline, RelationshipAsSecondInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "full_name", "pronouns", "bio"]}),
+        (None, {"fields": ["name", "slug", "full_name", "pronouns", "bio", "portrait"]}),
         ("Dates", {"fields": [("born_on", "born_precision"), ("died_on", "died_precision")]}),
         ("References", {"fields": ["wikidata_id", "sources"]}),
     ]

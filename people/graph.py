@@ -23,6 +23,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from pictures.models import Picture
+
 from .models import Person, Relationship
 
 Kind = Relationship.Kind
@@ -171,6 +173,22 @@ class Node:
     y: float
     ties: tuple[Tie, ...]
     labels: tuple[Label, ...]  # the name's line or two, then the phrase
+    # Their face inside the circle (drawn from the portrait's smallest square rendition), or
+    # their initials without one.
+    portrait: Picture | None = None
+
+    @property
+    def initials(self) -> str:
+        words = self.name.split()
+        return (words[0][:1] + (words[-1][:1] if len(words) > 1 else "")).upper()
+
+    @property
+    def face_top_left(self) -> tuple[float, float]:
+        return (self.x - NODE_RADIUS, self.y - NODE_RADIUS)
+
+    @property
+    def face_size(self) -> float:
+        return 2 * NODE_RADIUS
 
     @property
     def name_label(self):
@@ -251,6 +269,11 @@ class RelationshipMap:
         return self.centre_labels[0]
 
     @property
+    def portrayed(self) -> list[Node]:
+        """The people drawn with their face, for the credits under the map."""
+        return [node for node in self.nodes if node.portrait is not None]
+
+    @property
     def legend_x(self):
         return self.legend[0].x if self.legend else 0
 
@@ -291,7 +314,8 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
             labels = _radial_labels(_short(other.name, NAME_MAX), _phrase(ties), angle, x, y)
         else:
             labels = placed[index]
-        nodes.append(Node(other.name, other.get_absolute_url(), x, y, ties, labels))
+        portrait = other.portrait if other.portrait_id else None
+        nodes.append(Node(other.name, other.get_absolute_url(), x, y, ties, labels, portrait))
         edges.extend(_edges(person, other, rels, ties, angle, ring, names))
 
     min_x, min_y, max_x, max_y = _bounds(nodes, hub, radial)

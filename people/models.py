@@ -16,6 +16,7 @@ from common.paging import YearsByJumps
 from common.text import LineField, PlainTextField
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
+from pictures.models import Picture
 
 from .dates import Precision, age_on, format_partial, iso_partial, truncate
 
@@ -88,6 +89,17 @@ class Person(Timestamped, Revisioned):
     )
     sources = models.ManyToManyField(
         Source, blank=True, related_name="people", help_text="Where the dates and names come from."
+    )
+    # PROTECT: a picture shown as someone's face is not deleted from under them; the admin's
+    # delete page names who uses it, and an editor chooses another portrait first.
+    portrait = models.ForeignKey(
+        Picture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portrait_of",
+        help_text="Their face: shown beside their name, in lists and on the relationship map. "
+        "Without one, their initials stand in.",
     )
     # Every name and alias, folded (“zoe kravitz”): kept by people/signals.py, searched with
     # trigrams on PostgreSQL and LIKE on SQLite.
@@ -297,7 +309,7 @@ class RelationshipQuerySet(YearsByJumps, models.QuerySet):
     def involving(self, person):
         """Both directions: a relationship is stored once and read from either side."""
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
-            "person_a", "person_b"
+            "person_a__portrait", "person_b__portrait"
         )
 
     def sourced(self):

@@ -1,5 +1,7 @@
 """schema.org JSON-LD describing a person."""
 
+from pictures.sharing import image_data, of_picture
+
 
 def person_data(person, absolute) -> dict:
     """`absolute` turns a path into an absolute URL (request.build_absolute_uri)."""
@@ -17,6 +19,8 @@ def person_data(person, absolute) -> dict:
         data["deathDate"] = person.died_iso
     if person.bio:
         data["description"] = person.bio
+    if person.portrait_id:
+        data["image"] = image_data(of_picture(person.portrait), absolute)
     if person.wikidata_id:
         data["sameAs"] = [f"https://www.wikidata.org/wiki/{person.wikidata_id}"]
     return data

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from caching.topics import depends_on
 from common.jsonld import as_script, with_context
 from common.paging import keyset_page, note_listing, page_of
+from pictures.sharing import share_image
 
 from . import freshness
 from .graph import relationship_map
@@ -28,7 +29,9 @@ def person_list(request):
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
+    person = get_object_or_404(
+        Person.objects.select_related("portrait").prefetch_related("aliases", "sources"), slug=slug
+    )
     # Only what a source supports: a relationship with none waits for the editors.
     relationships = list(person.relationships().sourced().prefetch_related("sources"))
     children = [
@@ -56,7 +59,9 @@ def person_detail(request, slug):
     # Reverse relations keep `people` free of imports from `articles`.
     stories = page_of(
         request,
-        person.articles.published().select_related("publication").order_by("-published_on", "-id"),
+        person.articles.published()
+        .select_related("publication", "lead_picture")
+        .order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
     )
     # Said alone or with others (a joint statement); the quote model through the reverse
@@ -80,6 +85,7 @@ def person_detail(request, slug):
             "timeline": timeline(person, relationships, stories.object_list, quotes),
             "stories": stories,
             "quotes": quotes,
+            "share": share_image(person.portrait),
             "jsonld": as_script(with_context(person_data(person, request.build_absolute_uri))),
         },
     )

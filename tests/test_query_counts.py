@@ -31,8 +31,7 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[page[0] for page in PAGES])
-def test_queries_per_page(client, demo, name, url, expected):
+def queries_of(client, url, expected):
     from articles.models import Quote
 
     url = url or Quote.objects.published().first().get_absolute_url()
@@ -42,3 +41,34 @@ def test_queries_per_page(client, demo, name, url, expected):
     if isinstance(expected, dict):
         expected = expected[connection.vendor]
     assert len(queries) == expected, [query["sql"][:120] for query in queries]
+    return client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(("name", "url", "expected"), PAGES, ids=[page[0] for page in PAGES])
+def test_queries_per_page(client, demo, name, url, expected):
+    queries_of(client, url, expected)
+
+
+# The pages that show pictures, with them: no query more (they come with select_related).
+PICTURED = {
+    "front page",
+    "story",
+    "person (Kim Kardashian)",
+    "archive",
+    "year",
+    "month",
+    "day",
+    "tag",
+    "outlet",
+    "search",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "expected"),
+    [page for page in PAGES if page[0] in PICTURED],
+    ids=[page[0] for page in PAGES if page[0] in PICTURED],
+)
+def test_queries_per_page_with_pictures(client, pictured, name, url, expected):
+    html = queries_of(client, url, expected)
+    assert "/media/renditions/" in html, "the pictures are shown"

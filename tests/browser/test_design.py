@@ -35,8 +35,10 @@ MAP_OVERLAPS = """() => {
     return {title: path.querySelector("title").textContent, points,
             reach: parseFloat(path.getAttribute("stroke-width")) * scale / 2};
   });
+  // Initials sit on a node's own circle, painted over the end of its line: not a label.
   const labels = [...svg.querySelectorAll("text")]
-    .filter(text => !text.closest(".relationship-map__legend"))
+    .filter(text => !text.closest(".relationship-map__legend")
+                    && !text.classList.contains("relationship-map__initials"))
     .map(text => ({text: text.textContent, box: text.getBoundingClientRect(),
                    node: text.closest("a")?.getAttribute("href") ?? "centre"}));
   const under = [];

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 
 from articles.models import Article
-from caching import pagecache
+from caching import pagecache, topics
 from caching.models import Edition
 from newsroom import settings as newsroom_settings
 from tests.html import headings
@@ -319,3 +319,14 @@ def test_the_shared_cache_is_used_again_once_it_recovers(client, story, shared_c
     shared_cache.server.empty()
     assert client.get("/people/").status_code == 200
     assert shared_cache.page_keys() == 1
+
+
+def test_a_picture_saved_renews_every_page(db, django_capture_on_commit_callbacks):
+    """A credit or a file changed shows on every page that shows the picture: a change to
+    pictures (an app readers see, which no rule describes) moves `ALL`, once it commits."""
+    from tests.pictures.images import stored_picture
+
+    before = topics.from_database([topics.ALL])[topics.ALL]
+    with django_capture_on_commit_callbacks(execute=True):
+        stored_picture(size=(200, 200), renditions=False)
+    assert topics.from_database([topics.ALL])[topics.ALL] > before

@@ -17,6 +17,7 @@ from articles.models import Article
 from history.versions import WITHOUT_REVISION, StaleEditGuard
 from tests.forms import form_data
 from tests.html import page, text
+from tests.pictures.images import stored_picture
 
 
 def labels(kind):
@@ -33,6 +34,7 @@ EDITED = {
     "articles.quote": "text",
     "people.person": "bio",
     "people.relationship": "note",
+    "pictures.picture": "caption",
 }
 
 
@@ -64,7 +66,10 @@ def save(client, obj, data):
 
 
 def first_of(label):
-    return apps.get_model(label).objects.order_by("pk").first()
+    found = apps.get_model(label).objects.order_by("pk").first()
+    if found is None and label == "pictures.picture":  # the demo data carries no pictures
+        found = stored_picture(renditions=False, caption="A generated picture")
+    return found
 
 
 # --- simple-history's own revert form ------------------------------------------------------
