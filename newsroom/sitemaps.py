@@ -11,14 +11,14 @@ from common.paging import KeyRangePaginator
 from people.models import Person
 
 
-# `Any`: the sections' rows are stories or people, anything with `updated_at`.
-class KeyRangeSitemap(Sitemap[Any]):
+class KeyRangeSitemap(Sitemap):
     """A section too big to count or to page by OFFSET: its pages are ranges of keys, and its
     latest change is read from an index on `updated_at` — Django's own `get_latest_lastmod`
     reads every item: 20 s for the sitemap index at a million stories."""
 
     limit = 10_000
 
+    # `Any`: stories or people, whatever has `updated_at`; each section says which.
     def items(self) -> QuerySet[Any]:
         raise NotImplementedError
 
@@ -44,7 +44,7 @@ class PersonSitemap(KeyRangeSitemap):
         return Person.objects.only("slug", "updated_at")
 
 
-class TagSitemap(Sitemap[Tag]):
+class TagSitemap(Sitemap):
     """Tags with at least one published story: a tag page of drafts only is a 404. No lastmod:
     finding each tag's latest story would read every tagged story in the archive."""
 
@@ -59,12 +59,12 @@ class TagSitemap(Sitemap[Tag]):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
 
 
-class PublicationSitemap(Sitemap[Publication]):
+class PublicationSitemap(Sitemap):
     def items(self) -> QuerySet[Publication]:
         return Publication.objects.order_by("name")
 
 
-class SectionSitemap(Sitemap[str]):
+class SectionSitemap(Sitemap):
     def items(self) -> list[str]:
         return ["articles:front", "articles:archive", "people:list", "articles:quotes"]
 
