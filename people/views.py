@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from common.jsonld import as_script, with_context
@@ -17,14 +18,14 @@ DIRECTORY_PAGE = 200
 INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 
 
-def person_list(request):
+def person_list(request: HttpRequest) -> HttpResponse:
     people = Person.objects.only("name", "slug", "born_on", "died_on")
     names = keyset_page(people, request.GET, DIRECTORY_PAGE)
     note_listing(request, **names.place)
     return render(request, "people/person_list.html", {"names": names, "initials": INITIALS})
 
 
-def person_detail(request, slug):
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.prefetch_related("aliases", "sources"), slug=slug)
     # Only what a source supports: a relationship with none waits for the editors.
     relationships = list(person.relationships().sourced().prefetch_related("sources"))
