@@ -11,11 +11,14 @@ header from anyone, unless `BEHIND_PROXY` is set (as for Django, newsroom/settin
 only `X-Forwarded-Proto`, and only from the proxy's addresses (`FORWARDED_ALLOW_IPS`, by
 default this machine). `SCRIPT_NAME` and `PATH_INFO` are never taken from a header: the site
 is served at the root of its host.
+
+With `LOG_FORMAT=json` gunicorn's own lines (workers started, a worker timed out) are JSON
+lines as well, like the site's (common/logs.py).
 """
 
 import os
 
-from newsroom.settings import BEHIND_PROXY
+from newsroom.settings import BEHIND_PROXY, LOG_FORMAT
 
 forwarder_headers = ""
 if BEHIND_PROXY:
@@ -24,3 +27,29 @@ if BEHIND_PROXY:
 else:
     forwarded_allow_ips = ""
     secure_scheme_headers = {}
+
+if LOG_FORMAT == "json":
+    # gunicorn's defaults with the JSON formatter, and no access log (a configured logging
+    # would turn it on): the site writes a line per request itself, with the request's id.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+        "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+    }

@@ -4,12 +4,14 @@
 `DEBUG` and `ALLOWED_HOSTS` are the knobs an operator turns; see docs/operations.md.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The site-wide templates, static files and fixtures: at the top of a checkout, or inside this
@@ -64,7 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: which database the request reads, a replica or the primary, decided before the
+    # Outermost: every answer carries its request's id (X-Request-ID), and every line logged
+    # while it is answered (newsroom/requestid.py).
+    "newsroom.requestid.RequestIdMiddleware",
+    # Then: which database the request reads, a replica or the primary, decided before the
     # page cache reads the edition that keys the page (newsroom/replica_reads.py).
     "newsroom.replica_reads.ReplicaReadsMiddleware",
     # Then: the API's cross-origin headers (CORS_* below) go on every answer under /api/,
@@ -219,6 +224,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [SITE_DIR / "static"]
+# Uploaded files: a folder every app server and worker shares (a volume in compose.yaml).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names, cached for ever by browsers; with DEBUG on, plain names.
@@ -367,9 +375,41 @@ FIXTURE_DIRS = [SITE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- Logs: see docs/operations.md ------------------------------------------------------------
+
+# "json": one JSON object per line, each with the id of the request it was written for, and
+# one line per request (common/logs.py, newsroom/requestid.py). "text": lines as Python writes
+# them, for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}: it may be 'text' or 'json'.")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+
+
+def logging_config(log_format: str, level: str) -> dict[str, Any]:
+    """The logging settings for a format ("text" or "json") and the root logger's level."""
+    json_lines = log_format == "json"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "common.logs.RequestIdFilter"}},
+        "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                **({"formatter": "json"} if json_lines else {}),
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        # A line per request where a log collector reads them; on a developer's terminal
+        # runserver writes its own.
+        "loggers": {"newsroom.requests": {"level": "INFO"}} if json_lines else {},
+    }
+
+
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+if LOG_FORMAT == "json":
+    # Python's warnings (a library's deprecation, a missing folder) as log records, so that
+    # they too are JSON lines rather than text in between.
+    logging.captureWarnings(True)

@@ -49,13 +49,14 @@ def replicas_ok(replicas):
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness: 503 while the database does not answer (no page could be served). A cache
-    or a replica that does not answer is reported but not a 503: pages are served without it
-    (from the primary, for a replica), and every server shares it, so failing on it would take
-    them all out of service at once. Each replica: its state and seconds behind the primary."""
+    """Readiness: 503 while a required dependency does not answer — the database: no page
+    could be served (common/health.py). One that is not required, such as the cache, is
+    reported but not a 503: pages are served without it, and every server shares it, so
+    failing on it would take them all out of service at once. Likewise a replica: pages are
+    then read from the primary. Each replica: its state and seconds behind the primary."""
     states = health.dependencies()
     replicas = health.replicas()
-    ready = states["database"] == health.State.OK
+    ready = health.ready(states)
     ok = all(s == health.State.OK for s in states.values()) and replicas_ok(replicas)
     body = {"status": ("ok" if ok else "degraded") if ready else "unavailable", **states}
     if replicas:

@@ -1,4 +1,7 @@
 import datetime
+import io
+import json
+import logging
 import os
 import shutil
 
@@ -8,6 +11,7 @@ from django.test.utils import override_settings
 
 from articles.models import Article, Publication
 from caching import edition
+from common.logs import JsonFormatter, RequestIdFilter
 from people.models import Person
 from tests.servers import unavailable
 from tests.servers.postgres import ThrowawayCluster, Unavailable
@@ -113,3 +117,23 @@ def on_postgres():
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: set DATABASE_URL to a PostgreSQL database")
+
+
+@pytest.fixture
+def json_log():
+    """What the site logs while the test runs, as `LOG_FORMAT=json` writes it, request lines
+    included; the lines parsed."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    requests = logging.getLogger("newsroom.requests")
+    old_level = requests.level
+    root.addHandler(handler)
+    requests.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+        requests.setLevel(old_level)

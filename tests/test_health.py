@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.db import DatabaseError
 
+from common import health
 from newsroom import settings as newsroom_settings
 from tests.redis_server import redis_server
 
@@ -67,3 +68,53 @@ def test_a_cache_down_or_full_is_reported_and_logged_but_pages_still_serve(
     assert ready.status_code == 200 and ready.json() == degraded
     error = {"stop": "ConnectionError", "fill": "OutOfMemoryError"}[fault]
     assert f"the cache does not answer ({error}" in caplog.text
+
+
+@pytest.fixture
+def checks(monkeypatch):
+    """The registry as the site has it, undone after the test."""
+    monkeypatch.setattr(health, "CHECKS", dict(health.CHECKS))
+    return health
+
+
+def test_a_registered_check_is_reported_by_name_in_order(client, db, checks):
+    checks.register("queue", lambda: health.State.OK, required=False)
+    checks.register("replica", lambda: health.State.OK, required=False)
+    body = client.get("/readyz").json()
+    assert list(body) == ["status", "database", "cache", "queue", "replica"]
+    assert body == {**ALL_OK, "queue": "ok", "replica": "ok"}
+
+
+def test_a_required_check_that_fails_makes_the_server_not_ready(client, db, checks):
+    checks.register("queue", lambda: health.State.UNAVAILABLE, required=True)
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {**ALL_OK, "status": "unavailable", "queue": "unavailable"}
+    alive = client.get("/healthz")
+    assert alive.status_code == 200 and alive.json()["status"] == "degraded"
+
+
+def test_a_check_not_required_that_fails_is_reported_but_the_server_stays_ready(client, db, checks):
+    checks.register("replica", lambda: health.State.UNAVAILABLE, required=False)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {**ALL_OK, "status": "degraded", "replica": "unavailable"}
+
+
+def test_a_check_that_raises_counts_as_unavailable_and_its_error_is_logged(
+    client, db, checks, caplog
+):
+    def broker():
+        raise ConnectionRefusedError("no broker at 127.0.0.1:5672")
+
+    checks.register("queue", broker, required=True)
+    with caplog.at_level(logging.ERROR, logger="common.health"):
+        ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["queue"] == "unavailable"
+    assert "health: queue does not answer (ConnectionRefusedError: no broker at" in caplog.text
+
+
+def test_registering_a_name_again_replaces_the_check(client, db, checks):
+    checks.register("cache", lambda: health.State.UNAVAILABLE, required=True)
+    assert list(health.CHECKS) == ["database", "cache"]
+    assert client.get("/readyz").status_code == 503

@@ -6,6 +6,7 @@ address to the front page and have it kept for the story's readers, and an
 
 import dataclasses
 import http.client
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,3 +88,25 @@ def test_behind_a_proxy_only_the_forwarded_scheme_is_believed(site_env, tmp_path
         from_the_proxy = [("X-Forwarded-Proto", "https")]
         assert ask(site, "/people/", from_the_proxy).status == 200
         assert_no_poisoning(site, from_the_proxy)
+
+
+def test_with_log_format_json_every_line_gunicorn_writes_is_json(scratch, tmp_path):
+    """gunicorn's own lines as well as the site's (gunicorn.conf.py's `logconfig_dict`), the
+    request line carrying the id the proxy gave."""
+    site = dataclasses.replace(
+        scratch, env={**scratch.env, "LOG_FORMAT": "json", "BEHIND_PROXY": "1"}
+    )
+    log_path = tmp_path / "gunicorn.log"
+    with gunicorn(site, log_path) as server:
+        answer = ask(server, "/healthz", [("X-Request-ID", "lb-5f0c6a1e-4b7d")])
+    assert answer.status == 200 and answer.headers["X-Request-ID"] == "lb-5f0c6a1e-4b7d"
+    lines = [json.loads(line) for line in log_path.read_text().splitlines()]
+    assert any(
+        line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in lines
+    )
+    (request,) = [line for line in lines if line.get("request_id") == "lb-5f0c6a1e-4b7d"]
+    assert (request["logger"], request["path"], request["status"]) == (
+        "newsroom.requests",
+        "/healthz",
+        200,
+    )
