@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.admin import ModelAdmin
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
 
-from .models import SourceLink
+from .models import Article, SourceLink
 
 # What `manage.py check_sources` recorded, as conditions on a source (see Citation.is_broken).
 UNCHECKED = Q(checked_at__isnull=True)
@@ -18,14 +20,16 @@ class SourceHealthFilter(admin.SimpleListFilter):
     title = "sources"
     parameter_name = "sources"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "ModelAdmin[Article]"
+    ) -> list[tuple[str, str]]:
         return [
             ("broken", "Broken"),
             ("unchecked", "Unchecked"),
             ("ok", "All answering"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
         # Subqueries rather than joins: a story with three broken sources is listed once.
         linked = SourceLink.objects.filter(article=OuterRef("pk")).exclude(url="")
         match self.value():

@@ -5,20 +5,20 @@ story has one address (/articles/2022/02/09/…, never /articles/2022/2/9/…)."
 class FourDigits:
     regex = "[0-9]{4}"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: int | str) -> str:
         return f"{int(value):04d}"
 
 
 class TwoDigits:
     regex = "[0-9]{2}"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: int | str) -> str:
         return f"{int(value):02d}"
 
 
@@ -29,8 +29,8 @@ class TagSlug:
 
     regex = r"[-\w]+"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: str) -> str:
         return value

@@ -5,6 +5,7 @@ Rows loaded from fixtures (raw saves, which nothing validates) are held to the r
 and of tags: a control character or a tag without an address stops `loaddata`, naming it."""
 
 import re
+from typing import Any
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -23,7 +24,7 @@ for model in apps.get_app_config("articles").get_models():
 
 
 @receiver(pre_save, sender=Tag)
-def tag_loaded(sender, instance, raw=False, **kwargs):
+def tag_loaded(sender: type[Tag], instance: Tag, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         return
     if problem := tag_name_problem(instance.name):
@@ -43,7 +44,12 @@ def tag_loaded(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Quote)
 @receiver(post_delete, sender=SourceLink)
 @receiver(post_delete, sender=Correction)
-def story_part_changed(sender, instance, raw=False, **kwargs):
+def story_part_changed(
+    sender: type[Mention | Quote | SourceLink | Correction],
+    instance: Mention | Quote | SourceLink | Correction,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw:
         record_loaded(instance)
     else:
@@ -51,6 +57,6 @@ def story_part_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Article)
-def story_saved(sender, instance, raw=False, **kwargs):
+def story_saved(sender: type[Article], instance: Article, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         record_loaded(instance)

@@ -15,9 +15,10 @@ is refused before any connection, with the same plain answer whatever lies behin
 import asyncio
 import socket
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from types import TracebackType
 from urllib.parse import urlsplit
 
 import httpx
@@ -68,7 +69,7 @@ class Result:
 
 
 class _NoAnswer(Exception):
-    def __init__(self, error, *, unreachable, retry=False):
+    def __init__(self, error: str, *, unreachable: bool, retry: bool = False) -> None:
         super().__init__(error)
         self.error = error
         self.unreachable = unreachable
@@ -91,7 +92,7 @@ def check_urls(
     backoff: float | None = None,
     max_wait: float | None = None,
     on_result: Callable[[str, Result], None] | None = None,
-    sleep: Callable[[float], object] | None = None,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> dict[str, Result]:
     """Check each distinct address once; return {address: Result}.
 
@@ -134,7 +135,7 @@ async def acheck_urls(
     backoff: float | None = None,
     max_wait: float | None = None,
     on_result: Callable[[str, Result], None] | None = None,
-    sleep: Callable[[float], object] | None = None,
+    sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> dict[str, Result]:
     if timeout <= 0 or concurrency < 1 or per_host < 1 or retries < 0 or max_redirects < 0:
         raise ValueError(
@@ -152,9 +153,9 @@ async def acheck_urls(
         sleep=asyncio.sleep if sleep is None else sleep,
     )
     distinct = list(dict.fromkeys(urls))
-    results = {}
+    results: dict[str, Result] = {}
 
-    async def check(url):
+    async def check(url: str) -> None:
         result = await checker.check(url)
         results[url] = result
         if on_result is not None:
@@ -168,8 +169,17 @@ async def acheck_urls(
 
 class _Checker:
     def __init__(
-        self, *, timeout, concurrency, per_host, retries, max_redirects, backoff, max_wait, sleep
-    ):
+        self,
+        *,
+        timeout: float,
+        concurrency: int,
+        per_host: int,
+        retries: int,
+        max_redirects: int,
+        backoff: float,
+        max_wait: float,
+        sleep: Callable[[float], Awaitable[object]],
+    ) -> None:
         self.timeout = timeout
         self.per_host = per_host
         self.retries = retries
@@ -187,12 +197,17 @@ class _Checker:
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         )
 
-    async def __aenter__(self):
+    async def __aenter__(self) -> "_Checker":
         await self.client.__aenter__()
         return self
 
-    async def __aexit__(self, *exc_info):
-        await self.client.__aexit__(*exc_info)
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.client.__aexit__(exc_type, exc, traceback)
 
     async def check(self, url: str) -> Result:
         if not is_web_address(url):
@@ -313,7 +328,7 @@ def is_tls_error(error: Exception) -> bool:
     return any(isinstance(cause, ssl.SSLError) for cause in causes_of(error))
 
 
-def causes_of(error: BaseException):
+def causes_of(error: BaseException | None) -> Iterator[BaseException]:
     """The error and what caused it, down to the operating system's word for it."""
     seen = set()
     while error is not None and id(error) not in seen:

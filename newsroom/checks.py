@@ -1,5 +1,9 @@
 """System checks that stop an unsafe deployment before it serves a request."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -7,7 +11,9 @@ from django.core import checks
 # A deployment check (`check --deploy`), also run by wsgi.py before serving: management
 # commands on a developer's machine keep working without a key.
 @checks.register(checks.Tags.security, deploy=True)
-def secret_key_is_set(app_configs, **kwargs):
+def secret_key_is_set(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if settings.DEBUG:
         return []
     key = settings.SECRET_KEY or ""
@@ -29,7 +35,9 @@ def secret_key_is_set(app_configs, **kwargs):
 
 
 @checks.register(checks.Tags.security)
-def outbound_allow_list_is_valid(app_configs, **kwargs):
+def outbound_allow_list_is_valid(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     from common.outbound import parse_allowed
 
     try:
@@ -47,10 +55,12 @@ def outbound_allow_list_is_valid(app_configs, **kwargs):
 
 # Not tagged `database`: those run only when a command names databases to check.
 @checks.register()
-def replicas_are_postgresql(app_configs, **kwargs):
+def replicas_are_postgresql(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Replicas are streaming standbys of a PostgreSQL primary; read-your-writes must outlast
     the lag a replica may have and still be read."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     replicas = [alias for alias in settings.DATABASES if alias.startswith("replica_")]
     engines = {settings.DATABASES[alias]["ENGINE"] for alias in ["default", *replicas]}
     if replicas and engines != {"django.db.backends.postgresql"}:

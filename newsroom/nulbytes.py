@@ -6,16 +6,19 @@ server error). No admin address means anything with one; the readers' pages read
 parameters themselves and answer as for any other odd value.
 """
 
-from django.http import HttpResponseBadRequest
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 
 ADMIN = "/admin/"
 
 
 class RefuseNulBytesInAdmin:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path.startswith(ADMIN) and any(
             "\x00" in name or any("\x00" in value for value in values)
             for name, values in request.GET.lists()

@@ -9,10 +9,10 @@ clients is ratelimit.py.
 
 import datetime
 import re
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.db.models import Model, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
@@ -56,7 +56,8 @@ def describe() -> str:
 class Renderer(JSONRenderer):
     """JSON as the dumps write it (resources.as_json): one wording of every value."""
 
-    def render(self, request: HttpRequest, data, *, response_status: int) -> bytes:
+    # `Any`: whatever an operation returned, as its response schema allows.
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
         return resources.as_json(data)
 
 
@@ -88,7 +89,7 @@ def page_schema(resource: type[resources.Resource]) -> type[resources.Resource]:
     return create_model(
         f"{resource.__name__}Page",
         __base__=resources.Resource,
-        items=(list[resource], ...),
+        items=(list[resource], ...),  # type: ignore[valid-type]  # made at run time
         next=(
             str | None,
             Field(description="The address of the next page; null on the last."),
@@ -106,12 +107,13 @@ class Paging(Schema):
     )
 
 
-def written_as(pattern: str, what: str):
+def written_as(pattern: str, what: str) -> BeforeValidator:
     """Only text in exactly this form: pydantic alone would also take a number of seconds
     ("0.5") for a date, which the schema's format does not allow."""
     shape = re.compile(pattern)
 
-    def check(value):
+    # `Any`: the parameter as the query string gave it, before validation.
+    def check(value: Any) -> str:
         if not isinstance(value, str) or not shape.match(value):
             raise ValueError(f"write it as {what}")
         return value
@@ -148,11 +150,14 @@ Id = Path(..., ge=1, le=LARGEST_ID)
 Slug = Path(..., pattern=SLUG, max_length=200)
 
 
-def by_slug(model, slug: str | None, what: str):
+M = TypeVar("M", bound=Model)
+
+
+def by_slug(model: type[M], slug: str | None, what: str) -> M | None:
     """The row a filter names by its slug; a 404 naming the filter when there is none."""
     if slug is None:
         return None
-    found = model.objects.filter(slug=slug).first()
+    found = model._default_manager.filter(slug=slug).first()
     if found is None:
         raise HttpError(404, f"{what}: nothing has the slug “{slug}”.")
     return found
@@ -161,13 +166,13 @@ def by_slug(model, slug: str | None, what: str):
 BY_CHANGE = Order("updated_at", datetime.datetime)
 
 
-def one(kind: resources.Kind, **lookup) -> dict:
+def one(kind: resources.Kind, **lookup: Any) -> dict[str, Any]:
     """The record of the one row `lookup` finds among those `kind` may show; else a 404."""
     return kind.records([get_object_or_404(kind.rows(), **lookup)])[0]
 
 
 @api.get("/", response={200: dict}, summary="What this API offers", tags=["index"])
-def index(request: HttpRequest):
+def index(request: HttpRequest) -> dict[str, str]:
     return {
         name: request.build_absolute_uri(f"{request.path}{name}/")
         for name in ("people", "relationships", "stories", "quotes", "outlets", "tags")
@@ -187,7 +192,7 @@ class PeopleFilters(Paging):
     summary="People, A to Z",
     tags=["people"],
 )
-def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
     rows, order = resources.people(), Order("name")
     if filters.changed_since:
         rows, order = rows.filter(updated_at__gte=filters.changed_since), BY_CHANGE
@@ -201,7 +206,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     description="A slug the person had before a rename answers 301 to their address today.",
     tags=["people"],
 )
-def get_person(request: HttpRequest, slug: str = Slug):
+def get_person(request: HttpRequest, slug: str = Slug) -> dict[str, Any] | HttpResponse:
     try:
         return one(resources.PEOPLE, slug=slug)
     except Http404:
@@ -227,7 +232,7 @@ class RelationshipFilters(Paging):
     summary="Relationships, in the order they were entered",
     tags=["relationships"],
 )
-def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]):
+def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]) -> dict[str, Any]:
     rows, order = resources.relationships(), Order("id", int)
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
@@ -244,7 +249,7 @@ def list_relationships(request: HttpRequest, filters: Query[RelationshipFilters]
     summary="A relationship",
     tags=["relationships"],
 )
-def get_relationship(request: HttpRequest, id: int = Id):
+def get_relationship(request: HttpRequest, id: int = Id) -> dict[str, Any] | HttpResponse:
     return one(resources.RELATIONSHIPS, pk=id)
 
 
@@ -271,7 +276,7 @@ class StoryFilters(Paging):
     summary="Published stories, newest first",
     tags=["stories"],
 )
-def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
+def list_stories(request: HttpRequest, filters: Query[StoryFilters]) -> dict[str, Any]:
     rows = resources.stories()
     order = Order("published_on", datetime.date, descending=True)
     if filters.published_from:
@@ -299,7 +304,7 @@ def list_stories(request: HttpRequest, filters: Query[StoryFilters]):
     summary="A published story",
     tags=["stories"],
 )
-def get_story(request: HttpRequest, id: int = Id):
+def get_story(request: HttpRequest, id: int = Id) -> dict[str, Any] | HttpResponse:
     return one(resources.STORIES, pk=id)
 
 
@@ -327,7 +332,7 @@ class QuoteFilters(Paging):
     summary="Quotes of published stories, newest story first",
     tags=["quotes"],
 )
-def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
+def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]) -> dict[str, Any]:
     rows = resources.quotes()
     order = Order("article__published_on", datetime.date, descending=True)
     if speaker := by_slug(PersonModel, filters.person, "person"):
@@ -347,7 +352,7 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     summary="A quote, with its speakers and story",
     tags=["quotes"],
 )
-def get_quote(request: HttpRequest, id: int = Id):
+def get_quote(request: HttpRequest, id: int = Id) -> dict[str, Any] | HttpResponse:
     return one(resources.QUOTES, pk=id)
 
 
@@ -360,7 +365,7 @@ def get_quote(request: HttpRequest, id: int = Id):
     summary="Outlets, A to Z",
     tags=["outlets"],
 )
-def list_outlets(request: HttpRequest, filters: Query[Paging]):
+def list_outlets(request: HttpRequest, filters: Query[Paging]) -> dict[str, Any]:
     rows = resources.outlets()
     return one_page(request, resources.OUTLETS, rows, Order("name"), filters)
 
@@ -371,7 +376,7 @@ def list_outlets(request: HttpRequest, filters: Query[Paging]):
     summary="An outlet",
     tags=["outlets"],
 )
-def get_outlet(request: HttpRequest, slug: str = Slug):
+def get_outlet(request: HttpRequest, slug: str = Slug) -> dict[str, Any] | HttpResponse:
     return one(resources.OUTLETS, slug=slug)
 
 
@@ -381,7 +386,7 @@ def get_outlet(request: HttpRequest, slug: str = Slug):
     summary="Tags of published stories, A to Z",
     tags=["tags"],
 )
-def list_tags(request: HttpRequest, filters: Query[Paging]):
+def list_tags(request: HttpRequest, filters: Query[Paging]) -> dict[str, Any]:
     rows = resources.tags()
     return one_page(request, resources.TAGS, rows, Order("name"), filters)
 
@@ -392,5 +397,7 @@ def list_tags(request: HttpRequest, filters: Query[Paging]):
     summary="A tag",
     tags=["tags"],
 )
-def get_tag(request: HttpRequest, slug: str = Path(..., pattern=TAG_SLUG, max_length=200)):
+def get_tag(
+    request: HttpRequest, slug: str = Path(..., pattern=TAG_SLUG, max_length=200)
+) -> dict[str, Any] | HttpResponse:
     return one(resources.TAGS, slug=slug)

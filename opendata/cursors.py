@@ -12,16 +12,27 @@ import binascii
 import datetime
 import json
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
-from pydantic import BaseModel
 
 from common.paging import keyset_page_at, note_listing, value_at
 
 from .resources import Kind
+
+
+class PageParameters(Protocol):
+    """What a list operation's parameters (`api.Paging` and its kin) say of the page."""
+
+    limit: int
+    cursor: str | None
+
+    @property
+    def model_fields_set(self) -> set[str]: ...
+
 
 # Primary keys are bigints.
 LARGEST_ID = 2**63 - 1
@@ -33,17 +44,17 @@ class Order:
     `descending`; `kind` says how its values are written in a cursor."""
 
     field: str
-    kind: type = str
+    kind: type[datetime.date | int | str] = str
     descending: bool = False
 
-    def cursor_after(self, row) -> str:
+    def cursor_after(self, row: Model) -> str:
         value = value_at(row, self.field)
         if isinstance(value, datetime.date):
             value = value.isoformat()
         text = json.dumps([self.field, value, row.pk], ensure_ascii=False, separators=(",", ":"))
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
-    def key_of(self, cursor: str) -> tuple:
+    def key_of(self, cursor: str) -> tuple[datetime.date | int | str, int]:
         """The (value, id) a cursor of this list names; a 400 for anything else."""
         unknown = HttpError(400, "cursor: not one this API gave; start again without it.")
         try:
@@ -60,7 +71,8 @@ class Order:
         except (ValueError, TypeError):
             raise unknown from None
 
-    def parse(self, value):
+    # `Any`: a value decoded from a cursor's JSON, checked here.
+    def parse(self, value: Any) -> datetime.date | int | str:
         if self.kind is datetime.datetime:
             moment = datetime.datetime.fromisoformat(value)
             if timezone.is_naive(moment):
@@ -78,8 +90,8 @@ class Order:
 
 
 def one_page(
-    request: HttpRequest, kind: Kind, queryset: QuerySet, order: Order, filters: BaseModel
-) -> dict:
+    request: HttpRequest, kind: Kind, queryset: QuerySet[Any], order: Order, filters: PageParameters
+) -> dict[str, Any]:
     """{"items": the page's records, "next": the address of the next page, None at the end};
     `filters` are the operation's parameters, read (`limit`, `cursor`) and noted."""
     note_parameters(request, filters)
@@ -100,9 +112,12 @@ def one_page(
     return {"items": kind.records(page.rows), "next": following}
 
 
-def note_parameters(request: HttpRequest, filters: BaseModel) -> None:
+def note_parameters(request: HttpRequest, filters: PageParameters) -> None:
     """Note the parameters the operation read, as given, for the page cache: an answer is
     kept only when asked for by exactly those (caching/pagecache.py), so `?utm_source=…` or a
     parameter the operation does not know makes no entry of its own."""
-    given = {name: request.GET[name] for name in filters.model_fields_set if name in request.GET}
+    # `Any`: what `note_listing` takes; the API has no parameter named `page`.
+    given: dict[str, Any] = {
+        name: request.GET[name] for name in filters.model_fields_set if name in request.GET
+    }
     note_listing(request, **given)

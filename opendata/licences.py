@@ -18,7 +18,7 @@ class Licence:
     url: str | None = None
     note: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | None]:
         return asdict(self)
 
 

@@ -68,7 +68,7 @@ class AnonymousRate(BaseThrottle):
     """ninja's throttle interface over one cache counter per client and window. One object
     serves every thread of a worker: the wait it reports is kept per thread."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:

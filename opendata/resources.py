@@ -22,9 +22,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Field as DbField
 from django.urls import reverse
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import to_json
@@ -59,7 +61,7 @@ class Address:
     """A page's path from its URL pattern, reversed once: `reverse()` for each of millions of
     rows in a dump would cost more than wording the rest of them."""
 
-    def __init__(self, name: str, **markers: str):
+    def __init__(self, name: str, **markers: str) -> None:
         self.name, self.markers = name, markers
 
     @cached_property
@@ -69,7 +71,7 @@ class Address:
             path = path.replace(marker, "{" + key + "}")
         return path
 
-    def __call__(self, **values) -> str:
+    def __call__(self, **values: str | int) -> str:
         # As reverse() writes them: a tag's slug may be in any script (“развод”).
         return self.template.format(**{key: quote(str(value)) for key, value in values.items()})
 
@@ -95,7 +97,7 @@ RELATIONSHIP_SOURCES = RelationshipModel.sources.through
 JOINT_SPEAKERS = QuoteModel.joint_speakers.through
 # The fields a batch is read by, each sent as one array on PostgreSQL (`one_of`): the lookup
 # is registered on these fields alone (OpenDataConfig.ready), as search registers its own.
-ANY_OF_FIELDS = [
+ANY_OF_FIELDS: list[tuple[type[Model], str]] = [
     (PersonModel, "id"),
     (PublicationModel, "id"),
     (Alias, "person"),
@@ -114,7 +116,9 @@ ANY_OF_FIELDS = [
 
 def register_any_of() -> None:
     for model, name in ANY_OF_FIELDS:
-        model._meta.get_field(name).register_lookup(AnyOf)
+        field = model._meta.get_field(name)
+        assert isinstance(field, DbField), f"{model.__name__}.{name} is not a column"
+        field.register_lookup(AnyOf)
 
 
 def grouped(pairs: Iterable[tuple]) -> dict:
@@ -125,7 +129,7 @@ def grouped(pairs: Iterable[tuple]) -> dict:
     return groups
 
 
-def ids_of(rows) -> list[int]:
+def ids_of(rows: Iterable[Model]) -> list[int]:
     return [row.pk for row in rows]
 
 
@@ -153,7 +157,9 @@ class Source(Resource):
 SOURCE_COLUMNS = ("id", "label", "url", "outlet", "published_on")
 
 
-def source_record(id, label, url, outlet, published_on) -> dict:
+def source_record(
+    id: int, label: str, url: str, outlet: str, published_on: datetime.date | None
+) -> dict[str, Any]:
     return {
         "id": id,
         "label": label,
@@ -370,7 +376,7 @@ class Tag(Resource):
     page: str = Field(description=PAGE_HELP)
 
 
-def tag_record(id, slug, name) -> dict:
+def tag_record(id: int, slug: str, name: str) -> dict[str, Any]:
     return {"id": id, "slug": slug, "name": name, "page": TAG_PAGE(slug=slug)}
 
 
@@ -425,8 +431,8 @@ def story_sources(owner: str, ids: list[int]) -> dict:
             "quote__status",
         )
     )
-    rows = list(rows)
-    outlets = outlet_refs(row[5] for row in rows)
+    found = list(rows)
+    outlets = outlet_refs(row[5] for row in found)
     return grouped(
         (
             key,
@@ -439,7 +445,7 @@ def story_sources(owner: str, ids: list[int]) -> dict:
                 "quote": quote if status == Finding.CONFIRMED else None,
             },
         )
-        for key, id, label, url, published_on, outlet, quote, status in rows
+        for key, id, label, url, published_on, outlet, quote, status in found
     )
 
 
@@ -629,7 +635,8 @@ OUTLETS = Kind(Outlet, outlets, outlet_records)
 TAGS = Kind(Tag, tags, tag_records)
 
 
-def as_json(data) -> bytes:
+# `Any`: a record, a list of them or a page, as pydantic writes any of them.
+def as_json(data: Any) -> bytes:
     """JSON text of a resource (or a page of them), as pydantic writes its types — times to
     the microsecond, in UTC as “Z” — for the API's answers and the dumps' lines alike."""
     return to_json(data)

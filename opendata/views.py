@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -42,7 +43,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def data_file(request: HttpRequest, dump: str, name: str) -> HttpResponse:
+def data_file(request: HttpRequest, dump: str, name: str) -> HttpResponseBase:
     """A file a dump's manifest lists; `latest/…` redirects to the newest dump's, so that the
     address of a file always names one dump and can be kept by caches for ever."""
     dumps = complete_dumps(settings.DATASET_ROOT)

@@ -5,16 +5,18 @@ them in, so the page costs the same number of queries however many relationships
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .dates import Precision, format_partial, iso_partial
-from .models import Relationship
+from .models import Person, Relationship
 
 Kind = Relationship.Kind
 EndReason = Relationship.EndReason
 
 # Written after the dates of an ended relationship: “married … – 2022, divorced”.
-ENDINGS = {
+ENDINGS: dict[str, str] = {
     EndReason.DIVORCE: "divorced",
     EndReason.ANNULMENT: "annulled",
     EndReason.BREAKUP: "split",
@@ -27,7 +29,7 @@ ENDINGS = {
 }
 
 # Timeline wording for the start and the end of each kind, from the person's side.
-STARTS = {
+STARTS: dict[str, str] = {
     Kind.MARRIED: "Married",
     Kind.ENGAGED: "Engaged to",
     Kind.DATING: "Began dating",
@@ -37,7 +39,7 @@ STARTS = {
     Kind.COLLABORATORS: "Began working with",
     Kind.FEUD: "Began a feud with",
 }
-ENDS = {
+ENDS: dict[str, str] = {
     EndReason.DIVORCE: "Divorced from",
     EndReason.ANNULMENT: "Marriage annulled with",
     EndReason.BREAKUP: "Split from",
@@ -53,11 +55,11 @@ class Tie:
     """One relationship as the person reads it."""
 
     relationship: Relationship
-    other: object
+    other: Person
     phrase: str
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return self.relationship.kind
 
     @property
@@ -71,8 +73,8 @@ class Tie:
 
 @dataclass
 class CoParent:
-    person: object
-    children: list = field(default_factory=list)
+    person: Person
+    children: list[Person] = field(default_factory=list)
 
 
 @dataclass
@@ -84,17 +86,24 @@ class Family:
     co_parents: list[CoParent]
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not (self.current or self.past or self.parents or self.children or self.co_parents)
 
 
-def family(person, relationships, other_parents_of_children=()) -> Family:
+def family(
+    person: Person,
+    relationships: Iterable[Relationship],
+    other_parents_of_children: Iterable[Relationship] = (),
+) -> Family:
     """Group `relationships` (all involving `person`) for their page.
 
     `other_parents_of_children`: the parent relationships of the person's children with their
     other parents; those parents are the person's co-parents.
     """
-    current, past, parents, children = [], [], [], []
+    current: list[Tie] = []
+    past: list[Tie] = []
+    parents: list[Tie] = []
+    children: list[Tie] = []
     co_parents: dict[int, CoParent] = {}
     for relationship in relationships:
         tie = Tie(relationship, relationship.other(person), relationship.phrase_for(person))
@@ -120,8 +129,34 @@ def family(person, relationships, other_parents_of_children=()) -> Family:
     )
 
 
-def by_birth(person):
+def by_birth(person: Person) -> tuple[datetime.date, str]:
     return (person.born_on or datetime.date.max, person.name)
+
+
+class Dated(Protocol):
+    @property
+    def published_on(self) -> datetime.date: ...
+
+
+class Story(Dated, Protocol):
+    """What the timeline reads of a story (`articles.models.Article`, which this app may not
+    import)."""
+
+    @property
+    def title(self) -> str: ...
+    def get_absolute_url(self) -> str: ...
+
+
+class Quote(Protocol):
+    """What the timeline reads of a quote (`articles.models.Quote`)."""
+
+    @property
+    def said_on(self) -> datetime.date | None: ...
+    @property
+    def article(self) -> Dated: ...
+    @property
+    def text(self) -> str: ...
+    def get_absolute_url(self) -> str: ...
 
 
 @dataclass
@@ -132,22 +167,27 @@ class Event:
     precision: str
     kind: str  # "life", "relationship", "story" or "quote"
     text: str
-    other: object = None  # a Person to link after the text
+    other: Person | None = None  # a Person to link after the text
     title: str = ""  # a story headline or a quote, linked to `url`
     url: str = ""
 
     @property
-    def date_display(self):
+    def date_display(self) -> str:
         return format_partial(self.date, self.precision)
 
     @property
-    def date_iso(self):
+    def date_iso(self) -> str:
         return iso_partial(self.date, self.precision) or ""
 
 
-def timeline(person, relationships, stories=(), quotes=()) -> list[Event]:
+def timeline(
+    person: Person,
+    relationships: Iterable[Relationship],
+    stories: Iterable[Story] = (),
+    quotes: Iterable[Quote] = (),
+) -> list[Event]:
     """Relationship events, stories and quotes, oldest first."""
-    events = []
+    events: list[Event] = []
     if person.born_on:
         events.append(Event(person.born_on, person.born_precision, "life", "Born"))
     if person.died_on:

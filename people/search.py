@@ -13,12 +13,14 @@ four letters or more.
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import Count, F, Func, TextField
+from django.db.models import Count, F, Func, Model, QuerySet, TextField
 from rapidfuzz.distance import DamerauLevenshtein
 
 from common.fulltext import CONFIG, fold, name_keys
@@ -31,11 +33,11 @@ SHOWN = 8
 SIMILARITY = 0.75  # “kayne” → “kanye” is 0.8; “katy” → “kanye” is 0.4
 
 
-def tokens_of(terms) -> list[str]:
+def tokens_of(terms: Iterable[str]) -> list[str]:
     return [token for term in terms for token in re.findall(r"\w+", fold(term))]
 
 
-def with_any_key(people, keys):
+def with_any_key(people: QuerySet[Person], keys: Sequence[str]) -> QuerySet[Person]:
     """People having any of `keys` among their name keys (see `fulltext.name_keys`): one
     lookup in the GIN index on PostgreSQL."""
     if connection.vendor == "postgresql":
@@ -48,7 +50,7 @@ def with_any_key(people, keys):
     return people.filter(name_keys__regex=pattern)
 
 
-def candidates(people, tokens, wider=False):
+def candidates(people: QuerySet[Person], tokens: list[str], wider: bool = False) -> list[Person]:
     """People sharing a key with a typed word: the word itself, one slip away, or the start
     of a name. With `wider`, on PostgreSQL, when that finds no one, trigram similarity
     (pg_trgm) casts a wider net for names further off (“kardashiann kimm”)."""
@@ -56,7 +58,7 @@ def candidates(people, tokens, wider=False):
         return []
     variants = sorted(set(name_keys(" ".join(tokens), prefixes=False).split()))
     keyed = with_any_key(people, variants)
-    found = {}
+    found: dict[int, Person] = {}
     sources = [keyed]
     if connection.vendor == "postgresql":
         # The stored, weighted vector of names and aliases (GIN): stemmed full-text matches.
@@ -70,13 +72,13 @@ def candidates(people, tokens, wider=False):
     return list(found.values())
 
 
-def similar_by_trigrams(people, tokens):
+def similar_by_trigrams(people: QuerySet[Person], tokens: list[str]) -> list[Person]:
     """Names whose words are trigram-similar (word_similarity ≥ 0.6) to a typed word.
 
     The planner misjudges these operators as cheap and would read every name; in this one
     transaction it is told to use the trigram index (`person_search_names_trgm_idx`), which is
     several times faster and does not grow with the table the way a full scan does."""
-    found = {}
+    found: dict[int, Person] = {}
     with planner_without("enable_seqscan"):
         for token in tokens:
             matches = people.filter(search_names__trigram_word_similar=token).order_by()
@@ -86,7 +88,7 @@ def similar_by_trigrams(people, tokens):
 
 
 @contextmanager
-def planner_without(*methods):
+def planner_without(*methods: str) -> Iterator[None]:
     """PostgreSQL's planner told not to use `methods` (say, "enable_seqscan") for the queries
     inside, in a transaction of their own. Undone after them: inside an outer transaction (a
     test's, or a management command's) SET LOCAL would outlast the block. An error inside
@@ -99,12 +101,14 @@ def planner_without(*methods):
             cursor.execute("; ".join(f"RESET {method}" for method in methods))
 
 
-def rank(people, tokens, limit=SHOWN, every_word=False):
+def rank(
+    people: Iterable[Person], tokens: list[str], limit: int = SHOWN, every_word: bool = False
+) -> list[Person]:
     """Most query words matched first, then the closest spellings, then the most written
     about (“Kayne” is one slip from Kane Brown too), then the name. With `every_word`, only
     the people matching every word when anyone does (“Kim Kardashian”: not every Kim), for
     lists that are not shown in this order."""
-    scored = []
+    scored: list[tuple[int, float, Person]] = []
     for person in people:
         names = person.search_names.split()
         matched, closeness = 0, 0.0
@@ -127,7 +131,7 @@ def rank(people, tokens, limit=SHOWN, every_word=False):
     return [person for *_, person in shortlist]
 
 
-def stories_about(pks, cap=CAP):
+def stories_about(pks: list[int], cap: int = CAP) -> dict[int, int]:
     """How many stories each person is in, counted up to `cap` + 1: enough to tell namesakes
     apart, without counting every one of a famous person's (98,677 mentions of the Theos and
     Nadias of a million stories: 200 ms). On PostgreSQL, one short index range per person,
@@ -137,12 +141,14 @@ def stories_about(pks, cap=CAP):
     if not connection.features.supports_slicing_ordering_in_compound:
         counted = Person.objects.filter(pk__in=pks).annotate(stories=Count("mentions"))
         return dict(counted.values_list("pk", "stories"))
-    mentions = Person._meta.get_field("mentions").related_model.objects.order_by()
+    # The mention model, through the relation: `people` imports nothing from `articles`.
+    mention = cast(type[Model], Person._meta.get_field("mentions").related_model)
+    mentions = mention._default_manager.order_by()
     each = [mentions.filter(person=pk).values_list("person")[: cap + 1] for pk in pks]
     return Counter(pk for (pk,) in each[0].union(*each[1:], all=True))
 
 
-def closeness_of(token, name):
+def closeness_of(token: str, name: str) -> float:
     """1 for the same word, 0.9 for the start of it (typing “Kan”), else spelling similarity."""
     if token == name:
         return 1.0
@@ -151,6 +157,12 @@ def closeness_of(token, name):
     return DamerauLevenshtein.normalized_similarity(token, name)
 
 
-def find_people(people, terms, limit=SHOWN, wider=False, every_word=False):
+def find_people(
+    people: QuerySet[Person],
+    terms: Iterable[str],
+    limit: int = SHOWN,
+    wider: bool = False,
+    every_word: bool = False,
+) -> list[Person]:
     tokens = tokens_of(terms)
     return rank(candidates(people, tokens, wider), tokens, limit, every_word)

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from caching.topics import depends_on
@@ -20,7 +21,7 @@ DIRECTORY_PAGE = 200
 INITIALS = [chr(letter) for letter in range(ord("A"), ord("Z") + 1)]
 
 
-def person_list(request):
+def person_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, freshness.PEOPLE)
     people = Person.objects.only("name", "slug", "born_on", "died_on")
     names = keyset_page(people, request.GET, DIRECTORY_PAGE)
@@ -28,7 +29,7 @@ def person_list(request):
     return render(request, "people/person_list.html", {"names": names, "initials": INITIALS})
 
 
-def person_detail(request, slug):
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.select_related("portrait").prefetch_related("aliases", "sources"), slug=slug
     )

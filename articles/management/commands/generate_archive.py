@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.generator import Generator
@@ -9,12 +12,12 @@ class Command(BaseCommand):
         "quotes, tags, outlets, sources, some drafts), reproducibly, for benchmarks."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--articles", type=int, required=True, metavar="N")
         parser.add_argument("--seed", type=int, default=1, metavar="S")
         parser.add_argument("--batch-size", type=int, default=5000)
 
-    def handle(self, *args, articles, seed, batch_size, **options):
+    def handle(self, *args: Any, articles: int, seed: int, batch_size: int, **options: Any) -> None:
         if articles < 1:
             raise CommandError("--articles: give a number of stories, 1 or more")
         if batch_size < 1:

@@ -1,4 +1,6 @@
 import secrets
+from argparse import ArgumentParser
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,11 +13,11 @@ class Command(BaseCommand):
         "fresh random password, and print how to log in. Refused in production."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--username", default="admin")
         parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
-    def handle(self, *args, username, url, **options):
+    def handle(self, *args: Any, username: str, url: str, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError(
                 "refused: DEBUG is off. In production create accounts with "

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -5,7 +8,7 @@ from django.db import DatabaseError, transaction
 
 from people.wikidata.api import Client, UnknownEntities, WikidataUnavailable, gather
 from people.wikidata.entities import QID, MalformedAnswer, WikidataRefused
-from people.wikidata.importer import import_entities
+from people.wikidata.importer import Outcome, import_entities
 
 NOTES_SHOWN = 20
 
@@ -18,7 +21,7 @@ class Command(BaseCommand):
         "transaction: on any error nothing is written."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("qids", nargs="+", metavar="QID", help="Wikidata item ids.")
         parser.add_argument(
             "--depth",
@@ -40,23 +43,31 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would change; write nothing."
         )
 
-    def handle(self, *args, qids, depth, languages, dry_run, **options):
+    def handle(
+        self,
+        *args: Any,
+        qids: list[str],
+        depth: int,
+        languages: str | None,
+        dry_run: bool,
+        **options: Any,
+    ) -> None:
         wanted = []
         for qid in qids:
             if not QID.match(qid.strip().upper()):
                 raise CommandError(f"“{qid}” is not a Wikidata item id (like Q186304).")
             wanted.append(qid.strip().upper())
-        languages = (
+        codes = (
             [code.strip() for code in languages.split(",") if code.strip()]
             if languages
             else list(settings.WIKIDATA_LANGUAGES)
         )
-        if not languages:
+        if not codes:
             raise CommandError("--languages: give at least one language code (en).")
         client = Client(
             url=settings.WIKIDATA_API_URL,
             user_agent=settings.WIKIDATA_USER_AGENT,
-            languages=languages,
+            languages=codes,
             timeout=settings.WIKIDATA_TIMEOUT,
             max_wait=settings.WIKIDATA_MAX_WAIT,
         )
@@ -84,7 +95,7 @@ class Command(BaseCommand):
             raise CommandError(f"The import failed: {failure}. Nothing was written.") from None
         self.report(outcome, gathered.notes, dry_run, options["verbosity"])
 
-    def report(self, outcome, notes, dry_run, verbosity):
+    def report(self, outcome: Outcome, notes: list[str], dry_run: bool, verbosity: int) -> None:
         would = "would be " if dry_run else ""
         for title, lines in (
             (f"People {would}created", outcome.people_created),
