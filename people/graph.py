@@ -249,6 +249,9 @@ class RelationshipMap:
     height: float
     title: str
     description: str
+    # The person at the centre's own face inside their circle, when they have a portrait
+    # (credited beside it at the top of their page).
+    centre_portrait: Picture | None = None
 
     # Drawing constants the template needs; class attributes, not fields.
     centre_radius = CENTRE_RADIUS
@@ -263,6 +266,14 @@ class RelationshipMap:
         """The markers some line uses, so `<defs>` holds only those."""
         used = {edge.marker for edge in self.edges} | {entry.marker for entry in self.legend}
         return tuple(MARKERS[name] for name in sorted(used - {""}))
+
+    @property
+    def centre_face_top_left(self) -> float:
+        return -CENTRE_RADIUS
+
+    @property
+    def centre_face_size(self) -> float:
+        return 2 * CENTRE_RADIUS
 
     @property
     def centre_label(self):
@@ -339,6 +350,7 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
     return RelationshipMap(
         dom_id=f"relationship-map-{person.pk}",
         centre_labels=centre_labels,
+        centre_portrait=person.portrait if person.portrait_id else None,
         nodes=tuple(nodes),
         edges=tuple(edges),
         legend=legend,

@@ -106,9 +106,16 @@ def test_the_map_shows_faces_and_keeps_its_labels_clear(open_page, pictured_site
     page = open_page(PEOPLE["kanye-west"], width).page
     page.evaluate("document.fonts.ready")
     faces = page.eval_on_selector_all(
-        "svg.relationship-map image", "images => images.map(i => i.getAttribute('href'))"
+        "svg.relationship-map .relationship-map__node image",
+        "images => images.map(i => i.getAttribute('href'))",
     )
     assert len(faces) == 1 and faces[0].endswith("/96.jpg")
+    # Kanye West's own face at the centre.
+    centre = page.eval_on_selector_all(
+        "svg.relationship-map .relationship-map__centre image",
+        "images => images.map(i => i.getAttribute('href'))",
+    )
+    assert len(centre) == 1 and centre[0].endswith("/96.jpg") and centre != faces
     response = page.request.get(pictured_site + faces[0])
     assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
     found = page.evaluate(MAP_OVERLAPS)

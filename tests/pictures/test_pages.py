@@ -36,6 +36,20 @@ def test_person_without_a_portrait_shows_initials(client, pictured):
 
 
 @pytest.mark.django_db
+def test_relationship_map_shows_the_centres_own_face(client, pictured):
+    svg = page(client.get("/people/kim-kardashian/")).select_one("svg.relationship-map")
+    face = svg.select_one(".relationship-map__centre image")
+    assert face["href"].startswith("/media/renditions/") and face["href"].endswith("/96.jpg")
+    assert (
+        face["clip-path"]
+        == "url(#" + svg.select_one(".relationship-map__centre clippath")["id"] + ")"
+    )
+    # Without a portrait, the centre stays a plain disc.
+    plain = page(client.get("/people/kanye-west/")).select_one("svg.relationship-map")
+    assert plain.select_one(".relationship-map__centre image") is None
+
+
+@pytest.mark.django_db
 def test_relationship_map_shows_faces_or_initials_and_credits_them(client, pictured):
     soup = page(client.get("/people/kanye-west/"))
     svg = soup.select_one("svg.relationship-map")
