@@ -17,6 +17,7 @@ from common.adminids import IdsChecked
 from history.versions import VersionedAdmin
 from tests.forms import form_data
 from tests.html import page, text
+from tests.pictures.images import stored_picture
 
 ODD_IDS = ["abc", "1\x00", "\x00", "1.5", "99999999999999999999", "1/2"]
 
@@ -39,20 +40,23 @@ def staff(root):
 
 @pytest.fixture
 def archive(demo):
-    """The demo, with a proposed new person so that its screen and inline are there too."""
+    """The demo, with a proposed new person and a picture so that their screens and inlines
+    are there too."""
     ProposedPerson.objects.create(
         article=Article.objects.get(), name="Juno Castellanos", sentence="Juno said so."
     )
+    stored_picture(renditions=False)
 
 
 def name(model, view):
     return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
 
 
-def not_found(response):
+def not_found(response, read_only=False):
     """A 404, or Django's own answer for a row that does not exist: the admin's index with a
-    message (its change and delete views), redirects followed."""
-    if response.status_code == 404:
+    message (its change and delete views), redirects followed. A screen that changes nothing
+    (the jobs operators watch) refuses every POST before looking for the row: 403."""
+    if response.status_code == 404 or (read_only and response.status_code == 403):
         return True
     chain = [address for address, _ in response.redirect_chain]
     return response.status_code == 200 and chain[-1:] == [reverse("admin:index")]
@@ -75,11 +79,14 @@ def test_odd_ids_in_every_admin_address_are_not_found(staff, root, archive, labe
                 f"{base}{row.pk}/history/{odd}/",
                 f"{base}{row.pk}/history/99999999999999999999/compare/",
             ]
+    request = RequestFactory().get("/")
+    request.user = root
+    read_only = not model_admin.has_change_permission(request)
     wrong = []
     for address in addresses:
         for method in (staff.get, staff.post):
             response = method(address, follow=True)
-            if not not_found(response):
+            if not not_found(response, read_only and method == staff.post):
                 wrong.append(f"{method.__name__.upper()} {address!r}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
 
