@@ -5,6 +5,7 @@ the site from a folder that is not the checkout: every installed app is in it (`
 `migrate`), and so are the site's templates, static files and fixtures (the demo data loads,
 the front page renders)."""
 
+import ast
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from bench.processes import free_port, get
@@ -150,3 +152,15 @@ def test_the_images_steps_serve_the_site_without_docker(installed, tmp_path):
     lines = log_path.read_text().splitlines()
     assert lines and all(json.loads(line) for line in lines), "a line that is not JSON"
     assert {json.loads(line)["logger"] for line in lines} >= {"gunicorn.error", "newsroom.requests"}
+
+
+def test_the_wheel_carries_every_app_of_the_project():
+    """setup.py names the packages without importing the settings (a build has no Django):
+    its list is the settings' own."""
+    tree = ast.parse((ROOT / "setup.py").read_text())
+    listed = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["APPS"]
+    )
+    assert listed == settings.PROJECT_APPS
