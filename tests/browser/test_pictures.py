@@ -4,6 +4,7 @@ credit visible; nothing covers anything else; the relationship map's faces leave
 clear of its lines. Screenshots: test-artifacts/screenshots/design-*-pictures.png (those
 without pictures are taken by test_design.py)."""
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,7 +74,12 @@ def test_pictures_load_from_the_site_with_their_credit(
     page.evaluate("document.fonts.ready")
     # Lazy pictures below the fold load once scrolled to.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    # Polled from here: Playwright's own waiting evaluates a string in the page, which the
+    # site's CSP (no 'unsafe-eval') refuses.
+    deadline = time.monotonic() + 30
+    while not page.evaluate("[...document.images].every(img => img.complete)"):
+        assert time.monotonic() < deadline, f"pictures on {path} never finished loading"
+        page.wait_for_timeout(100)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=screenshots_dir / f"design-{name}-{width}-pictures.png", full_page=True)
     pictures = page.evaluate(PICTURES)
