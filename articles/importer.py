@@ -157,7 +157,7 @@ def write_stories(stories, *, status, publication, dry_run, progress=None) -> li
                 progress(number, len(stories), path)
             try:
                 article, action = save_story(
-                    story, status=status, publication=publication, reason=f"Imported from {path}"
+                    story, status=status, publication=publication, reason=imported_from(path)
                 )
             except ValidationError as error:
                 problems += [
@@ -182,6 +182,17 @@ def write_stories(stories, *, status, publication, dry_run, progress=None) -> li
     if problems:
         raise ImportFailed(problems)
     return outcomes
+
+
+def imported_from(path) -> str:
+    """A version's note for a story read from `path`, within the note's column: a long path
+    keeps its end (the file's name), so that no path fails the import on PostgreSQL."""
+    limit = Article.history.model._meta.get_field("history_change_reason").max_length
+    text = f"Imported from {path}"
+    if len(text) <= limit:
+        return text
+    head = "Imported from …"
+    return head + str(path)[len(head) - limit :]
 
 
 def save_story(story: Story, *, status: str, publication: Publication | None, reason: str):

@@ -48,6 +48,17 @@ def test_imports_the_seed_story(db):
     assert article.history.get().history_change_reason == f"Imported from {SEED}"
 
 
+def test_a_story_deep_in_folders_keeps_its_files_name_in_the_versions_note(db, tmp_path):
+    """The note's column holds 100 characters (PostgreSQL refused the import before)."""
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "stories"
+    deep.mkdir(parents=True)
+    copy = deep / SEED.name
+    copy.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    run(copy)
+    note = Article.objects.get().history.get().history_change_reason
+    assert len(note) == 100 and note.startswith("Imported from …") and note.endswith(SEED.name)
+
+
 def test_imports_every_story_file_in_a_folder(db):
     files = len(list(STORIES.rglob("*.txt")))
     assert files >= 4
