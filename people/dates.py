@@ -11,6 +11,19 @@ class Precision(models.TextChoices):
     YEAR = "year", "Year"
 
 
+PARTIAL_DATE_HELP = (
+    "Enter the first day of the month or year when only the month or the year is known, "
+    "and set the precision."
+)
+
+
+def precision_field() -> "models.CharField[str, str]":
+    """How much of the date beside it is known (a year-only date is never 1 January)."""
+    return models.CharField(
+        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+
+
 def truncate(value: datetime.date | None, precision: str) -> datetime.date | None:
     """The first day of the period a partial date stands for, so such dates sort and compare."""
     if value is None:

@@ -18,7 +18,15 @@ from common.timestamps import Timestamped
 from history.revisions import Revisioned
 from pictures.models import Picture
 
-from .dates import Precision, age_on, format_partial, iso_partial, truncate
+from .dates import (
+    PARTIAL_DATE_HELP,
+    Precision,
+    age_on,
+    format_partial,
+    iso_partial,
+    precision_field,
+    truncate,
+)
 
 
 class SourceManager(models.Manager):
@@ -65,16 +73,11 @@ class Person(Timestamped, Revisioned):
         "born",
         null=True,
         blank=True,
-        help_text="Enter the first day of the month or year when only the month or the year "
-        "is known, and set the precision.",
+        help_text=PARTIAL_DATE_HELP,
     )
-    born_precision = models.CharField(
-        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    born_precision = precision_field()
     died_on = models.DateField("died", null=True, blank=True)
-    died_precision = models.CharField(
-        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    died_precision = precision_field()
     pronouns = LineField(
         max_length=30,
         blank=True,
@@ -375,16 +378,11 @@ class Relationship(Timestamped, Revisioned):
         "since",
         null=True,
         blank=True,
-        help_text="Enter the first day of the month or year "
-        "when only the month or the year is known, and set the precision.",
+        help_text=PARTIAL_DATE_HELP,
     )
-    started_precision = models.CharField(
-        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    started_precision = precision_field()
     ended_on = models.DateField("until", null=True, blank=True)
-    ended_precision = models.CharField(
-        "known to the", max_length=5, choices=Precision.choices, default=Precision.DAY
-    )
+    ended_precision = precision_field()
     end_reason = models.CharField(
         max_length=20,
         choices=EndReason.choices,
