@@ -6,8 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self):
-        from . import freshness, jobs, signals  # noqa: F401  (the rules of what a change renews; the workers' kinds; a story's parts move its revision on)
+        from . import freshness, jobs, related, signals  # noqa: F401  (the rules of what a change renews; the workers' kinds; a story's parts move its revision on)
         from .search import register_any_of
 
         register_any_of()
         freshness.connect()
+        related.connect()

@@ -599,3 +599,27 @@ class Dismissal(models.Model):
     def __str__(self):
         dropped = self.person or self.person_name or self.quote_text[:40]
         return f"{dropped} dropped from {self.article}"
+
+
+class RelatedStory(models.Model):
+    """One of the stories a story's page suggests, chosen when the stories change (a job of
+    articles/related.py), not while a reader waits."""
+
+    # A story's suggestions are read through the unique constraint's index; the stories that
+    # suggest one (asked to choose again when it changes), through `related`'s.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", db_index=False
+    )
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_to")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="related_story_unique_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.related_id} after {self.article_id} (#{self.position})"

@@ -17,28 +17,13 @@ from people.addresses import renamed_person
 from people.models import Person
 from pictures.sharing import share_image
 
-from . import freshness
-from .models import Article, Finding, Mention, Publication, Quote, SourceLink, TaggedArticle
+from . import freshness, related
+from .listing import story_list
+from .models import Article, Finding, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
-# What a thumbnail reads of a story's picture (story_list).
-PICTURE_FIELDS = [
-    "file",
-    "width",
-    "height",
-    "alt",
-    "credit",
-    "licence",
-    "licence_url",
-    "source_url",
-    "focal_x",
-    "focal_y",
-    "renditions",
-]
-RELATED_STORIES = 5
-RELATED_CANDIDATES = 20
 # “People in the news”: who the latest stories are about.
 NEWS_WINDOW = 200
 # The front page's lead story and the twelve after it: a grid of two, three or four across.
@@ -55,20 +40,6 @@ def with_subject_name(stories):
         .values("person__name")[:1]
     )
     return stories.annotate(subject_name=Subquery(main_person))
-
-
-def story_list(queryset):
-    """What a list of stories needs: one query, whatever the page shows."""
-    return queryset.select_related("publication", "lead_picture").only(
-        "title",
-        "slug",
-        "dek",
-        "kind",
-        "published_on",
-        "publication__name",
-        "publication__slug",
-        *(f"lead_picture__{field}" for field in PICTURE_FIELDS),
-    )
 
 
 def front_page(request):
@@ -257,6 +228,15 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         absolute = self.request.build_absolute_uri
         previous = neighbour(article, before=True)
         following = neighbour(article, before=False)
+        suggested = related.kept(article)
+        if suggested:
+            # Chosen when the stories changed: the page moves with each one shown.
+            chosen_from = [freshness.story(story.pk) for story in suggested]
+        else:
+            # Never chosen yet: chosen here, among their people's and tags' stories.
+            suggested = related.scored_now(article, people, tags)
+            chosen_from = [freshness.about(p.pk) for p in people]
+            chosen_from += [freshness.tag(t.pk) for t in tags]
         speakers = {p.pk for q in quotes for p in q.speakers}
         outlets = {article.publication_id} | {s.publication_id for s in sources}
         depends_on(
@@ -264,8 +244,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             freshness.story(article.pk),
             freshness.OUTLETS,
             *(freshness.person(pk) for pk in {p.pk for p in people} | speakers),
-            # Related stories are chosen among their people's and tags' stories.
-            *(freshness.about(p.pk) for p in people),
+            *chosen_from,
             *(freshness.tag(t.pk) for t in tags),
             *(freshness.outlet(pk) for pk in outlets if pk),
             *freshness.neighbours(previous, article, following),
@@ -281,40 +260,13 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             previewing=self.previewing,
             sources=sources,
             tags=tags,
-            related=related_stories(article, people, tags),
+            related=suggested,
             previous=previous,
             next=following,
             share=share,
             jsonld=as_script(article_data(article, people, absolute, corrections, share)),
             **kwargs,
         )
-
-
-def related_stories(article, people, tags, limit=RELATED_STORIES):
-    """Stories sharing the most people or tags with `article`, newest first among equals.
-
-    Scored among the RELATED_CANDIDATES stories most recently added about each of its people
-    and with each of its tags — one short index range each (`mention_recent_idx`,
-    `tagged_article_recent_idx`) — since a famous person is in a large share of the archive
-    and scoring all of it would make the story page slower as the archive grows.
-    """
-    if not people and not tags:
-        return []
-    mentions = Mention.objects.values_list("article_id").order_by("-article_id")
-    tagged = TaggedArticle.objects.values_list("content_object_id").order_by("-content_object_id")
-    recent = [mentions.filter(person=person) for person in people]
-    recent += [tagged.filter(tag=tag) for tag in tags]
-    candidates = among_newest(recent, RELATED_CANDIDATES)
-    by_people = Q(mentions__person__in=people)
-    by_tags = Q(tagged_items__tag__in=tags)
-    return list(
-        story_list(Article.objects.published().filter(candidates).exclude(pk=article.pk))
-        .annotate(
-            shared=Count("mentions", filter=by_people, distinct=True)
-            + Count("tagged_items", filter=by_tags, distinct=True)
-        )
-        .order_by("-shared", "-published_on", "-id")[:limit]
-    )
 
 
 def neighbour(article, *, before):
