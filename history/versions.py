@@ -5,18 +5,22 @@ Versions are kept by django-simple-history (`history = HistoricalRecords()` on t
 docs/workflow.md says why that library.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.db import models, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +32,21 @@ from .revisions import Revisioned
 # Bookkeeping that changes on every save and says nothing to an editor.
 NOT_COMPARED = {"id", "revision", "created_at", "updated_at", "search_names", "name_keys", "uid"}
 
+# A model kept with versions, and one of its versions: django-simple-history makes the
+# `history` manager and the version's model as the program runs, so neither has a type here.
+Versioned: TypeAlias = Any
+Version: TypeAlias = Any
+# Rows edited along with something (a story's quotes): their model and the condition naming them.
+Part: TypeAlias = tuple[type[Versioned], models.Q]
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
+    # django-simple-history ships no types; its admin is a ModelAdmin.
+    _HistoryAdmin = admin.ModelAdmin[Any]
+else:
+    _HistoryAdmin = SimpleHistoryAdmin
+
 
 @dataclass
 class Change:
@@ -36,7 +55,7 @@ class Change:
     now: str
 
 
-def shown(instance, field):
+def shown(instance: models.Model, field: models.Field[Any, Any]) -> str:
     if field.choices:
         return dict(field.flatchoices).get(getattr(instance, field.attname), "")
     if field.is_relation:
@@ -50,14 +69,15 @@ def shown(instance, field):
     return "—" if value in (None, "") else str(value)
 
 
-def is_gone(field, value) -> bool:
+def is_gone(field: models.Field[Any, Any], value: Any) -> bool:
     """A foreign key of a version naming a row deleted since (versions keep no constraint)."""
-    if not field.many_to_one or value is None:
+    target = field.related_model  # a model class once the models are loaded
+    if not field.many_to_one or value is None or not isinstance(target, type):
         return False
-    return not field.related_model._default_manager.filter(pk=value).exists()
+    return not target._default_manager.filter(pk=value).exists()
 
 
-def compared_fields(model):
+def compared_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [
         field
         for field in model._meta.concrete_fields
@@ -65,7 +85,7 @@ def compared_fields(model):
     ]
 
 
-def field_changes(model, then, now) -> list[Change]:
+def field_changes(model: type[models.Model], then: models.Model, now: models.Model) -> list[Change]:
     """What differs between two instances of `model`, field by field, as editors read it."""
     changes = []
     for field in compared_fields(model):
@@ -75,7 +95,7 @@ def field_changes(model, then, now) -> list[Change]:
     return changes
 
 
-def part_changes(parts, when) -> list[Change]:
+def part_changes(parts: Iterable[Part], when: datetime) -> list[Change]:
     """What changed since `when` among `parts` — (model, condition) pairs naming the rows
     edited along with something, a story's quotes say — as editors read it."""
     changes = []
@@ -95,7 +115,7 @@ def part_changes(parts, when) -> list[Change]:
     return changes
 
 
-def last_part_change(parts, since):
+def last_part_change(parts: Iterable[Part], since: datetime) -> Version | None:
     """The latest version saved among `parts` after `since`, or None."""
     latest = [
         model.history.filter(condition, history_date__gt=since)
@@ -107,7 +127,7 @@ def last_part_change(parts, since):
     return max(filter(None, latest), key=lambda record: record.history_date, default=None)
 
 
-def settled(record):
+def settled(record: Version) -> datetime:
     """The moment a version stood complete: the parts saved with it (a story's quotes, saved
     just after the story in the same request) included. That is just before the next version,
     or now if it is the latest."""
@@ -121,7 +141,7 @@ def settled(record):
     return later - timedelta(microseconds=1) if later else timezone.now()
 
 
-def version_token(obj) -> str:
+def version_token(obj: Versioned) -> str:
     """What a compare page carries to say which state it compared: the row's revision, or,
     for a model without one (a quote), its latest version's id."""
     if isinstance(obj, Revisioned):
@@ -130,18 +150,18 @@ def version_token(obj) -> str:
     return str(latest)
 
 
-def who_and_when(record):
+def who_and_when(record: Version) -> str:
     user = record.history_user.get_username() if record.history_user else "someone"
     return f"{user}, {date_format(timezone.localtime(record.history_date), 'j F Y, H:i')}"
 
 
-class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
+class VersionedAdmin(IdsChecked, _HistoryAdmin):
     """The history list, plus: compare a version with the current one, and restore it."""
 
     object_history_list_template = "admin/versions/history_list.html"
     compare_template = "admin/versions/compare.html"
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta
         return [
             path(
@@ -152,22 +172,22 @@ class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def parts(self, obj):
+    def parts(self, obj: models.Model) -> list[Part]:
         """The rows edited along with `obj` (a story's quotes…), as (model, condition). A
         change to one moves `obj`'s revision on (signals.py, `touch`); a stale save is told
         what changed among them."""
         return []
 
-    def restored_parts(self, obj):
+    def restored_parts(self, obj: models.Model) -> list[Part]:
         """The parts that are versions of `obj` too: its compare page lists their changes and
         a restore brings them back."""
         return self.parts(obj)
 
-    def related_changes(self, obj, when) -> list[Change]:
+    def related_changes(self, obj: models.Model, when: datetime) -> list[Change]:
         """Changes to the restored parts since `when`."""
         return part_changes(self.restored_parts(obj), when)
 
-    def restore_related(self, obj, when):
+    def restore_related(self, obj: models.Model, when: datetime) -> None:
         """Bring the restored parts back to how they were at `when`: those added since are
         deleted, those deleted since come back under their old keys, the others are set back
         field by field — each saved, so that the restore is itself a version."""
@@ -183,13 +203,21 @@ class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
                     current.uid = old.uid
                 current.save()
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         """django-simple-history's own "revert" form: closed. It saved whatever was posted to
         it, past the stale-edit guard and without the parts; restoring is the compare page's
         (`compare_view`), which takes the same lock and revision check as a save."""
         raise Http404("Versions are restored from their compare page.")
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         # simple-history hands the id to the database as it comes: "abc" or "1\x00" was a
         # server error. An id that cannot be one is not found.
         try:
@@ -198,7 +226,7 @@ class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
             raise Http404(f"No {self.model._meta.verbose_name} has that id.") from None
         return super().history_view(request, object_id, extra_context)
 
-    def compare_view(self, request, object_id, history_id):
+    def compare_view(self, request: HttpRequest, object_id: str, history_id: int) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))  # None for an odd id too
         if obj is None:
             raise Http404(f"No {self.model._meta.verbose_name} has that id.")
@@ -237,7 +265,7 @@ class VersionedAdmin(IdsChecked, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, self.compare_template, context)
 
-    def restore(self, request, obj, record):
+    def restore(self, request: HttpRequest, obj: Versioned, record: Version) -> Versioned | None:
         """Make `record` the current version of `obj`, as a save would: the row locked, the
         revision the compare page was opened at checked under the lock, so that a save or
         another restore that came first is never overwritten (each would refuse the other's
@@ -271,7 +299,7 @@ class OpenedAtField(forms.Field):
 
     widget = forms.HiddenInput
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         return False
 
 
@@ -292,17 +320,17 @@ class RevisionForm(forms.ModelForm):
     stale = False
 
     @staticmethod
-    def parts(obj):
+    def parts(obj: models.Model) -> list[Part]:
         """The parts of `obj` (see VersionedAdmin.parts), set by StaleEditGuard.get_form."""
         return []
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_revision"].initial = self.instance.revision
             self.fields["opened_at"].initial = timezone.now().isoformat()
 
-    def opened_when(self):
+    def opened_when(self) -> datetime | None:
         """The moment the form was opened, if the form says so believably; else None."""
         try:
             when = datetime.fromisoformat(str(self.cleaned_data.get("opened_at") or ""))
@@ -313,8 +341,9 @@ class RevisionForm(forms.ModelForm):
             return None
         return when if when <= timezone.now() else None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean returns
         if not self.instance.pk:
             return cleaned
         model = type(self.instance)
@@ -337,7 +366,7 @@ class RevisionForm(forms.ModelForm):
             raise ValidationError(self.conflict(opened))
         return cleaned
 
-    def conflict(self, opened):
+    def conflict(self, opened: int) -> list[str]:
         model = type(self.instance)
         records = list(model.history.filter(id=self.instance.pk).select_related("history_user"))
         at_open = next((r for r in records if r.revision <= opened), None)
@@ -369,19 +398,33 @@ class RevisionForm(forms.ModelForm):
         return lines
 
 
-class StaleEditGuard:
+if TYPE_CHECKING:
+    # The mixin goes before VersionedAdmin, whose parts it reads.
+    _Guarded = VersionedAdmin
+else:
+    _Guarded = object
+
+
+class StaleEditGuard(_Guarded):
     """ModelAdmin mixin: the change form carries its revision; a stale save is refused with
     what changed meanwhile, the form shown again (status 409), nothing saved."""
 
     form = RevisionForm
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: models.Model | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[RevisionForm]:
+        # Made from `form`, a RevisionForm (or a subclass of it).
+        form = cast(type[RevisionForm], super().get_form(request, obj, change, **kwargs))
         # The conflict message lists changes to the parts edited along (a story's quotes).
-        form.parts = staticmethod(self.parts)
+        form.parts = staticmethod(self.parts)  # type: ignore[method-assign]  # set per admin
         return form
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> _FieldsetSpec:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
@@ -389,7 +432,13 @@ class StaleEditGuard:
         fields = [*options.get("fields", []), "opened_revision", "opened_at"]
         return [(name, {**options, "fields": fields}), *rest]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         response = super().changeform_view(request, object_id, form_url, extra_context)
         context = getattr(response, "context_data", None) or {}
         adminform = context.get("adminform")

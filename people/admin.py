@@ -1,16 +1,24 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
 from common.adminids import IdsChecked
 from common.search_syntax import words_of
-from history.versions import StaleEditGuard, VersionedAdmin
+from history.versions import Part, StaleEditGuard, VersionedAdmin
 
-from .models import Alias, Person, Proposal, Relationship, Source
+from .models import Alias, Person, Proposal, Relationship, RelationshipQuerySet, Source
 from .search import find_people
 
 RELATIONSHIP_FIELDS = [
@@ -29,6 +37,8 @@ class AliasInline(admin.TabularInline):
 
 
 RULES = {constraint.name: constraint for constraint in Relationship._meta.constraints}
+# A relationship as the rules compare it: the pair (either way round), its kind, its start.
+RowKey = tuple[frozenset[int], str, datetime.date | None]
 
 
 class RelationshipRows(forms.BaseInlineFormSet):
@@ -38,11 +48,11 @@ class RelationshipRows(forms.BaseInlineFormSet):
     that the database's refusal was a server error. Also refused: the same relationship
     twice on the page, in either list (`rows_on_page`, shared by the two lists)."""
 
-    def __init__(self, *args, rows_on_page=None, **kwargs):
+    def __init__(self, *args: Any, rows_on_page: set[RowKey] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows_on_page = set() if rows_on_page is None else rows_on_page
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.instance.pk is None:
             return  # a new person: nobody can be related to them yet
@@ -99,10 +109,12 @@ class ProposalsToCheck(admin.SimpleListFilter):
     title = "proposed by an import"
     parameter_name = "proposals"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("yes", "values to check")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> QuerySet[Person]:
         if self.value() == "yes":
             # From the few proposals still to check (proposal_to_check_idx), not every person.
             found = Proposal.objects.to_check()
@@ -134,10 +146,16 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     ]
     show_full_result_count = False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return super().get_queryset(request).prefetch_related("aliases")
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Person],
+        formsets: list[forms.BaseInlineFormSet[Any, Person, Any]],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         saved = [
             row
@@ -147,7 +165,9 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
         ]
         warn_unsourced(request, saved)
 
-    def get_formset_kwargs(self, request, obj, inline, prefix):
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Person, inline: InlineModelAdmin[Any, Person], prefix: str
+    ) -> dict[str, Any]:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if issubclass(inline.formset, RelationshipRows):
             # One set for the page's two lists: a relationship entered in each is refused too.
@@ -158,21 +178,23 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
     # change to the person. A version of a person includes its aliases; relationships keep
     # their own history, and are not restored with the person.
 
-    def parts(self, person):
+    def parts(self, person: Model) -> list[Part]:
         return [self.aliases_of(person), self.relationships_of(person)]
 
-    def restored_parts(self, person):
+    def restored_parts(self, person: Model) -> list[Part]:
         return [self.aliases_of(person)]
 
     @staticmethod
-    def aliases_of(person):
+    def aliases_of(person: Model) -> Part:
         return Alias, Q(person_id=person.pk)
 
     @staticmethod
-    def relationships_of(person):
+    def relationships_of(person: Model) -> Part:
         return Relationship, Q(person_a_id=person.pk) | Q(person_b_id=person.pk)
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
         terms = words_of(search_term)
         if not terms:
             return queryset, False
@@ -181,7 +203,7 @@ class PersonAdmin(StaleEditGuard, VersionedAdmin):
         return queryset.filter(pk__in=[p.pk for p in found]) | by_wikidata, False
 
     @admin.display(description="also known as")
-    def other_names(self, person):
+    def other_names(self, person: Person) -> str:
         return ", ".join(alias.name for alias in person.aliases.all())
 
 
@@ -191,7 +213,7 @@ NEEDS_A_SOURCE = (
 )
 
 
-def warn_unsourced(request, relationships) -> None:
+def warn_unsourced(request: HttpRequest, relationships: Iterable[Relationship]) -> None:
     """Say so when a relationship was saved with no source (every fact sourced)."""
     unsourced = [r for r in relationships if not r.sources.exists()]
     if len(unsourced) == 1:
@@ -206,10 +228,14 @@ class SourcedFilter(admin.SimpleListFilter):
     title = "sources"
     parameter_name = "sourced"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("no", "needs a source"), ("yes", "sourced")]
 
-    def queryset(self, request, queryset):
+    def queryset(  # type: ignore[override]  # the admin's rows: a RelationshipQuerySet
+        self, request: HttpRequest, queryset: RelationshipQuerySet
+    ) -> RelationshipQuerySet:
         if self.value() == "no":
             return queryset.exclude(pk__in=queryset.sourced().values("pk"))
         if self.value() == "yes":
@@ -231,7 +257,9 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
     fields = ["person_a", "kind", "person_b", *RELATIONSHIP_FIELDS[:5], "place", "note", "sources"]
     show_full_result_count = False
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Relationship], search_term: str
+    ) -> tuple[QuerySet[Relationship], bool]:
         """The relationships of the people the search finds (those matching every word, when
         anyone does), on either side. `ILIKE '%…%'` over both names and the aliases, joined,
         read every relationship and every person (0.9 s for “nadia” at a million stories),
@@ -243,16 +271,22 @@ class RelationshipAdmin(StaleEditGuard, VersionedAdmin):
         people = [person.pk for person in found]
         return queryset.filter(Q(person_a__in=people) | Q(person_b__in=people)), False
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Relationship],
+        formsets: list[forms.BaseInlineFormSet[Any, Relationship, Any]],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         warn_unsourced(request, [form.instance])
 
     @admin.display(description="since", ordering="started_on")
-    def started_display(self, relationship):
+    def started_display(self, relationship: Relationship) -> str:
         return relationship.started_display
 
     @admin.display(description="until", ordering="ended_on")
-    def ended_display(self, relationship):
+    def ended_display(self, relationship: Relationship) -> str:
         return relationship.ended_display
 
 
@@ -265,6 +299,9 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+PROPOSAL_FIELDS = ("about", "field", "archive_has", "proposed", "cited", "status", "created_at")
+
+
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
     """The editors' queue of values an import found that differ from theirs: confirm takes
@@ -275,37 +312,36 @@ class ProposalAdmin(admin.ModelAdmin):
     list_filter = ["status", "field"]
     list_select_related = ["person", "relationship__person_a", "relationship__person_b", "source"]
     actions = ["confirm", "dismiss"]
-    fields = ["about", "field", "archive_has", "proposed", "cited", "status", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = PROPOSAL_FIELDS
     show_full_result_count = False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made by imports only
 
     @admin.display(description="about")
-    def about(self, proposal):
+    def about(self, proposal: Proposal) -> str:
         target = proposal.target
         meta = target._meta
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[target.pk])
         return format_html('<a href="{}">{}</a>', url, target)
 
     @admin.display(description="the archive has")
-    def archive_has(self, proposal):
+    def archive_has(self, proposal: Proposal) -> str:
         return proposal.current_display
 
     @admin.display(description="proposed")
-    def proposed(self, proposal):
+    def proposed(self, proposal: Proposal) -> str:
         return proposal.value_display
 
     @admin.display(description="source")
-    def cited(self, proposal):
+    def cited(self, proposal: Proposal) -> str:
         source = proposal.source
         if source.url:
             return format_html('<a href="{}" rel="noopener">{}</a>', source.url, source.label)
         return source.label
 
     @admin.action(description="Confirm: take the proposed values", permissions=["change"])
-    def confirm(self, request, queryset):
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Proposal]) -> None:
         confirmed = 0
         # One by one, so each change is a version of its person or relationship, with its
         # editor; a value that breaks a rule is refused and named.
@@ -320,7 +356,7 @@ class ProposalAdmin(admin.ModelAdmin):
             messages.success(request, f"Confirmed {confirmed} proposed value(s).")
 
     @admin.action(description="Dismiss: keep the archive's values", permissions=["change"])
-    def dismiss(self, request, queryset):
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Proposal]) -> None:
         dismissed = 0
         for proposal in queryset.filter(status=Proposal.Status.FOUND):
             proposal.dismiss()

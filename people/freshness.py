@@ -7,6 +7,10 @@
 - `people` — lists of names: the directory, the front page, the quotes.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from caching.topics import ALL, changed, covers
@@ -18,26 +22,30 @@ PEOPLE = "people"
 OUTLETS = "outlets"
 
 
-def person(pk) -> str:
+def person(pk: int) -> str:
     return f"person:{pk}"
 
 
-def about(pk) -> str:
+def about(pk: int) -> str:
     return f"about:{pk}"
 
 
-def person_changed(sender, instance, raw=False, **kwargs):
+def person_changed(
+    sender: type[Person], instance: Person, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         changed(person(instance.pk), PEOPLE)
 
 
-def part_changed(sender, instance, raw=False, **kwargs):
+def part_changed(sender: type[Alias], instance: Alias, raw: bool = False, **kwargs: Any) -> None:
     """An alias: shown on the person's page."""
     if not raw:
         changed(person(instance.person_id))
 
 
-def relationship_changed(sender, instance, raw=False, **kwargs):
+def relationship_changed(
+    sender: type[Relationship], instance: Relationship, raw: bool = False, **kwargs: Any
+) -> None:
     """Both people's pages, and those of the people it joined before it was changed."""
     if not raw:
         before = getattr(instance, "_people_before", None) or ()
@@ -45,17 +53,22 @@ def relationship_changed(sender, instance, raw=False, **kwargs):
         changed(*(person(pk) for pk in people if pk))
 
 
-def relationship_before(sender, instance, raw=False, **kwargs):
-    instance._people_before = None
+def relationship_before(
+    sender: type[Relationship], instance: Relationship, raw: bool = False, **kwargs: Any
+) -> None:
+    # An attribute of the rules' own on the row being saved, read by relationship_changed.
+    instance._people_before = None  # type: ignore[attr-defined]
     if not raw and instance.pk is not None:
-        instance._people_before = (
+        instance._people_before = (  # type: ignore[attr-defined]
             Relationship.objects.filter(pk=instance.pk)
             .values_list("person_a_id", "person_b_id")
             .first()
         )
 
 
-def source_changed(sender, instance, raw=False, **kwargs):
+def source_changed(
+    sender: type[Source], instance: Source, raw: bool = False, **kwargs: Any
+) -> None:
     """A source is shown on the pages of the people and relationships it supports."""
     if raw or instance.pk is None:
         return
@@ -65,7 +78,14 @@ def source_changed(sender, instance, raw=False, **kwargs):
     changed(*(person(pk) for pk in people))
 
 
-def person_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+def person_sources_changed(
+    sender: type[models.Model],
+    instance: Person | Source,
+    action: str,
+    pk_set: set[int] | None = None,
+    reverse: bool = False,
+    **kwargs: Any,
+) -> None:
     """A person's sources (or a source's people: `reverse`)."""
     if not action.startswith("post_") or pk_set == set():
         return
@@ -77,11 +97,20 @@ def person_sources_changed(sender, instance, action, pk_set=None, reverse=False,
         changed(ALL)
 
 
-def relationship_sources_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+def relationship_sources_changed(
+    sender: type[models.Model],
+    instance: Relationship | Source,
+    action: str,
+    pk_set: set[int] | None = None,
+    reverse: bool = False,
+    **kwargs: Any,
+) -> None:
     """A relationship's sources (or a source's relationships: `reverse`)."""
     if not action.startswith("post_") or pk_set == set():
         return
+    ties: Iterable[tuple[int, int]]
     if not reverse:
+        assert isinstance(instance, Relationship)  # the relationship whose sources changed
         ties = [(instance.person_a_id, instance.person_b_id)]
     elif pk_set:
         ties = Relationship.objects.filter(pk__in=pk_set).values_list("person_a_id", "person_b_id")
@@ -91,12 +120,13 @@ def relationship_sources_changed(sender, instance, action, pk_set=None, reverse=
     changed(*(person(pk) for tie in ties for pk in tie))
 
 
-def connect():
-    for model, rule in [
+def connect() -> None:
+    rules: list[tuple[type[models.Model], Callable[..., None]]] = [
         (Person, person_changed),
         (Alias, part_changed),
         (Relationship, relationship_changed),
-    ]:
+    ]
+    for model, rule in rules:
         post_save.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-save")
         post_delete.connect(rule, sender=model, dispatch_uid=f"freshness-{model.__name__}-del")
     pre_save.connect(

@@ -21,6 +21,7 @@ are large enough to hold a face.
 
 import datetime
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pictures.models import Picture
@@ -47,7 +48,8 @@ class LineStyle:
     legend: str = ""
 
 
-LINE_STYLES = {
+# A kind is its value, a string: a relationship's `kind` finds its style.
+LINE_STYLES: dict[str, LineStyle] = {
     Kind.MARRIED: LineStyle("#8a1c1c", legend="Married"),
     Kind.ENGAGED: LineStyle("#9a3a0a", "10 4", legend="Engaged"),
     Kind.DATING: LineStyle("#8f1d5e", "4 4", legend="Dating"),
@@ -110,6 +112,12 @@ LEGEND_ROW = 20
 LEGEND_COLUMN = 270
 LEGEND_SAMPLE = 36
 
+# Geometry: a point (x, y); a box (left, top, right, bottom); a line from one point to
+# another, and its width.
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+Segment = tuple[Point, Point, float]
+
 
 @dataclass(frozen=True)
 class Tie:
@@ -121,7 +129,7 @@ class Tie:
     span: str
 
     @property
-    def text(self):
+    def text(self) -> str:
         return f"{self.phrase} ({self.span})" if self.span else self.phrase
 
 
@@ -140,7 +148,7 @@ class Edge:
     title: str
 
     @property
-    def css_class(self):
+    def css_class(self) -> str:
         status = "current" if self.is_current else "ended"
         return (
             f"relationship-map__edge relationship-map__edge--{self.kind.replace('_', '-')} "
@@ -191,20 +199,20 @@ class Node:
         return 2 * NODE_RADIUS
 
     @property
-    def name_label(self):
+    def name_label(self) -> Label:
         return self.labels[0]
 
     @property
-    def phrase_label(self):
+    def phrase_label(self) -> Label:
         return self.labels[-1]
 
     @property
-    def title(self):
+    def title(self) -> str:
         """Every relationship of the pair, for the tooltip and the link's accessible name."""
         return f"{self.name} — {', '.join(tie.text for tie in self.ties)}"
 
     @property
-    def is_current(self):
+    def is_current(self) -> bool:
         return any(tie.is_current for tie in self.ties)
 
 
@@ -220,16 +228,16 @@ class LegendEntry:
     marker: str = ""
 
     @property
-    def d(self):
+    def d(self) -> str:
         points = (self.x, self.x + LEGEND_SAMPLE / 2, self.x + LEGEND_SAMPLE)
         return "M " + " L ".join(f"{x:g} {self.y:g}" for x in points)
 
     @property
-    def text_x(self):
+    def text_x(self) -> float:
         return self.x + LEGEND_SAMPLE + 8
 
     @property
-    def text_y(self):
+    def text_y(self) -> float:
         return self.y + 4
 
 
@@ -262,7 +270,7 @@ class RelationshipMap:
     muted = MUTED
 
     @property
-    def markers(self):
+    def markers(self) -> tuple[Marker, ...]:
         """The markers some line uses, so `<defs>` holds only those."""
         used = {edge.marker for edge in self.edges} | {entry.marker for entry in self.legend}
         return tuple(MARKERS[name] for name in sorted(used - {""}))
@@ -276,7 +284,7 @@ class RelationshipMap:
         return 2 * CENTRE_RADIUS
 
     @property
-    def centre_label(self):
+    def centre_label(self) -> Label:
         return self.centre_labels[0]
 
     @property
@@ -285,11 +293,18 @@ class RelationshipMap:
         return [node for node in self.nodes if node.portrait is not None]
 
     @property
-    def legend_x(self):
+    def legend_x(self) -> float:
         return self.legend[0].x if self.legend else 0
 
 
-def relationship_map(person: Person, relationships) -> RelationshipMap:
+# Someone related to the centre person: them, their relationships with the centre person,
+# and those as ties, in the same order.
+Related = tuple[Person, list[Relationship], tuple[Tie, ...]]
+# Labels placed as one: a node's name (a line or two) and phrase, or the centre's name.
+Labels = tuple[Label, ...]
+
+
+def relationship_map(person: Person, relationships: Iterable[Relationship]) -> RelationshipMap:
     """Lay out the map of `person` from `relationships` (all involving them, both people
     already loaded). Runs no queries; the same relationships give the same map in any order.
 
@@ -363,35 +378,37 @@ def relationship_map(person: Person, relationships) -> RelationshipMap:
     )
 
 
-def _angle(index, count):
+def _angle(index: int, count: int) -> float:
     """Where the `index`th of `count` people sits on the ring: the first (the closest tie) at
     the top, the rest clockwise, so the centre's name below its circle sits between spokes."""
     return -math.pi / 2 + 2 * math.pi * index / count
 
 
-def _chronological(rel):
+def _chronological(rel: Relationship) -> tuple[bool, datetime.date, int, int]:
     started = rel.started_on or datetime.date.max
     return (rel.started_on is None, started, KIND_ORDER[rel.kind], rel.pk or 0)
 
 
-def _node_order(other, rels, ties):
+def _node_order(
+    other: Person, rels: list[Relationship], ties: tuple[Tie, ...]
+) -> tuple[int, str, str, int]:
     # Neighbours on the ring share a kind: the spouse beside the fiancé, the children together.
     primary = _primary(ties)
     return (KIND_ORDER[primary.kind], primary.phrase, other.name.casefold(), other.pk or 0)
 
 
-def _primary(ties):
+def _primary(ties: Iterable[Tie]) -> Tie:
     """The tie that describes the pair best: a current one first, then the closest kind."""
     return min(ties, key=lambda tie: (not tie.is_current, KIND_ORDER[tie.kind]))
 
 
-def _tie(person, rel):
+def _tie(person: Person, rel: Relationship) -> Tie:
     # An ended tie with no date known still says that it ended.
     span = rel.span or ("" if rel.is_current else "ended")
     return Tie(rel.kind, rel.phrase_for(person), rel.is_current, span)
 
 
-def _phrase(ties):
+def _phrase(ties: Iterable[Tie]) -> str:
     primary = _primary(ties)
     phrase = primary.phrase
     if not primary.is_current and primary.kind not in Relationship.DIRECTED_KINDS:
@@ -399,24 +416,24 @@ def _phrase(ties):
     return _short(phrase, PHRASE_MAX)
 
 
-def _short(text, limit):
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _plural(count, one, many):
+def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _round(value):
+def _round(value: float) -> float:
     # One decimal keeps the SVG short; adding 0.0 turns -0.0 into 0.0.
     return round(value, 1) + 0.0
 
 
-def _text_width(text, size, bold=False):
+def _text_width(text: str, size: float, bold: bool = False) -> float:
     return len(text) * size * (CHAR_WIDTH + (0.05 if bold else 0))
 
 
-def _ring(people, names, hub):
+def _ring(people: list[Related], names: Box, hub: Box) -> tuple[bool, int, tuple[Labels, ...]]:
     """(radial labels?, ring radius, the level labels of each node). Level labels read best,
     so the smallest ring on which every node's labels find a clear place is chosen; when none
     up to RING_MAX_LEVEL does, the labels follow their spokes."""
@@ -432,7 +449,9 @@ def _ring(people, names, hub):
     return True, math.ceil(max(RING_MIN, along_ring, clear_of_centre + NODE_RADIUS + MIN_SPOKE)), ()
 
 
-def _place_level_labels(people, names, hub, ring):
+def _place_level_labels(
+    people: list[Related], names: Box, hub: Box, ring: int
+) -> tuple[Labels, ...] | None:
     """Each node's labels at the first of its places (see `_level_places`) that covers no
     line, circle or label placed before it; None if some node has no such place."""
     count = len(people)
@@ -448,7 +467,8 @@ def _place_level_labels(people, names, hub, ring):
     # A line cut short by the centre's name would hide its kind: the ring grows instead.
     if any(math.dist(start, end) < MIN_SPOKE + NODE_RADIUS for start, end, _ in segments):
         return None
-    placed, taken = [], []
+    placed: list[Labels] = []
+    taken: list[Box] = []
     for index, (other, _, ties) in enumerate(people):
         x, y = centres[index]
         angle = _angle(index, count)
@@ -466,7 +486,7 @@ def _place_level_labels(people, names, hub, ring):
     return tuple(placed)
 
 
-def _name_lines(name, limit=NAME_LINE):
+def _name_lines(name: str, limit: int = NAME_LINE) -> tuple[str, ...]:
     """A name longer than `limit` on two lines, split at the space nearest its middle."""
     if len(name) <= limit or " " not in name:
         return (name,)
@@ -475,7 +495,9 @@ def _name_lines(name, limit=NAME_LINE):
     return (name[:split], name[split + 1 :])
 
 
-def _level_places(name, phrase, angle, x, y):
+def _level_places(
+    name: str, phrase: str, angle: float, x: float, y: float
+) -> tuple[Labels, Labels, Labels]:
     """The places a node's labels may go, best first: centred under or over the node (the
     side away from the centre first), then beside it on the outer side."""
     lines = _name_lines(name)
@@ -484,7 +506,7 @@ def _level_places(name, phrase, angle, x, y):
     # From the top of the first line to the foot of the phrase's descenders (see _label_box).
     block = len(lines) * LINE_HEIGHT + 2 + PHRASE_SIZE * 1.3
 
-    def stacked(top, anchor, lx):
+    def stacked(top: float, anchor: str, lx: float) -> Labels:
         labels, baseline = [], top
         for line in lines:
             baseline += NAME_SIZE
@@ -500,7 +522,7 @@ def _level_places(name, phrase, angle, x, y):
     return (above, below, beside) if sin < -1e-9 else (below, above, beside)
 
 
-def _radial_labels(name, phrase, angle, x, y):
+def _radial_labels(name: str, phrase: str, angle: float, x: float, y: float) -> Labels:
     """The name and phrase of a node at (x, y), turned to follow its spoke outward."""
     cos, sin = math.cos(angle), math.sin(angle)
     reach = NODE_RADIUS + LABEL_GAP
@@ -516,7 +538,7 @@ def _radial_labels(name, phrase, angle, x, y):
     )
 
 
-def _centre_labels(name):
+def _centre_labels(name: str) -> Labels:
     """The centre person's name under their circle, on two lines when long."""
     labels, baseline = [], CENTRE_RADIUS + LABEL_GAP
     for line in _name_lines(name, CENTRE_LINE):
@@ -530,15 +552,15 @@ def _centre_labels(name):
     return tuple(labels)
 
 
-def _name(text, x, y, anchor, transform=""):
+def _name(text: str, x: float, y: float, anchor: str, transform: str = "") -> Label:
     return Label(text, x, y, anchor, NAME_SIZE, LINK, "relationship-map__name", transform)
 
 
-def _phrase_line(text, x, y, anchor, transform=""):
+def _phrase_line(text: str, x: float, y: float, anchor: str, transform: str = "") -> Label:
     return Label(text, x, y, anchor, PHRASE_SIZE, MUTED, "relationship-map__phrase", transform)
 
 
-def _label_box(label):
+def _label_box(label: Label) -> Box:
     """(left, top, right, bottom) of an unrotated label, from its estimated width."""
     size = label.size
     width = _text_width(label.text, size, label.bold)
@@ -546,11 +568,11 @@ def _label_box(label):
     return (left, label.y - size, left + width, label.y + size * 0.3)
 
 
-def _inflate(box, by):
+def _inflate(box: Box, by: float) -> Box:
     return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
-def _crosses(box, segment):
+def _crosses(box: Box, segment: Segment) -> bool:
     """Whether the line `segment` ((x0, y0), (x1, y1), width) passes through `box`, with
     LINE_CLEARANCE to spare (Liang–Barsky clipping of the segment to the box)."""
     (x0, y0), (x1, y1), width = segment
@@ -572,7 +594,7 @@ def _crosses(box, segment):
     return True
 
 
-def _leave_box(x0, y0, dx, dy, box):
+def _leave_box(x0: float, y0: float, dx: float, dy: float, box: Box) -> float:
     """Where the ray from (x0, y0) heading (dx, dy) leaves `box`, as the t of the point
     (x0 + t dx, y0 + t dy); 0 if the ray never passes through it."""
     low, high = 0.0, math.inf
@@ -589,27 +611,27 @@ def _leave_box(x0, y0, dx, dy, box):
     return high if low <= high else 0.0
 
 
-def _circle_box(x, y, radius):
+def _circle_box(x: float, y: float, radius: float) -> Box:
     return (x - radius, y - radius, x + radius, y + radius)
 
 
-def _union(*boxes):
+def _union(*boxes: Box) -> Box:
     """The (left, top, right, bottom) box around all of `boxes`."""
     lefts, tops, rights, bottoms = zip(*boxes, strict=True)
     return (min(lefts), min(tops), max(rights), max(bottoms))
 
 
-def _overlap(a, b):
+def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _spoke_offsets(count):
+def _spoke_offsets(count: int) -> list[float]:
     """How far each of a pair's `count` lines sits beside the spoke, side by side."""
     gap = min(PARALLEL_GAP, 2 * (NODE_RADIUS - 2) / max(count - 1, 1))
     return [(index - (count - 1) / 2) * gap for index in range(count)]
 
 
-def _spoke(shift, angle, ring, names):
+def _spoke(shift: float, angle: float, ring: float, names: Box) -> tuple[Point, Point]:
     """The line `shift` beside the spoke at `angle`: from where it leaves the centre's circle,
     or the centre's name (`names`) if it passes through it, to the node."""
     cos, sin = math.cos(angle), math.sin(angle)
@@ -618,11 +640,19 @@ def _spoke(shift, angle, ring, names):
     return (dx + t * cos, dy + t * sin), (ring * cos + dx, ring * sin + dy)
 
 
-def _spoke_segments(count, angle, ring, names):
+def _spoke_segments(count: int, angle: float, ring: float, names: Box) -> list[Segment]:
     return [(*_spoke(shift, angle, ring, names), CURRENT_WIDTH) for shift in _spoke_offsets(count)]
 
 
-def _edges(person, other, rels, ties, angle, ring, names):
+def _edges(
+    person: Person,
+    other: Person,
+    rels: list[Relationship],
+    ties: tuple[Tie, ...],
+    angle: float,
+    ring: float,
+    names: Box,
+) -> list[Edge]:
     """One line per relationship, side by side when the pair has several."""
     edges = []
     offsets = _spoke_offsets(len(rels))
@@ -650,7 +680,7 @@ def _edges(person, other, rels, ties, angle, ring, names):
     return edges
 
 
-def _bounds(nodes, hub, radial):
+def _bounds(nodes: Iterable[Node], hub: Box, radial: bool) -> Box:
     boxes = [hub]
     for node in nodes:
         boxes.append(_circle_box(node.x, node.y, NODE_RADIUS))
@@ -667,7 +697,9 @@ def _bounds(nodes, hub, radial):
     return _union(*boxes)
 
 
-def _legend(edges, min_x, max_x, top):
+def _legend(
+    edges: Sequence[Edge], min_x: float, max_x: float, top: float
+) -> tuple[tuple[LegendEntry, ...], float]:
     """The key, below the map: only the kinds drawn, then how current and ended lines differ
     (only the states drawn). Returns the entries and the baseline of the “Key” heading."""
     if not edges:
