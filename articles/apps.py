@@ -5,8 +5,10 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Stories"
 
-    def ready(self):
-        from . import freshness, jobs, related, signals  # noqa: F401  (the rules of what a change renews; the workers' kinds; a story's parts move its revision on)
+    def ready(self) -> None:
+        # The rules of what a change renews and of when related stories are chosen again; the
+        # workers' kinds; a story's parts move its revision on.
+        from . import freshness, jobs, related, signals  # noqa: F401
         from .search import register_any_of
 
         register_any_of()

@@ -5,6 +5,8 @@ and every problem is reported as `path:line: reason`. A story is identified by i
 the slug of its headline, so importing a file again updates its story instead of adding one.
 """
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from .storyfile import Story, StoryFileError, parse
 STORY_SUFFIX = ".txt"
 ATTEMPTS = 3
 
+# Told of each story as it is written: its number, how many there are, its file.
+Progress = Callable[[int, int, Path], None]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,7 +34,7 @@ class Problem:
     line: int | None
     reason: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return (
             f"{self.path}:{self.line}: {self.reason}"
             if self.line
@@ -38,7 +43,7 @@ class Problem:
 
 
 class ImportFailed(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s); nothing was written")
         self.problems = problems
 
@@ -54,7 +59,9 @@ class Outcome:
 
 def collect_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     """Files as given, and the `.txt` files found under folders, each once, in a stable order."""
-    files, problems, seen = [], [], set()
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob(f"*{STORY_SUFFIX}") if p.is_file())
@@ -76,7 +83,9 @@ def collect_paths(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def read_stories(files: list[Path]) -> tuple[list[tuple[Path, Story]], list[Problem]]:
-    stories, problems, first_seen = [], [], {}
+    stories: list[tuple[Path, Story]] = []
+    problems: list[Problem] = []
+    first_seen: dict[tuple[datetime.date, str], Path] = {}
     for path in files:
         try:
             story = parse(path.read_bytes())
@@ -107,7 +116,7 @@ def import_stories(
     status: str = Article.Status.PUBLISHED,
     publication: Publication | None = None,
     dry_run: bool = False,
-    progress=None,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
     """Import every story in `paths`, or raise ImportFailed having written nothing.
 
@@ -123,7 +132,7 @@ def import_stories(
     # Two imports of the same files at once: the second to insert a story waits for the
     # first, then finds it there (a unique-key conflict). Its transaction is rolled back and
     # run again, and now sees the stories as existing.
-    for attempt in range(1, ATTEMPTS + 1):
+    for _ in range(ATTEMPTS):
         try:
             return write_stories(
                 stories,
@@ -133,21 +142,29 @@ def import_stories(
                 progress=progress,
             )
         except IntegrityError:
-            if attempt == ATTEMPTS:
-                raise ImportFailed(
-                    [
-                        Problem(
-                            Path(paths[0]),
-                            None,
-                            "another import kept writing the same "
-                            "stories at the same time; nothing was written: run it again",
-                        )
-                    ]
-                ) from None
+            continue
+    raise ImportFailed(
+        [
+            Problem(
+                Path(paths[0]),
+                None,
+                "another import kept writing the same "
+                "stories at the same time; nothing was written: run it again",
+            )
+        ]
+    )
 
 
-def write_stories(stories, *, status, publication, dry_run, progress=None) -> list[Outcome]:
-    outcomes, problems = [], []
+def write_stories(
+    stories: list[tuple[Path, Story]],
+    *,
+    status: str,
+    publication: Publication | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    problems: list[Problem] = []
     # A large import leaves the finder's reading (0.2 s a story in a large archive) to jobs,
     # one per story, sent once the import commits: its transaction stays short.
     in_jobs = len(stories) >= settings.FINDER_JOBS_FROM
@@ -184,7 +201,7 @@ def write_stories(stories, *, status, publication, dry_run, progress=None) -> li
     return outcomes
 
 
-def imported_from(path) -> str:
+def imported_from(path: Path) -> str:
     """A version's note for a story read from `path`, within the note's column: a long path
     keeps its end (the file's name), so that no path fails the import on PostgreSQL."""
     limit = Article.history.model._meta.get_field("history_change_reason").max_length
@@ -195,7 +212,9 @@ def imported_from(path) -> str:
     return head + str(path)[len(head) - limit :]
 
 
-def save_story(story: Story, *, status: str, publication: Publication | None, reason: str):
+def save_story(
+    story: Story, *, status: str, publication: Publication | None, reason: str
+) -> tuple[Article, str]:
     fields = {"title": story.title, "dek": story.dek, "body": story.body, "kind": story.kind}
     article = (
         Article.objects.select_for_update()
@@ -211,7 +230,7 @@ def save_story(story: Story, *, status: str, publication: Publication | None, re
             **fields,
         )
         article.full_clean()
-        article._change_reason = reason
+        article._change_reason = reason  # type: ignore[attr-defined]  # simple-history's note
         article.save()
         return article, "created"
     changed = [name for name, value in fields.items() if getattr(article, name) != value]

@@ -1,10 +1,22 @@
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
 from common.jsonld import with_context
+from people.models import Person
 from people.structured_data import person_reference
-from pictures.sharing import image_data
+from pictures.sharing import ShareImage, image_data
+
+from .models import Article, Correction, Quote
 
 
-def article_data(article, people, absolute, corrections=(), image=None) -> dict:
-    data = {
+def article_data(
+    article: Article,
+    people: Iterable[Person],
+    absolute: Callable[[str], str],
+    corrections: Sequence[Correction] = (),
+    image: ShareImage | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@type": "NewsArticle",
         "headline": article.title,
         "url": absolute(article.get_absolute_url()),
@@ -34,8 +46,8 @@ def article_data(article, people, absolute, corrections=(), image=None) -> dict:
     return with_context(data)
 
 
-def quote_data(quote, absolute) -> dict:
-    data = {
+def quote_data(quote: Quote, absolute: Callable[[str], str]) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@type": "Quotation",
         "text": quote.text,
         "url": absolute(quote.get_absolute_url()),

@@ -8,7 +8,7 @@ class CachingConfig(AppConfig):
     name = "caching"
     verbose_name = "Page cache"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import topics
 
         topics.connect()

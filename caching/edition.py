@@ -19,10 +19,10 @@ BEGINNING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 @dataclass(frozen=True)
 class CurrentEdition:
     number: int
-    changed_at: object  # an aware datetime
+    changed_at: datetime.datetime  # aware
 
 
-def read(alias=None):
+def read(alias: str | None = None) -> CurrentEdition:
     """The edition as the database `alias` (by default, where reads are routed) has it."""
     from caching.models import Edition
 
@@ -33,14 +33,14 @@ def read(alias=None):
     return CurrentEdition(*edition)
 
 
-def start_new():
+def start_new() -> None:
     """Every page new, once the current transaction commits (at once outside one)."""
     from caching import topics
 
     topics.changed(topics.ALL)
 
 
-def bump():
+def bump() -> None:
     from caching.models import Edition
 
     updated = Edition.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())

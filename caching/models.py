@@ -12,7 +12,7 @@ class Edition(models.Model):
     number = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Edition {self.number}"
 
 
@@ -25,5 +25,5 @@ class Topic(models.Model):
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} at {self.version}"

@@ -37,27 +37,36 @@ page: it is rendered and served uncached (versions read from the database), the 
 logged, and the shared cache is left alone for `RETRY_SECONDS` before it is tried again.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.base import BaseCache
 from django.db import DEFAULT_DB_ALIAS
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
 
 from caching import topics
 from common.replicas import current_reading
+
+if TYPE_CHECKING:
+    # What Django gives as `request.GET` (a QueryDict made without `mutable=True`).
+    from django.http.request import _ImmutableQueryDict
 
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # /data/ changes when a dump is written, which starts no new edition; its files never change.
@@ -80,11 +89,14 @@ RETRY_SECONDS = 5
 # How long what a page showed is kept when the page itself is not (page cache off).
 ENTRY_SECONDS = 300
 
+# A page as kept: its status, its headers and its content.
+Page = tuple[int, list[tuple[str, str]], bytes]
+
 log = logging.getLogger(__name__)
 
 
 @cache
-def release():
+def release() -> str:
     """A digest of the code and templates deployed, the same in every worker and on every
     server of one release: a new release starts new ETags and cache keys even when the data
     has not changed. Read once per process: `RELEASE` when the deployment names it (a commit,
@@ -93,7 +105,12 @@ def release():
         return hashlib.blake2b(settings.RELEASE.encode(), digest_size=6).hexdigest()
     digest = hashlib.blake2b(digest_size=6)
     folders = [Path(apps.get_app_config(label).path) for label in settings.PROJECT_APPS]
-    folders += [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    # The settings module's TEMPLATES reads as plain dicts to the type checker: DIRS are paths.
+    folders += [
+        Path(folder)
+        for engine in settings.TEMPLATES
+        for folder in cast("list[str | Path]", engine["DIRS"])
+    ]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.suffix in {".py", ".html"} and "migrations" not in path.parts:
@@ -104,15 +121,15 @@ def release():
     return digest.hexdigest()
 
 
-def readers_page(request):
+def readers_page(request: HttpRequest) -> bool:
     return request.method in ("GET", "HEAD") and not request.path_info.startswith(SKIPPED_PREFIXES)
 
 
-def public(request):
+def public(request: HttpRequest) -> bool:
     return readers_page(request) and not PRIVATE_COOKIES.intersection(request.COOKIES)
 
 
-def read_parameters(query):
+def read_parameters(query: _ImmutableQueryDict) -> _ImmutableQueryDict:
     """`query` with only the parameters readers' pages read, and none left empty (a page reads
     `?q=` as no search at all)."""
     if all(name in READ_PARAMETERS and all(values) for name, values in query.lists()):
@@ -127,7 +144,7 @@ def read_parameters(query):
     return QueryDict(urlencode(kept))
 
 
-def own_address(request):
+def own_address(request: HttpRequest) -> bool:
     """Whether the page was asked for by its own address: the parameters asked for are the
     ones its view noted as choosing what it shows (none, for a page that lists nothing), a
     named first page aside."""
@@ -138,7 +155,8 @@ def own_address(request):
     return asked == {name: [str(value)] for name, value in noted.items()}
 
 
-def storable(response):
+def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
+    """Whether the page may be kept: a complete page (never a streamed one) that is public."""
     control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
@@ -154,19 +172,19 @@ class RecentPages:
     trip to Redis (the versions), not two. Safe to keep because each is checked against its
     topics' versions before it is served; bounded in number."""
 
-    def __init__(self, size):
+    def __init__(self, size: int) -> None:
         self.size = size
-        self.pages = OrderedDict()
+        self.pages: OrderedDict[str, Entry] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key):
+    def get(self, key: str) -> Entry | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, key, page):
+    def put(self, key: str, page: Entry) -> None:
         with self.lock:
             self.pages[key] = page
             while len(self.pages) > self.size:
@@ -178,11 +196,11 @@ class SharedPages:
     a set that fails keeps nothing, the failure is logged, and the cache is left alone for
     `RETRY_SECONDS`."""
 
-    def __init__(self, cache=default_cache):
+    def __init__(self, cache: BaseCache = default_cache) -> None:
         self.cache = cache
         self.resting_until = 0.0
 
-    def get(self, key):
+    def get(self, key: str) -> Entry | None:
         if self.resting():
             return None
         try:
@@ -191,7 +209,7 @@ class SharedPages:
             self.failed("read", error)
             return None
 
-    def set(self, key, page, seconds):
+    def set(self, key: str, page: Entry, seconds: int) -> None:
         if self.resting():
             return
         try:
@@ -199,10 +217,10 @@ class SharedPages:
         except Exception as error:
             self.failed("write", error)
 
-    def resting(self):
+    def resting(self) -> bool:
         return time.monotonic() < self.resting_until
 
-    def failed(self, action, error):
+    def failed(self, action: str, error: Exception) -> None:
         self.resting_until = time.monotonic() + RETRY_SECONDS
         log.error(
             "page cache: could not %s the shared cache (%s: %s); pages are served uncached, "
@@ -223,8 +241,8 @@ class Entry:
     versions: tuple[int, ...]
     day: str
     release: str
-    rendered_at: float
-    page: tuple | None
+    rendered_at: int  # whole seconds, as Last-Modified has them
+    page: Page | None
 
     def fresh(self, now: dict[str, int]) -> bool:
         return tuple(now[name] for name in self.topics) == self.versions
@@ -246,12 +264,12 @@ class PageCacheMiddleware:
     """First in MIDDLEWARE: a cached page is answered before any other middleware runs (it
     was stored with the headers they added)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.recent = RecentPages(settings.PAGE_CACHE_RECENT)
         self.shared = SharedPages()
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not readers_page(request):
             return self.get_response(request)
         if not request.path_info.startswith(OWN_PARAMETERS_PREFIXES):
@@ -270,7 +288,7 @@ class PageCacheMiddleware:
                 if not_modified is not None:
                     return not_modified
                 if entry.page is not None:
-                    response = answer(entry.page)
+                    response: HttpResponseBase = answer(entry.page)
                     response["X-Page-Cache"] = "hit"
                     return response
         clock = topics.clock()
@@ -291,7 +309,7 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
             return response
         etag = make_etag(now, day, address)
-        rendered_at = float(int(time.time()))
+        rendered_at = int(time.time())
         response["ETag"] = etag
         response["Last-Modified"] = http_date(rendered_at)
         # Browsers and proxies may keep it, but must ask again (cheaply: a 304) each time.
@@ -314,14 +332,14 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
         return conditional(request, etag, rendered_at) or response
 
-    def cached(self, key):
+    def cached(self, key: str) -> Entry | None:
         entry = self.recent.get(key)
         if entry is None and (entry := self.shared.get(key)) is not None:
             self.recent.put(key, entry)
         return entry
 
     @staticmethod
-    def address(request):
+    def address(request: HttpRequest) -> str:
         """What decides the page: scheme, host, the script name and the routed path (both
         are in `path`; `path_info` alone is routed), and the parameters the page may read."""
         address = json.dumps(
@@ -336,14 +354,14 @@ class PageCacheMiddleware:
         return hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
-def conditional(request, etag, last_modified):
+def conditional(request: HttpRequest, etag: str, last_modified: int) -> HttpResponse | None:
     """`304 Not Modified` when the reader already holds this version of the page."""
     if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
         return get_conditional_response(request, etag=etag, last_modified=last_modified)
     return None
 
 
-def answer(page):
+def answer(page: Page) -> HttpResponse:
     """A new response from a stored (status, headers, content): never the same object twice,
     since the server closes and the handler annotates each response it sends."""
     status, headers, content = page

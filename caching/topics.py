@@ -24,11 +24,13 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
+from django.http import HttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +46,16 @@ RETRY_SECONDS = 5
 CACHED_SECONDS = 300
 
 
-def depends_on(request, *names: str) -> None:
+def depends_on(request: HttpRequest, *names: str) -> None:
     """Note that the page answering `request` shows what `names` name (added to what the view
     noted before)."""
-    noted = getattr(request, "topics", None)
+    noted: set[str] | None = getattr(request, "topics", None)
     if noted is None:
-        noted = request.topics = set()
+        noted = request.topics = set()  # type: ignore[attr-defined]  # read by of()
     noted.update(names)
 
 
-def of(request) -> frozenset[str]:
+def of(request: HttpRequest) -> frozenset[str]:
     """The topics of the page answering `request`: those its view noted (`EVERYTHING` when it
     noted none), and `ALL`."""
     noted = getattr(request, "topics", None) or {EVERYTHING}
@@ -84,21 +86,18 @@ def changed(*names: str) -> None:
     if not names:
         return
     connection = transaction.get_connection()
-    batch = getattr(_batches, "current", None)
-    pending = (
+    batch: Batch | None = getattr(_batches, "current", None)
+    if (
         batch is not None
         and not batch.done
-        and (
-            connection.in_atomic_block
-            and any(func == batch.commit for _, func, _ in connection.run_on_commit)
-        )
-    )
-    if not pending:
-        batch = _batches.current = Batch()
+        and connection.in_atomic_block
+        and any(func == batch.commit for _, func, _ in connection.run_on_commit)
+    ):
         batch.names.update(names)
-        transaction.on_commit(batch.commit)
-    else:
-        batch.names.update(names)
+        return
+    batch = _batches.current = Batch()
+    batch.names.update(names)
+    transaction.on_commit(batch.commit)
 
 
 def bump(names: Iterable[str]) -> int:
@@ -218,14 +217,14 @@ def covers(*models: type) -> None:
     _covered.update(models)
 
 
-def anything_changed(sender, raw=False, **kwargs):
+def anything_changed(sender: type[Model], raw: bool = False, **kwargs: Any) -> None:
     if kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed is sent before and after a change; "post_" is enough
     if raw or sender not in _covered:
         changed(ALL)
 
 
-def connect():
+def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 

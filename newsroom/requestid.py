@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
@@ -43,7 +44,7 @@ class RequestIdMiddleware:
     every line logged while the request runs has it. With `LOG_FORMAT=json` each request ends
     with one line on the `newsroom.requests` logger: method, path, status, milliseconds."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:

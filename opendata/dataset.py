@@ -28,10 +28,11 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -41,6 +42,9 @@ from caching import edition
 
 from . import resources
 from .licences import licence_of
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 FORMAT_VERSION = 1
 BATCH = 2000
@@ -55,7 +59,7 @@ class ExportError(Exception):
     """Why an export could not be made, in words for the operator."""
 
 
-def joined(values) -> str:
+def joined(values: Iterable[object]) -> str:
     return "; ".join(str(value) for value in values)
 
 
@@ -139,7 +143,7 @@ PARTS = (
 class Checksummed(io.RawIOBase):
     """A file being written, and the SHA-256 and size of what went into it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.file = open(path, "xb")  # noqa: SIM115 — closed by close()
         self.sha256 = hashlib.sha256()
         self.size = 0
@@ -147,9 +151,9 @@ class Checksummed(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:
+    def write(self, data: "Buffer") -> int:
         self.sha256.update(data)
-        self.size += len(data)
+        self.size += memoryview(data).nbytes  # its size in bytes, whatever the buffer
         return self.file.write(data)
 
     def close(self) -> None:
@@ -171,7 +175,7 @@ class Output:
     raw: Checksummed = field(init=False)
     stream: gzip.GzipFile = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.raw = Checksummed(self.path)
         # mtime 0: the same rows make the same bytes, and so the same checksum.
         self.stream = gzip.GzipFile(
@@ -193,7 +197,7 @@ class Output:
         }
 
 
-def spreadsheet_safe(value) -> str:
+def spreadsheet_safe(value: object) -> str:
     """A cell a spreadsheet will show, never run: text that begins like a formula (=, +, -,
     @, a tab or a carriage return) gets a leading apostrophe. The JSON Lines keep the exact
     text."""
@@ -212,7 +216,7 @@ def write_part(part: Part, folder: Path) -> list[dict]:
     for record in records_of(part.kind):
         lines.stream.write(resources.as_json(record) + b"\n")
         lines.records += 1
-        if sheet:
+        if table and sheet:
             plain = to_jsonable_python(record)
             sheet.writerow(spreadsheet_safe(column.value(plain)) for column in part.columns)
             table.records += 1
@@ -238,7 +242,7 @@ def records_of(kind: resources.Kind) -> Iterator[dict]:
 
 
 @contextmanager
-def one_moment():
+def one_moment() -> Iterator[None]:
     """What every part is read in: one snapshot of the archive on PostgreSQL. (Inside a
     transaction already begun — a test's — that transaction's own view is kept.)"""
     snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
@@ -250,7 +254,7 @@ def one_moment():
 
 
 @contextmanager
-def exclusive(root: Path):
+def exclusive(root: Path) -> Iterator[None]:
     """One export at a time in `root`; what an export that died left behind is cleared."""
     with open(root / LOCK, "w") as lock:
         try:
@@ -394,7 +398,7 @@ def complete_dumps(root: Path) -> list[Dump]:
     return sorted(found, key=made_when, reverse=True)
 
 
-def made_when(dump: Dump) -> tuple:
+def made_when(dump: Dump) -> tuple[str, int]:
     """A dump's place in time: its name's moment, then its number within the second."""
     moment, _, number = dump.name.partition("-")
     return moment, int(number or 1)

@@ -1,7 +1,9 @@
 import argparse
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,25 +17,33 @@ from jobs.queue import enqueue_many
 from people.models import Source
 
 # Stories' sources and people's: both are citations with the same check fields.
-CITATION_MODELS = [SourceLink, Source]
+CITATION_MODELS: list[type[SourceLink] | type[Source]] = [SourceLink, Source]
 
 # Addresses checked, then recorded in one transaction: an interrupted run keeps what it did.
 BATCH_SIZE = 200
 
+Number = TypeVar("Number", int, float)
 
-def positive_int(text):
+
+def positive_int(text: str) -> int:
     return _number(text, int, lambda n: n >= 1, "a whole number, 1 or more")
 
 
-def whole_number(text):
+def whole_number(text: str) -> int:
     return _number(text, int, lambda n: n >= 0, "a whole number, 0 or more")
 
 
-def positive_seconds(text):
+def positive_seconds(text: str) -> float:
     return _number(text, float, lambda n: 0 < n <= 300, "a number of seconds above 0, at most 300")
 
 
-def _number(text, kind, acceptable, expected):
+def _number(
+    text: str,
+    kind: Callable[[str], Number],
+    acceptable: Callable[[Number], bool],
+    expected: str,
+) -> Number:
+    number: Number | None
     try:
         number = kind(text)
     except ValueError:
@@ -52,7 +62,7 @@ class Address:
     never_checked: bool = False
     oldest_check: datetime.datetime | None = None
 
-    def cite(self, label, checked_at):
+    def cite(self, label: str, checked_at: datetime.datetime | None) -> None:
         self.labels.append(label)
         if checked_at is None:
             self.never_checked = True
@@ -60,7 +70,7 @@ class Address:
             self.oldest_check = checked_at
 
     @property
-    def label(self):
+    def label(self) -> str:
         others = len(self.labels) - 1
         return self.labels[0] + (f", and {others} more" if others else "")
 
@@ -72,7 +82,7 @@ class Command(BaseCommand):
         "once, politely. Broken links are reported, not treated as a failure."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--timeout",
             type=positive_seconds,
@@ -127,7 +137,17 @@ class Command(BaseCommand):
             "queued is not queued twice.",
         )
 
-    def handle(self, *args, timeout, concurrency, per_host, retries, older_than, limit, **options):
+    def handle(
+        self,
+        *args: Any,
+        timeout: float,
+        concurrency: int,
+        per_host: int,
+        retries: int,
+        older_than: int | None,
+        limit: int | None,
+        **options: Any,
+    ) -> None:
         dry_run = options["dry_run"]
         verbosity = options["verbosity"]
         addresses = self.addresses_due(older_than)[:limit]
@@ -141,7 +161,7 @@ class Command(BaseCommand):
             f"timeout {timeout:g} s, {retries} retries)…"
         )
 
-        def progress(url, result):
+        def progress(url: str, result: Result) -> None:
             if verbosity >= 2:
                 self.stdout.write(f"  {describe(result)} {url}")
 
@@ -169,7 +189,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"recorded on {recorded} sources")
 
-    def queue(self, addresses, *, timeout, retries):
+    def queue(self, addresses: list[Address], *, timeout: float, retries: int) -> None:
         queued = enqueue_many(
             CHECK_SOURCE, [address.url for address in addresses], timeout=timeout, retries=retries
         )
@@ -182,7 +202,7 @@ class Command(BaseCommand):
             )
         )
 
-    def addresses_due(self, older_than):
+    def addresses_due(self, older_than: int | None) -> list[Address]:
         """Distinct addresses to check: the never checked first, then the longest unchecked."""
         addresses: dict[str, Address] = {}
         for model in CITATION_MODELS:
@@ -199,7 +219,7 @@ class Command(BaseCommand):
             key=lambda a: (not a.never_checked, a.oldest_check or oldest, a.url),
         )
 
-    def report(self, addresses, results):
+    def report(self, addresses: list[Address], results: dict[str, Result]) -> None:
         counts = {"ok": 0, "broken": 0, "unreachable": 0}
         for result in results.values():
             counts[result.outcome] += 1
@@ -218,7 +238,7 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(line))
 
 
-def describe(result):
+def describe(result: Result) -> str:
     return "---" if result.status is None else str(result.status)
 
 
@@ -229,7 +249,7 @@ def record(results: dict[str, Result]) -> int:
     never one per row, and never `save()`: a check is not an edit, so neither the story's
     revision nor its version history moves.
     """
-    by_answer = defaultdict(list)
+    by_answer: defaultdict[tuple[int | None, str], list[str]] = defaultdict(list)
     for url, result in results.items():
         by_answer[(result.status, result.error[:ERROR_MAX_LENGTH])].append(url)
     checked_at = timezone.now()

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "All or nothing: if any file is bad, nothing is written and every problem is listed."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument(
             "--dry-run",
@@ -32,14 +34,22 @@ class Command(BaseCommand):
             help="Outlet of newly created stories, by slug (e.g. vogue).",
         )
 
-    def handle(self, *args, paths, dry_run, status, publication, **options):
+    def handle(
+        self,
+        *args: Any,
+        paths: list[Path],
+        dry_run: bool,
+        status: str,
+        publication: str | None,
+        **options: Any,
+    ) -> None:
         outlet = None
         if publication:
             outlet = Publication.objects.filter(slug=publication).first()
             if outlet is None:
                 raise CommandError(f"--publication: no outlet with the slug “{publication}”")
 
-        def progress(number, total, path):
+        def progress(number: int, total: int, path: Path) -> None:
             self.stdout.write(f"writing {number}/{total}: {path}")
             self.stdout.flush()
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -8,7 +10,7 @@ ARCHIVE_APPS = ("people", "articles", "taggit")
 
 def archive_is_empty() -> bool:
     return not any(
-        model.objects.exists()
+        model._default_manager.exists()  # `objects`, each model's only manager
         for label in ARCHIVE_APPS
         for model in apps.get_app_config(label).get_models()
     )
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         "demo records. `manage.py loaddata demo` loads it regardless. `make run` runs this."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not archive_is_empty():
             self.stdout.write(
                 "The archive already holds data: the demo data is not loaded again, so no "

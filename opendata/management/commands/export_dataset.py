@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +18,7 @@ class Command(BaseCommand):
         "appears whole or not at all; DIR/latest points to the newest."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "directory",
             nargs="?",
@@ -38,7 +40,7 @@ class Command(BaseCommand):
             "again while it waits, it is written once.",
         )
 
-    def handle(self, *args, directory, keep, **options):
+    def handle(self, *args: Any, directory: Path | None, keep: int, **options: Any) -> None:
         if keep < 1:
             raise CommandError("--keep: at least 1 (the dump being written).")
         root = directory or settings.DATASET_ROOT
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"queued: {job.kind} {job.target}"))
             return
 
-        def report(line):
+        def report(line: str) -> None:
             if options["verbosity"] >= 1:
                 self.stdout.write(line)
                 self.stdout.flush()
