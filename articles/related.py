@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
@@ -53,7 +54,7 @@ def scored(
     recent += [tagged.filter(tag=tag) for tag in tags]
     candidates = among_newest(recent, CANDIDATES)
     # A count filtered by an empty list would empty the whole query: only what there is.
-    shares = [Value(0)]
+    shares: list[Combinable] = [Value(0)]
     if people:
         shares.append(Count("mentions", filter=Q(mentions__person__in=people), distinct=True))
     if tags:
@@ -121,7 +122,7 @@ def relate(target: str) -> str:
     suggesting = RelatedStory.objects.filter(related_id=int(target)).values_list("article_id")
     others = set(after) | {pk for (pk,) in suggesting} - {int(target)}
     if others:
-        enqueue_many(RELATE_AGAIN, sorted(others))
+        enqueue_many(RELATE_AGAIN, [str(pk) for pk in sorted(others)])
     return f"{len(after)} stories ({'changed' if before != after else 'as before'}); " + (
         f"{len(others)} others asked again"
     )
@@ -150,7 +151,7 @@ class Asked:
         self.done = True
         for kind, ids in self.ids.items():
             if ids:
-                enqueue_many(kind, sorted(ids))
+                enqueue_many(kind, [str(pk) for pk in sorted(ids)])
 
 
 _asked = threading.local()
@@ -163,16 +164,16 @@ def ask(article_ids: Iterable[int | None], kind: str = RELATE) -> None:
     if not ids:
         return
     connection = transaction.get_connection()
-    asked = getattr(_asked, "current", None)
-    pending = (
-        asked is not None
-        and not asked.done
-        and connection.in_atomic_block
-        and any(func == asked.commit for _, func, _ in connection.run_on_commit)
-    )
-    if not pending:
+    asked: Asked | None = getattr(_asked, "current", None)
+    if (
+        asked is None
+        or asked.done
+        or not connection.in_atomic_block
+        or not any(func == asked.commit for _, func, _ in connection.run_on_commit)
+    ):
         asked = _asked.current = Asked()
         asked.ids[kind] |= ids
+        # Outside a transaction, at once.
         transaction.on_commit(asked.commit, robust=True)
     else:
         asked.ids[kind] |= ids

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             stories = stories.filter(related_links__isnull=True)
         ids = list(stories.values_list("pk", flat=True)[:newest])
         if queue:
-            queued = enqueue_many(RELATE_AGAIN, ids)
+            queued = enqueue_many(RELATE_AGAIN, [str(pk) for pk in ids])
             self.stdout.write(f"{queued} stories queued")
             return
         changed = 0
