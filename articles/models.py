@@ -5,7 +5,6 @@ import uuid
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -13,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from common.citations import Citation, WebAddressField, no_credentials_constraint
 from common.fulltext import SearchDocument
+from common.links import address
 from common.paging import YearsByJumps
 from common.text import LineField, PlainTextField, normalise_line_ends
 from common.timestamps import Timestamped
@@ -47,7 +47,7 @@ class Publication(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:publication", kwargs={"slug": self.slug})
+        return address("articles:publication", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -213,14 +213,13 @@ class Article(Timestamped, Revisioned):
         return self.title
 
     def get_absolute_url(self):
-        return reverse(
+        day = self.published_on
+        return address(
             "articles:detail",
-            kwargs={
-                "year": self.published_on.year,
-                "month": f"{self.published_on.month:02d}",
-                "day": f"{self.published_on.day:02d}",
-                "slug": self.slug,
-            },
+            year=day.year,
+            month=f"{day.month:02d}",
+            day=f"{day.day:02d}",
+            slug=self.slug,
         )
 
     def save(self, *args, **kwargs):
@@ -448,7 +447,7 @@ class Quote(models.Model):
         return f"“{text}”"
 
     def get_absolute_url(self):
-        return reverse("articles:quote", kwargs={"pk": self.pk})
+        return address("articles:quote", pk=self.pk)
 
     @property
     def how_and_when(self) -> HowAndWhen:

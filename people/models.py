@@ -6,12 +6,12 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Greatest, Least
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.citations import Citation
 from common.fulltext import SearchDocument, fold
+from common.links import address
 from common.paging import YearsByJumps
 from common.text import LineField, PlainTextField
 from common.timestamps import Timestamped
@@ -150,7 +150,7 @@ class Person(Timestamped, Revisioned):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return address("people:detail", slug=self.slug)
 
     def age_on(self, day: datetime.date | None = None) -> int | None:
         """Age in whole years on `day` (today by default); None if unknown or after death.
