@@ -1,16 +1,26 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import IS_FACETS_VAR, ORDER_VAR, ChangeList
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.views.main import (  # type: ignore[attr-defined]  # IS_FACETS_VAR
+    IS_FACETS_VAR,
+    ORDER_VAR,
+    ChangeList,
+)
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Expression, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
+from django.http import HttpRequest, HttpResponse
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from common.adminids import IdsChecked
 from common.paging import EstimatedPaginator, is_large
 from history.versions import (
+    Part,
     RevisionForm,
     StaleEditGuard,
     VersionedAdmin,
@@ -36,13 +46,23 @@ from .search import match_quotes, match_stories
 from .tags import has_letters_or_digits, tag_name_problem
 
 # The parts of a story edited in its one screen, each kept in its own history.
-STORY_PARTS = [Mention, Quote, SourceLink, Correction]
+STORY_PARTS: list[type[Model]] = [Mention, Quote, SourceLink, Correction]
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object  # a mixin, before the admin class it is mixed into
+
+# The columns a list may be sorted by (as django-stubs has BaseModelAdmin.get_sortable_by).
+SortableBy: TypeAlias = (
+    "list[str | Callable[[Any], str | bool]] | tuple[str | Callable[[Any], str | bool], ...]"
+)
 
 
 class FindingForm(forms.ModelForm):
     """A found person or quote the editor corrects is checked: it becomes confirmed."""
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Mention | Quote:
         if (
             self.instance.pk
             and self.instance.status == Finding.FOUND
@@ -88,8 +108,9 @@ class ProposedPersonForm(forms.ModelForm):
         model = ProposedPerson
         fields = ["same_as"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("add_to_archive") and cleaned.get("same_as"):
             raise forms.ValidationError(
                 "Either add them as a new person or pick who they are in the archive, not both."
@@ -109,7 +130,7 @@ class ProposedPersonInline(IdsChecked, admin.TabularInline):
     extra = 0
     verbose_name_plural = "proposed new people (named in the text, not yet in the archive)"
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return False
 
 
@@ -139,7 +160,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 class ArticleForm(RevisionForm):
-    def clean_tags(self):
+    def clean_tags(self) -> list[str]:
         tags = self.cleaned_data.get("tags") or []
         problems = [problem for problem in map(tag_name_problem, tags) if problem]
         if problems:
@@ -151,10 +172,12 @@ class ToCheckFilter(admin.SimpleListFilter):
     title = "found by the archive"
     parameter_name = "to_check"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "admin.ModelAdmin[Article]"
+    ) -> list[tuple[str, str]]:
         return [("yes", "quotes or people to check")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
         if self.value() == "yes":
             # The few stories with something found, from the partial indexes on what is
             # found (quote_to_check_idx, mention_to_check_idx). Two EXISTS joined by OR would
@@ -166,13 +189,13 @@ class ToCheckFilter(admin.SimpleListFilter):
         return queryset
 
 
-def waiting(items):
+def waiting(items: QuerySet[Quote | Mention | ProposedPerson]) -> Coalesce:
     """How many of `items` (found quotes, people, proposals) wait in a story of the list."""
     counted = items.filter(article=OuterRef("pk")).order_by().values("article")
     return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-class LongList:
+class LongList(_ModelAdmin):
     """For the lists of the biggest tables (stories, quotes): sized without counting them all
     (EstimatedPaginator), searched without the years along the top — listing the years of
     every match read every match (0.9 s for a common word in a million stories) — and, once
@@ -182,17 +205,17 @@ class LongList:
     asks for it (an old bookmark)."""
 
     paginator = EstimatedPaginator
-    sortable_when_large = ()
+    sortable_when_large: SortableBy = ()
 
-    def get_sortable_by(self, request):
+    def get_sortable_by(self, request: HttpRequest) -> SortableBy:
         if is_large(self.model):
             return self.sortable_when_large
         return super().get_sortable_by(request)
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SortedAsOffered
 
-    def get_changelist_instance(self, request):
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
         changelist = super().get_changelist_instance(request)
         if changelist.query:
             changelist.date_hierarchy = None
@@ -204,13 +227,15 @@ class SortedAsOffered(ChangeList):
     dropped from the address's `o` before Django reads it, so the list keeps its usual order
     and its headers and links say so."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Made before the order was cleaned (in get_ordering, called while constructing).
         self.remove_facet_link = self.get_query_string(remove=[IS_FACETS_VAR])
         self.add_facet_link = self.get_query_string({IS_FACETS_VAR: True})
 
-    def get_ordering(self, request, queryset):
+    def get_ordering(
+        self, request: HttpRequest, queryset: QuerySet[Model]
+    ) -> list[Expression | str]:
         if self.sortable_by is not None and ORDER_VAR in self.params:
             offered = [p for p in self.params[ORDER_VAR].split(".") if self.offers(p)]
             # Django keeps the address twice: for sorting, and for the links it makes.
@@ -222,10 +247,10 @@ class SortedAsOffered(ChangeList):
                 self.filter_params.pop(ORDER_VAR, None)
         return super().get_ordering(request, queryset)
 
-    def offers(self, part):
+    def offers(self, part: str) -> bool:
         """Whether `part` of `o` ("2", "-2") names a column offered for sorting."""
         try:
-            return self.list_display[int(part.lstrip("-"))] in self.sortable_by
+            return self.list_display[int(part.lstrip("-"))] in (self.sortable_by or ())
         except (IndexError, ValueError):
             return False
 
@@ -260,12 +285,16 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
         ("Tags", {"fields": ["tags"]}),
     ]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Article], search_term: str
+    ) -> tuple[QuerySet[Article], bool]:
         if not search_term.strip():
             return queryset, False
         return match_stories(queryset, search_term), False
 
-    def get_inline_instances(self, request, obj=None):
+    def get_inline_instances(
+        self, request: HttpRequest, obj: Article | None = None
+    ) -> "list[InlineModelAdmin[Any, Any]]":
         # A story being added has no proposals yet: the finder reads it once it is saved.
         return [
             inline
@@ -273,11 +302,12 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
             if obj is not None or not isinstance(inline, ProposedPersonInline)
         ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # What waits to be checked, per story of the page: three counts read through the
         # partial indexes on what is found (quote_to_check_idx, mention_to_check_idx).
         queryset = super().get_queryset(request)
-        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+        name = request.resolver_match and request.resolver_match.url_name
+        if name and name.endswith("changelist"):
             queryset = queryset.annotate(
                 quotes_to_check=waiting(Quote.objects.filter(status=Finding.FOUND)),
                 people_to_check=waiting(Mention.objects.filter(status=Finding.FOUND)),
@@ -286,7 +316,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
         return queryset
 
     @admin.display(description="to check")
-    def to_check(self, story):
+    def to_check(self, story: Article) -> str:
         parts = [
             (getattr(story, "quotes_to_check", 0), "quote", "quotes"),
             (getattr(story, "people_to_check", 0), "person", "people"),
@@ -294,13 +324,27 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
         ]
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "—"
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ArticleForm,
+        formsets: "list[BaseInlineFormSet[Any, Article, Any]]",
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         # The finder reads the story once the save is committed, in a job: the save does not
         # wait for it (articles/jobs.py). Asked for again while waiting, it reads once.
-        request.finder_job = enqueue(FIND_IN_STORY, str(form.instance.pk))
+        request.finder_job = enqueue(  # type: ignore[attr-defined]  # read by changeform_view
+            FIND_IN_STORY, str(form.instance.pk)
+        )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         story = self.get_object(request, object_id) if object_id else None
         if story is not None and request.method == "GET":
             extra_context = {
@@ -315,7 +359,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
             self.tell_what_was_found(request, job)
         return response
 
-    def tell_what_was_found(self, request, job):
+    def tell_what_was_found(self, request: HttpRequest, job: Job) -> None:
         if job.pending:
             messages.info(
                 request,
@@ -337,7 +381,13 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
                 "who they are).",
             )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ArticleForm,
+        formset: "BaseInlineFormSet[Any, Article, Any]",
+        change: bool,
+    ) -> None:
         # What an editor drops from a story is not found in it again.
         super().save_formset(request, form, formset, change)
         for dropped in formset.deleted_objects:
@@ -362,7 +412,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
                     )
 
     @admin.action(description="Confirm the quotes and people found in these stories")
-    def confirm_found(self, request, queryset):
+    def confirm_found(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         quotes = Quote.objects.filter(article__in=queryset, status=Finding.FOUND)
         mentions = Mention.objects.filter(article__in=queryset, status=Finding.FOUND)
         confirmed = 0
@@ -375,7 +425,7 @@ class ArticleAdmin(LongList, StaleEditGuard, VersionedAdmin):
 
     # Versions of a story include its quotes, people, sources and corrections.
 
-    def parts(self, story):
+    def parts(self, story: Model) -> list[Part]:
         return [(model, models.Q(article_id=story.pk)) for model in STORY_PARTS]
 
 
@@ -398,26 +448,32 @@ class ProposedPersonAdmin(IdsChecked, admin.ModelAdmin):
     autocomplete_fields = ["same_as"]
     actions = ["add_to_archive"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: ProposedPerson,
+        form: "forms.ModelForm[ProposedPerson]",
+        change: bool,
+    ) -> None:
         super().save_model(request, obj, form, change)
-        if obj.same_as_id:
+        if obj.same_as is not None:
             link_proposed_person(obj, obj.same_as)
             messages.success(request, f"“{obj.name}” is now an alias of {obj.same_as}.")
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: ProposedPerson) -> None:
         Dismissal.objects.get_or_create(article=obj.article, person_name=obj.name)
         super().delete_model(request, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProposedPerson]) -> None:
         for proposal in queryset:
             Dismissal.objects.get_or_create(article=proposal.article, person_name=proposal.name)
         super().delete_queryset(request, queryset)
 
     @admin.action(description="Add the selected people to the archive")
-    def add_to_archive(self, request, queryset):
+    def add_to_archive(self, request: HttpRequest, queryset: QuerySet[ProposedPerson]) -> None:
         added = [add_proposed_person(proposal).name for proposal in queryset.order_by("name")]
         messages.success(request, f"Added to the archive: {', '.join(added)}.")
 
@@ -437,7 +493,9 @@ class QuoteAdmin(LongList, VersionedAdmin):
     # By story: in the order of the stories' dates, which an index keeps.
     sortable_when_large = ["article"]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Quote], search_term: str
+    ) -> tuple[QuerySet[Quote], bool]:
         if not search_term.strip():
             return queryset, False
         return match_quotes(queryset, search_term), False
@@ -450,13 +508,13 @@ class TagForm(forms.ModelForm):
         model = Tag
         fields = ["name", "slug"]
 
-    def clean_name(self):
+    def clean_name(self) -> str:
         name = self.cleaned_data["name"]
         if problem := tag_name_problem(name):
             raise forms.ValidationError(problem)
         return name
 
-    def clean_slug(self):
+    def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
         if not has_letters_or_digits(slug):
             raise forms.ValidationError("The address needs at least one letter or digit.")
@@ -471,5 +529,5 @@ class TagAdmin(TaggitTagAdmin):
     form = TagForm
     # taggit's inline and its “merge” action handle taggit's own generic tagged items; stories
     # are tagged through TaggedArticle, which they would not show or move.
-    inlines = []
-    actions = []
+    inlines: "list[type[InlineModelAdmin[Any, Any]]]" = []
+    actions: list[str] = []

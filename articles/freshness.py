@@ -17,12 +17,16 @@ and tags (`about:N`, `tag:N`). Lists show what `list_topics` names.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
 
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
 from caching.topics import ALL, changed, covers
 from people.freshness import OUTLETS, PEOPLE, about, person
+from people.models import Person
 
 from .models import (
     Article,
@@ -41,38 +45,40 @@ STORIES = "stories"
 QUOTES = "quotes"
 # What a list of stories shows of each (views.story_list), and whether it is in a list at all.
 LISTED = ("title", "slug", "dek", "kind", "published_on", "publication_id", "status")
+# The parts whose values before a save are compared with after it (remember, previous).
+Remembered: TypeAlias = Mention | TaggedArticle | Quote | SourceLink
 
 
-def story(pk) -> str:
+def story(pk: int) -> str:
     return f"story:{pk}"
 
 
-def quote(pk) -> str:
+def quote(pk: int) -> str:
     return f"quote:{pk}"
 
 
-def tag(pk) -> str:
+def tag(pk: int) -> str:
     return f"tag:{pk}"
 
 
-def outlet(pk) -> str:
+def outlet(pk: int) -> str:
     return f"outlet:{pk}"
 
 
-def month(day) -> str:
+def month(day: datetime.date | str) -> str:
     return f"month:{as_date(day):%Y-%m}"
 
 
-def year(day) -> str:
+def year(day: datetime.date | str) -> str:
     return f"year:{as_date(day):%Y}"
 
 
-def as_date(day) -> datetime.date:
+def as_date(day: datetime.date | str) -> datetime.date:
     """A date, also when a story was saved with its date written as text ("2022-02-09")."""
     return day if isinstance(day, datetime.date) else datetime.date.fromisoformat(str(day)[:10])
 
 
-def neighbours(previous, article, following) -> set[str]:
+def neighbours(previous: Article | None, article: Article, following: Article | None) -> set[str]:
     """What the story before and the one after `article` depend on: a story published, moved
     or retitled between them is in one of their months, or, when they are further apart or
     there is none, anywhere in the archive (`stories`)."""
@@ -85,17 +91,19 @@ def neighbours(previous, article, following) -> set[str]:
     return names
 
 
-def months(day) -> int:
+def months(day: datetime.date | str) -> int:
     day = as_date(day)
     return day.year * 12 + day.month
 
 
-def published(status) -> bool:
+def published(status: str) -> bool:
     # Scheduled stories too: they appear on their day, which starts new pages anyway.
     return status == Article.Status.PUBLISHED
 
 
-def list_topics(article_id, days, outlets) -> set[str]:
+def list_topics(
+    article_id: int, days: Iterable[datetime.date | str | None], outlets: Iterable[int | None]
+) -> set[str]:
     """Every list a published story is in: the newest stories, its year and month, its
     people's, tags' and outlets' (its own and those it cites)."""
     names = {STORIES, QUOTES}
@@ -114,15 +122,24 @@ def list_topics(article_id, days, outlets) -> set[str]:
 # --- stories ---------------------------------------------------------------------------------
 
 
-def story_before(sender, instance, raw=False, **kwargs):
+def story_before(
+    sender: type[Article], instance: Article, raw: bool = False, **kwargs: Any
+) -> None:
     """What lists showed of the story before this save."""
     if raw or instance.pk is None:
-        instance._listed_before = None
+        instance._listed_before = None  # type: ignore[attr-defined]  # read by story_saved
         return
-    instance._listed_before = Article.objects.filter(pk=instance.pk).values(*LISTED).first()
+    before = Article.objects.filter(pk=instance.pk).values(*LISTED).first()
+    instance._listed_before = before  # type: ignore[attr-defined]
 
 
-def story_saved(sender, instance, raw=False, created=False, **kwargs):
+def story_saved(
+    sender: type[Article],
+    instance: Article,
+    raw: bool = False,
+    created: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw:
         return
     before = getattr(instance, "_listed_before", None)
@@ -138,7 +155,7 @@ def story_saved(sender, instance, raw=False, created=False, **kwargs):
     changed(*names)
 
 
-def story_deleted(sender, instance, **kwargs):
+def story_deleted(sender: type[Article], instance: Article, **kwargs: Any) -> None:
     if published(instance.status):
         day = instance.published_on
         changed(story(instance.pk), STORIES, QUOTES, OUTLETS, month(day), year(day), PEOPLE)
@@ -146,7 +163,7 @@ def story_deleted(sender, instance, **kwargs):
             changed(outlet(instance.publication_id))
 
 
-def public_story(article_id) -> dict | None:
+def public_story(article_id: int) -> dict[str, Any] | None:
     """The story `article_id`'s listed fields if readers may see it (or it is gone: what it
     was is not known), None for a draft."""
     row = Article.objects.filter(pk=article_id).values(*LISTED).first()
@@ -155,7 +172,7 @@ def public_story(article_id) -> dict | None:
     return row if published(row["status"]) else None
 
 
-def part_changed(article_id, *names, lists=False) -> None:
+def part_changed(article_id: int, *names: str, lists: bool = False) -> None:
     """A part of story `article_id` changed, moving `names` as well when the story is public
     (and the story's lists, when `lists`)."""
     row = public_story(article_id)
@@ -171,30 +188,47 @@ def part_changed(article_id, *names, lists=False) -> None:
 # --- its parts -------------------------------------------------------------------------------
 
 
-def remember(fields):
-    def before(sender, instance, raw=False, **kwargs):
-        instance._before = None
+def remember(fields: list[str]) -> Callable[..., None]:
+    def before(
+        sender: type[Remembered], instance: Remembered, raw: bool = False, **kwargs: Any
+    ) -> None:
+        instance._before = None  # type: ignore[union-attr]  # read by previous()
         if not raw and instance.pk is not None:
-            instance._before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+            values = sender.objects.filter(pk=instance.pk).values(*fields).first()
+            instance._before = values  # type: ignore[union-attr]
 
     return before
 
 
-def previous(instance, field):
+def previous(instance: Remembered, field: str) -> int | None:
     before = getattr(instance, "_before", None)
     return before and before[field]
 
 
-def mention_changed(sender, instance, raw=False, **kwargs):
+def now_and_before(now: int | None, before: int | None) -> set[int]:
+    """A part's reference (a person, a tag, an outlet…) after a save and before it, when set."""
+    return {pk for pk in (now, before) if pk is not None}
+
+
+def mention_changed(
+    sender: type[Mention], instance: Mention, raw: bool = False, **kwargs: Any
+) -> None:
     """Who a story is about: its page, the lists of those people, and the front page (which
     shows the main person of each story)."""
     if raw:
         return
-    people = {instance.person_id, previous(instance, "person_id")} - {None}
+    people = now_and_before(instance.person_id, previous(instance, "person_id"))
     part_changed(instance.article_id, STORIES, *(about(pk) for pk in people))
 
 
-def story_people_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+def story_people_changed(
+    sender: type[Model],
+    instance: Article | Person,
+    action: str,
+    pk_set: set[int] | None = None,
+    reverse: bool = False,
+    **kwargs: Any,
+) -> None:
     if not action.startswith("post_") or pk_set == set():
         return
     if pk_set is None:
@@ -206,13 +240,22 @@ def story_people_changed(sender, instance, action, pk_set=None, reverse=False, *
         part_changed(instance.pk, STORIES, *(about(pk) for pk in pk_set))
 
 
-def tagging_changed(sender, instance, raw=False, **kwargs):
+def tagging_changed(
+    sender: type[TaggedArticle], instance: TaggedArticle, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
-        tags = {instance.tag_id, previous(instance, "tag_id")} - {None}
+        tags = now_and_before(instance.tag_id, previous(instance, "tag_id"))
         part_changed(instance.content_object_id, *(tag(pk) for pk in tags))
 
 
-def story_tags_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+def story_tags_changed(
+    sender: type[Model],
+    instance: Article | Tag,
+    action: str,
+    pk_set: set[int] | None = None,
+    reverse: bool = False,
+    **kwargs: Any,
+) -> None:
     if not action.startswith("post_") or pk_set == set():
         return
     if pk_set is None:
@@ -224,21 +267,28 @@ def story_tags_changed(sender, instance, action, pk_set=None, reverse=False, **k
         part_changed(instance.pk, *(tag(pk) for pk in pk_set))
 
 
-def tag_changed(sender, instance, raw=False, **kwargs):
+def tag_changed(sender: type[Tag], instance: Tag, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         changed(tag(instance.pk))
 
 
-def quote_changed(sender, instance, raw=False, **kwargs):
+def quote_changed(sender: type[Quote], instance: Quote, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    speakers = {instance.speaker_id, previous(instance, "speaker_id")} - {None}
+    speakers = now_and_before(instance.speaker_id, previous(instance, "speaker_id"))
     if instance.pk is not None:
         speakers |= set(instance.joint_speakers.values_list("pk", flat=True))
     part_changed(instance.article_id, quote(instance.pk), QUOTES, *(about(pk) for pk in speakers))
 
 
-def joint_speakers_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs):
+def joint_speakers_changed(
+    sender: type[Model],
+    instance: Quote | Person,
+    action: str,
+    pk_set: set[int] | None = None,
+    reverse: bool = False,
+    **kwargs: Any,
+) -> None:
     if not action.startswith("post_") or pk_set == set():
         return
     if pk_set is None:
@@ -247,33 +297,40 @@ def joint_speakers_changed(sender, instance, action, pk_set=None, reverse=False,
         for article_id, pk in Quote.objects.filter(pk__in=pk_set).values_list("article_id", "pk"):
             part_changed(article_id, quote(pk), QUOTES, about(instance.pk))
     else:
+        assert isinstance(instance, Quote)  # not reverse: a quote's joint speakers
         people = (about(pk) for pk in pk_set)
         part_changed(instance.article_id, quote(instance.pk), QUOTES, *people)
 
 
-def source_changed(sender, instance, raw=False, **kwargs):
+def source_changed(
+    sender: type[SourceLink], instance: SourceLink, raw: bool = False, **kwargs: Any
+) -> None:
     """A source of a story, or of one of its quotes: the outlet's page lists stories citing it."""
     if raw:
         return
-    outlets = {instance.publication_id, previous(instance, "publication_id")} - {None}
-    quotes = {instance.quote_id, previous(instance, "quote_id")} - {None}
+    outlets = now_and_before(instance.publication_id, previous(instance, "publication_id"))
+    quotes = now_and_before(instance.quote_id, previous(instance, "quote_id"))
     names = [outlet(pk) for pk in outlets] + [quote(pk) for pk in quotes]
     part_changed(instance.article_id, *names)
 
 
-def correction_changed(sender, instance, raw=False, **kwargs):
+def correction_changed(
+    sender: type[Correction], instance: Correction, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         part_changed(instance.article_id)
 
 
-def outlet_changed(sender, instance, raw=False, **kwargs):
+def outlet_changed(
+    sender: type[Publication], instance: Publication, raw: bool = False, **kwargs: Any
+) -> None:
     """An outlet's name is in every list of stories."""
     if not raw:
         changed(outlet(instance.pk), OUTLETS)
 
 
-def connect():
-    rules = [
+def connect() -> None:
+    rules: list[tuple[type[Model], Callable[..., None], Callable[..., None]]] = [
         (Article, story_saved, story_deleted),
         (Mention, mention_changed, mention_changed),
         (TaggedArticle, tagging_changed, tagging_changed),
@@ -288,12 +345,13 @@ def connect():
         post_save.connect(saved, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"{uid}-delete")
     pre_save.connect(story_before, sender=Article, dispatch_uid="freshness-article-before")
-    for model, fields in [
+    remembered: list[tuple[type[Remembered], list[str]]] = [
         (Mention, ["person_id"]),
         (TaggedArticle, ["tag_id"]),
         (Quote, ["speaker_id"]),
         (SourceLink, ["publication_id", "quote_id"]),
-    ]:
+    ]
+    for model, fields in remembered:
         pre_save.connect(
             remember(fields), sender=model, weak=False, dispatch_uid=f"freshness-{model}-before"
         )

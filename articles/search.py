@@ -16,19 +16,24 @@ so only the newest CANDIDATES matches are ranked, faceted and paged through; the
 import datetime
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol, Self, TypedDict
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, F, Lookup, Q, TextField, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, F, Field, Lookup, Model, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils.safestring import SafeString
 from taggit.models import Tag
 
 from common.fulltext import CONFIG
 from common.paging import CappedPaginator
-from common.search_syntax import clean, highlight, marked, parse
+from common.search_syntax import ParsedQuery, clean, highlight, marked, parse
 from people.models import Person
 from people.search import find_people
 
@@ -58,11 +63,11 @@ class Filters:
     tag: str = ""
 
     @classmethod
-    def from_request(cls, params):
+    def from_request(cls, params: Mapping[str, str]) -> Self:
         kind = params.get("kind", "")
-        year = params.get("year", "")
+        digits = params.get("year", "")
         # ASCII digits only: "²" is a digit to str.isdigit() but not a number to int().
-        year = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None
+        year = int(digits) if len(digits) == 4 and digits.isascii() and digits.isdigit() else None
         return cls(
             kind=kind if kind in Article.Kind.values else "",
             year=year if year and year >= 1000 else None,
@@ -70,11 +75,11 @@ class Filters:
             tag=slug_or_nothing(params.get("tag", "")),
         )
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         return bool(self.kind or self.year or self.person or self.tag)
 
-    def as_params(self, **changes):
-        values = {
+    def as_params(self, **changes: str | int) -> dict[str, str | int]:
+        values: dict[str, str | int] = {
             "kind": self.kind,
             "year": self.year or "",
             "person": self.person,
@@ -82,7 +87,7 @@ class Filters:
         } | changes
         return {key: value for key, value in values.items() if value}
 
-    def stories(self, queryset):
+    def stories(self, queryset: QuerySet[Article]) -> QuerySet[Article]:
         """`queryset` narrowed to the chosen kind, year, person and tag.
 
         The person and the tag are looked up first and matched by id: joined by slug, the
@@ -90,7 +95,7 @@ class Filters:
         archive, and walks every story of a famous one (0.7 s at a million); given the id,
         its statistics tell, and it picks a walk that stops at the newest matches (0.15 s),
         or the search index when the words are rare (a few milliseconds)."""
-        conditions = {}
+        conditions: dict[str, str | int | None] = {}
         if self.kind:
             conditions["kind"] = self.kind
         if self.year:
@@ -104,14 +109,14 @@ class Filters:
         return queryset.filter(**conditions)
 
 
-def slug_or_nothing(value):
+def slug_or_nothing(value: str | None) -> str:
     """A slug as the address gave it; anything else (a NUL byte, markup, a sentence) can name
     no person or tag, and is dropped rather than sent to the database."""
     value = (value or "")[:200]
     return value if SLUG.fullmatch(value) else ""
 
 
-def first_id(queryset):
+def first_id(queryset: QuerySet[Model]) -> int | None:
     return queryset.values_list("pk", flat=True).first()
 
 
@@ -123,10 +128,16 @@ class Candidate(NamedTuple):
     published_on: datetime.date
 
 
+class IdRow(TypedDict):
+    """A row of `.values("pk")`."""
+
+    pk: int
+
+
 class PersonCount(NamedTuple):
     slug: str
     name: str
-    count: int
+    stories: int  # not `count`, which would hide tuple.count
 
 
 @dataclass
@@ -142,19 +153,19 @@ class FacetValue:
 class Results:
     query: str = ""
     messages: list[str] = field(default_factory=list)
-    people: list = field(default_factory=list)
-    quotes: list = field(default_factory=list)  # (quote, highlighted text)
-    stories: object = None  # a Page of (story, snippet)
+    people: list[Person] = field(default_factory=list)
+    quotes: list[tuple[Quote, SafeString]] = field(default_factory=list)  # highlighted text
+    stories: Page[tuple[Article, SafeString]] | None = None  # with their snippets
     total: int = 0
     capped: bool = False
-    facets: dict = field(default_factory=dict)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     filters: Filters = field(default_factory=Filters)
 
     @property
-    def found(self):
+    def found(self) -> bool:
         return bool(self.people or self.quotes or self.total)
 
-    def query_string(self, **changes):
+    def query_string(self, **changes: str) -> str:
         return urlencode({"q": self.query, **self.filters.as_params(**changes)})
 
 
@@ -188,8 +199,10 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
             value.query_string = results.query_string(
                 **{name: "" if value.selected else value.value}
             )
-    results.stories = CappedPaginator(ids, PER_PAGE, cap=None).get_page(page)
-    results.stories.object_list = backend.stories_with_snippets(list(results.stories))
+    # A page of ids, made a page of stories with their snippets.
+    stories = CappedPaginator(ids, PER_PAGE, cap=None).get_page(page)
+    stories.object_list = backend.stories_with_snippets(list(stories))
+    results.stories = stories
     # Facets narrow the stories; quotes and people are shown for the plain search only.
     if not filters:
         results.quotes = backend.quotes(Quote.objects.published())
@@ -201,7 +214,7 @@ def search(raw_query: str, filters: Filters | None = None, page: str | int = 1) 
     return results
 
 
-def match_stories(queryset, raw_query):
+def match_stories(queryset: QuerySet[Article], raw_query: str) -> QuerySet[Article]:
     """Stories (drafts included: this is for editors) matching a search, for the admin."""
     query, _ = clean(raw_query, MAX_QUERY_LENGTH)
     parsed = parse(query)
@@ -212,7 +225,7 @@ def match_stories(queryset, raw_query):
     return queryset.filter(Portable(parsed).condition("title", "dek", "body", "slug"))
 
 
-def match_quotes(queryset, raw_query):
+def match_quotes(queryset: QuerySet[Quote], raw_query: str) -> QuerySet[Quote]:
     """Quotes (found ones included: this is for editors) whose words match a search, or whose
     speaker's name does, for the admin. On PostgreSQL the words go through the quotes' GIN
     index: `ILIKE '%…%'` over text, speaker and context reads every quote (12 s over the
@@ -233,12 +246,12 @@ NOTHING_FOUND = "Nothing found. Check the spelling, or try fewer words."
 
 
 class Postgres:
-    def __init__(self, query, parsed):
+    def __init__(self, query: str, parsed: ParsedQuery) -> None:
         self.query = query
         self.tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
         self.parsed = parsed
 
-    def nothing_found(self):
+    def nothing_found(self) -> str:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, self.query]
@@ -248,7 +261,7 @@ class Postgres:
             return "Those words are too common to search for: add a more specific one."
         return NOTHING_FOUND
 
-    def ranked_stories(self, matches):
+    def ranked_stories(self, matches: QuerySet[Article]) -> list[Candidate]:
         newest = (
             matches.filter(search_vector=self.tsquery)
             .order_by("-published_on", "-id")
@@ -262,7 +275,7 @@ class Postgres:
         )
         return [Candidate(*row) for row in ranked]
 
-    def stories_with_snippets(self, ids):
+    def stories_with_snippets(self, ids: list[int]) -> list[tuple[Article, SafeString]]:
         source = Left(
             Replace(
                 Replace(Concat("dek", Value(" "), "body", output_field=TextField()), Value(START)),
@@ -290,7 +303,7 @@ class Postgres:
         by_id = {story.pk: story for story in stories}
         return [(by_id[pk], marked(by_id[pk].snippet, START, STOP)) for pk in ids if pk in by_id]
 
-    def newest_quotes(self, quotes):
+    def newest_quotes(self, quotes: QuerySet[Quote]) -> list[int] | QuerySet[Quote, IdRow]:
         """The newest QUOTE_CANDIDATES quotes matching the search (the newest entered stand
         for the newest said: ordering by the story's date would sort every match of a common
         word).
@@ -330,7 +343,7 @@ class Postgres:
             matching = matching.filter(one_of("id", few))
         return matching.order_by("-id").values("pk")[:QUOTE_CANDIDATES]
 
-    def quotes(self, quotes):
+    def quotes(self, quotes: QuerySet[Quote]) -> list[tuple[Quote, SafeString]]:
         newest = self.newest_quotes(quotes)
         best = list(
             Quote.objects.filter(pk__in=newest)
@@ -357,17 +370,26 @@ class Postgres:
         return [(by_id[pk], marked(by_id[pk].marked_text, START, STOP)) for pk in best]
 
 
+class Headed(Protocol):
+    """What Portable's ranking reads of a matching story's row."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def dek(self) -> str: ...
+
+
 class Portable:
     """The SQLite search: LIKE matching of the parsed query, ranking in Python."""
 
-    def __init__(self, parsed):
+    def __init__(self, parsed: ParsedQuery) -> None:
         self.parsed = parsed
 
-    def nothing_found(self):
+    def nothing_found(self) -> str:
         return NOTHING_FOUND
 
-    def condition(self, *fields):
-        def anywhere(term):
+    def condition(self, *fields: str) -> Q:
+        def anywhere(term: str) -> Q:
             # From the start of a word: “divorce” finds “divorced”, “ye” does not find “Okoye”.
             pattern = word_start(term)
             found = Q()
@@ -385,7 +407,7 @@ class Portable:
             condition &= ~anywhere(term)
         return condition
 
-    def ranked_stories(self, matches):
+    def ranked_stories(self, matches: QuerySet[Article]) -> list[Candidate]:
         rows = (
             matches.filter(self.condition("title", "dek", "body"))
             .order_by("-published_on", "-id")
@@ -393,7 +415,7 @@ class Portable:
         )
         patterns = [re.compile(word_start(term), re.IGNORECASE) for term in self.parsed.terms]
 
-        def weight(row):
+        def weight(row: Headed) -> int:
             return sum(
                 3 * bool(p.search(row.title)) + 2 * bool(p.search(row.dek)) for p in patterns
             )
@@ -402,7 +424,7 @@ class Portable:
         ranked = sorted(rows, key=weight, reverse=True)
         return [Candidate(row.pk, row.kind, row.published_on) for row in ranked]
 
-    def stories_with_snippets(self, ids):
+    def stories_with_snippets(self, ids: list[int]) -> list[tuple[Article, SafeString]]:
         by_id = Article.objects.select_related("publication", "lead_picture").in_bulk(ids)
         terms = self.parsed.terms
         return [
@@ -411,7 +433,7 @@ class Portable:
             if pk in by_id
         ]
 
-    def quotes(self, quotes):
+    def quotes(self, quotes: QuerySet[Quote]) -> list[tuple[Quote, SafeString]]:
         found = (
             quotes.filter(self.condition("text"))
             .select_related("speaker", "article")
@@ -429,22 +451,30 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
 
 
 # The fields a search counts or narrows by, and only those: a lookup registered on a field
 # instance serves that field alone (ArticlesConfig.ready).
-ANY_OF_FIELDS = [(Quote, "id"), (Mention, "article"), (TaggedArticle, "content_object")]
+ANY_OF_FIELDS: list[tuple[type[Model], str]] = [
+    (Quote, "id"),
+    (Mention, "article"),
+    (TaggedArticle, "content_object"),
+]
 
 
-def register_any_of():
+def register_any_of() -> None:
     for model, name in ANY_OF_FIELDS:
-        model._meta.get_field(name).register_lookup(AnyOf)
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field), f"{model.__name__}.{name} is not a column"
+        field.register_lookup(AnyOf)
 
 
-def one_of(field, ids):
+def one_of(field: str, ids: Iterable[int]) -> Q:
     """The rows whose `field` is one of `ids`. On PostgreSQL as one array parameter: `__in`
     writes a placeholder per id, and for a search's thousand candidates, Django and psycopg
     building and quoting a thousand placeholders and PostgreSQL planning a thousand-item list
@@ -456,11 +486,11 @@ def one_of(field, ids):
     return Q(**{f"{field}__in": ids})
 
 
-def word_start(term):
+def word_start(term: str) -> str:
     return r"\b" + re.escape(term)
 
 
-def top_people(ids):
+def top_people(ids: list[int]) -> list[PersonCount]:
     """The FACET_SIZE people in most of the stories `ids`, as (slug, name, count), ties by name.
 
     Counted on the mentions alone, then named: joined to every person in one query, the
@@ -481,10 +511,10 @@ def top_people(ids):
         PersonCount(slug, name, counts[pk])
         for pk, slug, name in contenders.values_list("pk", "slug", "name")
     ]
-    return sorted(named, key=lambda person: (-person.count, person.name))[:FACET_SIZE]
+    return sorted(named, key=lambda person: (-person.stories, person.name))[:FACET_SIZE]
 
 
-def facets(rows, filters):
+def facets(rows: list[Candidate], filters: Filters) -> dict[str, list[FacetValue]]:
     """Counts among the matches, to narrow them: kind, year, person, tag.
 
     `rows` are the ranked candidates: kinds and years are counted here,
