@@ -43,7 +43,7 @@ from .models import (
 
 STORIES = "stories"
 QUOTES = "quotes"
-# What a list of stories shows of each (views.story_list), and whether it is in a list at all.
+# What a list of stories shows of each (listing.story_list), and whether it is in a list at all.
 LISTED = ("title", "slug", "dek", "kind", "published_on", "publication_id", "status")
 # The parts whose values before a save are compared with after it (remember, previous).
 Remembered: TypeAlias = Mention | TaggedArticle | Quote | SourceLink

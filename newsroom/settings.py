@@ -122,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.canonical",
             ],
+            # Django's `date` filter, remembered for plain days.
+            "builtins": ["common.datefilter"],
         },
     },
 ]
