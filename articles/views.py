@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import Truncator
 from django.views.generic import dates
 from taggit.models import Tag
@@ -13,6 +14,7 @@ from taggit.models import Tag
 from caching.topics import depends_on
 from common.jsonld import as_script
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
+from common.prepared import prepared
 from people.addresses import renamed_person
 from people.models import Person
 from pictures.sharing import share_image
@@ -42,6 +44,7 @@ def with_subject_name(stories):
     return stories.annotate(subject_name=Subquery(main_person))
 
 
+@prepared
 def front_page(request):
     depends_on(request, freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
     stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
@@ -182,6 +185,8 @@ class DayArchive(ArchiveMixin, dates.DayArchiveView):
         return context
 
 
+# Every query a story's page runs looks rows up by the story's keys (common/prepared.py).
+@method_decorator(prepared, name="dispatch")
 class StoryDetail(ArchiveMixin, dates.DateDetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -311,6 +316,7 @@ def quote_list(request):
     return render(request, "articles/quote_list.html", {"page": page, "speaker": speaker})
 
 
+@prepared
 def quote_detail(request, pk):
     quote = get_object_or_404(
         Quote.objects.published()

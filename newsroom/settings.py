@@ -144,6 +144,12 @@ DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 10)
 DATABASE_POOL_MAX_IDLE = float(os.environ.get("DATABASE_POOL_MAX_IDLE") or 300)
 # DATABASE_TRANSACTION_POOLING=1: the database URLs name PgBouncer in transaction mode, not
 # PostgreSQL itself (docs/operations.md).
+# The queries of the pages that look rows up by their keys (a story, the front page) are
+# prepared on each connection (common/prepared.py): not through PgBouncer in transaction mode,
+# unless it keeps prepared statements itself (1.21 or later, max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env_bool(
+    "DATABASE_PREPARED_STATEMENTS", not env_bool("DATABASE_TRANSACTION_POOLING")
+)
 
 # Read replicas: streaming hot standbys of the primary, comma-separated URLs. Readers' pages,
 # feeds, the API and search read from one of them (the same for a whole request); everything
@@ -181,6 +187,8 @@ def database(url: str, *, replica: bool = False) -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
         return settings
+    # Django's backend, with prepared statements where a view asks for them (common/prepared.py).
+    settings["ENGINE"] = "common.postgresql"
     options = settings.setdefault("OPTIONS", {})
     # Web requests are short: starting parallel workers costs more than it saves, and they
     # would take the cores the application's own workers need (docs/performance.md).
