@@ -1,6 +1,7 @@
 import datetime
 import re
 import uuid
+from typing import Any, Self, TypeVar
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
@@ -25,8 +26,8 @@ from .captions import HowAndWhen, how_and_when
 BLANK_LINE = re.compile(r"\n\s*\n")
 
 
-class PublicationManager(models.Manager):
-    def get_by_natural_key(self, slug):
+class PublicationManager(models.Manager["Publication"]):
+    def get_by_natural_key(self, slug: str) -> "Publication":
         return self.get(slug=slug)
 
 
@@ -43,13 +44,13 @@ class Publication(models.Model):
         ordering = ["name"]
         constraints = [no_credentials_constraint("articles_publication_url_no_credentials")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return address("articles:publication", slug=self.slug)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
@@ -68,8 +69,8 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class ArticleQuerySet(YearsByJumps, models.QuerySet):
-    def published(self):
+class ArticleQuerySet(YearsByJumps, models.QuerySet["Article"]):
+    def published(self) -> Self:
         """What readers may see: published, and dated today or earlier.
 
         A published story dated in the future is scheduled; it appears on its own when its
@@ -78,15 +79,20 @@ class ArticleQuerySet(YearsByJumps, models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
 
 
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    def get_by_natural_key(self, published_on, slug):
+# A named class, which the checker reads the queryset's methods on; a call in the class
+# statement would be opaque to it.
+_ArticleManagerBase = models.Manager.from_queryset(ArticleQuerySet)
+
+
+class ArticleManager(_ArticleManagerBase["Article"]):
+    def get_by_natural_key(self, published_on: str, slug: str) -> "Article":
         return self.get(published_on=published_on, slug=slug)
 
 
 class TaggedArticle(TaggedItemBase):
     """Tags through a real foreign key: proper joins and indexes, and dumps with natural keys."""
 
-    content_object = models.ForeignKey(
+    content_object: "models.ForeignKey[Article, Article]" = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
@@ -100,8 +106,10 @@ class TaggedArticle(TaggedItemBase):
             models.Index(fields=["tag", "-content_object"], name="tagged_article_recent_idx"),
         ]
 
-    class NaturalKeyManager(models.Manager):
-        def get_by_natural_key(self, published_on, slug, tag_name):
+    class NaturalKeyManager(models.Manager["TaggedArticle"]):
+        def get_by_natural_key(
+            self, published_on: str, slug: str, tag_name: str
+        ) -> "TaggedArticle":
             return self.get(
                 content_object__published_on=published_on,
                 content_object__slug=slug,
@@ -110,13 +118,15 @@ class TaggedArticle(TaggedItemBase):
 
     objects = NaturalKeyManager()
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str]:
         return (*self.content_object.natural_key(), self.tag.name)
 
-    natural_key.dependencies = ["articles.article", "taggit.tag"]
+    natural_key.dependencies = ["articles.article", "taggit.tag"]  # type: ignore[attr-defined]
 
 
-class Article(Timestamped, Revisioned):
+# TaggedArticle's base comes from taggit, which has no types: the checker cannot see its
+# manager, so it cannot type `tagged_items` (read by name in lookups only).
+class Article(Timestamped, Revisioned):  # type: ignore[django-manager-missing]
     Kind = ArticleKind
     Status = ArticleStatus
 
@@ -160,7 +170,9 @@ class Article(Timestamped, Revisioned):
         help_text="Shown above the story with its caption and credit, and as its thumbnail in "
         "lists. Without one, shared links show the main person's portrait.",
     )
-    people = models.ManyToManyField(Person, through="Mention", related_name="articles", blank=True)
+    people: "models.ManyToManyField[Person, Mention]" = models.ManyToManyField(
+        Person, through="Mention", related_name="articles", blank=True
+    )
     tags = TaggableManager(through=TaggedArticle, blank=True)
     search_vector = models.GeneratedField(
         expression=SearchDocument(("title", "A"), ("dek", "B"), ("body", "C")),
@@ -209,10 +221,10 @@ class Article(Timestamped, Revisioned):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         day = self.published_on
         return address(
             "articles:detail",
@@ -222,7 +234,7 @@ class Article(Timestamped, Revisioned):
             slug=self.slug,
         )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """A new slug or date keeps the old address working (FormerAddress)."""
         update_fields = kwargs.get("update_fields")
         former = None
@@ -232,26 +244,28 @@ class Article(Timestamped, Revisioned):
             former = Article.objects.filter(pk=self.pk).values_list("published_on", "slug").first()
         with transaction.atomic():
             super().save(*args, **kwargs)
-            day = self._meta.get_field("published_on").to_python(self.published_on)
+            field = self._meta.get_field("published_on")
+            assert isinstance(field, models.DateField)
+            day = field.to_python(self.published_on)
             if former and former != (day, self.slug):
                 FormerAddress.record(self, *former)
 
     @property
-    def paragraphs(self):
+    def paragraphs(self) -> list[str]:
         """The body's paragraphs: text between blank lines (a line of spaces is blank too)."""
         return [p.strip() for p in BLANK_LINE.split(normalise_line_ends(self.body)) if p.strip()]
 
     @property
-    def published_at(self):
+    def published_at(self) -> datetime.datetime:
         """The story's date as the start of that day, for feeds and sitemaps."""
         moment = datetime.datetime.combine(self.published_on, datetime.time.min)
         return timezone.make_aware(moment)
 
     @property
-    def is_public(self):
+    def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_on <= timezone.localdate()
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.published_on.isoformat(), self.slug)
 
 
@@ -273,7 +287,7 @@ class FormerAddress(models.Model):
             models.UniqueConstraint(fields=["published_on", "slug"], name="former_address_unique"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.published_on:%Y/%m/%d}/{self.slug}/ → {self.article}"
 
     @classmethod
@@ -301,8 +315,8 @@ class MentionRole(models.TextChoices):
     MENTIONED = "mentioned", "Mentioned"
 
 
-class MentionManager(models.Manager):
-    def get_by_natural_key(self, published_on, slug, person_slug):
+class MentionManager(models.Manager["Mention"]):
+    def get_by_natural_key(self, published_on: str, slug: str, person_slug: str) -> "Mention":
         return self.get(
             article__published_on=published_on, article__slug=slug, person__slug=person_slug
         )
@@ -343,22 +357,25 @@ class Mention(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display().lower()})"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str, str]:
         return (*self.article.natural_key(), self.person.slug)
 
-    natural_key.dependencies = ["articles.article", "people.person"]
+    natural_key.dependencies = ["articles.article", "people.person"]  # type: ignore[attr-defined]
 
 
-class UidManager(models.Manager):
-    def get_by_natural_key(self, uid):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class UidManager(models.Manager[_M]):
+    def get_by_natural_key(self, uid: str) -> _M:
         return self.get(uid=uid)
 
 
-class QuoteQuerySet(YearsByJumps, models.QuerySet):
-    def published(self):
+class QuoteQuerySet(YearsByJumps, models.QuerySet["Quote"]):
+    def published(self) -> Self:
         """Quotes readers may see: confirmed ones, of published stories (the rule lives here)."""
         # Joined rather than `IN (published stories)`: the planner can then walk the stories
         # newest first and stop, instead of gathering every published story.
@@ -369,7 +386,10 @@ class QuoteQuerySet(YearsByJumps, models.QuerySet):
         )
 
 
-class QuoteManager(UidManager.from_queryset(QuoteQuerySet)):
+_QuoteManagerBase = UidManager.from_queryset(QuoteQuerySet)
+
+
+class QuoteManager(_QuoteManagerBase["Quote"]):
     pass
 
 
@@ -442,11 +462,11 @@ class Quote(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
         return f"“{text}”"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return address("articles:quote", pk=self.pk)
 
     @property
@@ -468,7 +488,7 @@ class Quote(models.Model):
             return "Unattributed"
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (str(self.uid),)
 
 
@@ -507,7 +527,7 @@ class SourceLink(Citation):
             models.Index(fields=["publication", "-article"], name="sourcelink_recent_idx"),
         ]
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (str(self.uid),)
 
 
@@ -528,10 +548,10 @@ class Correction(models.Model):
             models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.corrected_on}: {self.note[:60]}"
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (str(self.uid),)
 
 
@@ -566,7 +586,7 @@ class ProposedPerson(models.Model):
             models.CheckConstraint(condition=~Q(name=""), name="proposed_person_name_not_empty"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -595,7 +615,7 @@ class Dismissal(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         dropped = self.person or self.person_name or self.quote_text[:40]
         return f"{dropped} dropped from {self.article}"
 

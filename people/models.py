@@ -1,4 +1,5 @@
 import datetime
+from typing import Any, Self
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -29,8 +30,8 @@ from .dates import (
 )
 
 
-class SourceManager(models.Manager):
-    def get_by_natural_key(self, label, url):
+class SourceManager(models.Manager["Source"]):
+    def get_by_natural_key(self, label: str, url: str) -> "Source":
         return self.get(label=label, url=url)
 
 
@@ -50,12 +51,12 @@ class Source(Citation):
             models.UniqueConstraint(fields=["label", "url"], name="people_source_unique_citation"),
         ]
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.label, self.url)
 
 
-class PersonManager(models.Manager):
-    def get_by_natural_key(self, slug):
+class PersonManager(models.Manager["Person"]):
+    def get_by_natural_key(self, slug: str) -> "Person":
         return self.get(slug=slug)
 
 
@@ -146,10 +147,10 @@ class Person(Timestamped, Revisioned):
             models.Index(fields=["updated_at"], name="person_updated_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return address("people:detail", slug=self.slug)
 
     def age_on(self, day: datetime.date | None = None) -> int | None:
@@ -180,14 +181,14 @@ class Person(Timestamped, Revisioned):
     def died_iso(self) -> str:
         return iso_partial(self.died_on, self.died_precision) or ""
 
-    def clean(self):
+    def clean(self) -> None:
         self.born_on = truncate(self.born_on, self.born_precision)
         self.died_on = truncate(self.died_on, self.died_precision)
 
-    def relationships(self):
+    def relationships(self) -> "RelationshipQuerySet":
         return Relationship.objects.involving(self)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """A new slug keeps the old address working (FormerSlug)."""
         update_fields = kwargs.get("update_fields")
         former = None
@@ -220,7 +221,7 @@ class Person(Timestamped, Revisioned):
         names = [self.name, self.full_name, *self.aliases.values_list("name", flat=True)]
         return fold(" ".join(name for name in names if name))
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
 
@@ -237,7 +238,7 @@ class FormerSlug(models.Model):
     class Meta:
         ordering = ["-retired_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"/people/{self.slug}/ → {self.person}"
 
     @classmethod
@@ -250,8 +251,8 @@ class FormerSlug(models.Model):
         )
 
 
-class AliasManager(models.Manager):
-    def get_by_natural_key(self, name, person_slug):
+class AliasManager(models.Manager["Alias"]):
+    def get_by_natural_key(self, name: str, person_slug: str) -> "Alias":
         return self.get(name=name, person__slug=person_slug)
 
 
@@ -275,13 +276,13 @@ class Alias(models.Model):
             models.UniqueConstraint(fields=["person", "name"], name="alias_unique_per_person"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str]:
         return (self.name, *self.person.natural_key())
 
-    natural_key.dependencies = ["people.person"]
+    natural_key.dependencies = ["people.person"]  # type: ignore[attr-defined]
 
 
 class RelationshipKind(models.TextChoices):
@@ -308,22 +309,29 @@ class EndReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class RelationshipQuerySet(YearsByJumps, models.QuerySet):
-    def involving(self, person):
+class RelationshipQuerySet(YearsByJumps, models.QuerySet["Relationship"]):
+    def involving(self, person: Person) -> Self:
         """Both directions: a relationship is stored once and read from either side."""
         return self.filter(Q(person_a=person) | Q(person_b=person)).select_related(
             "person_a__portrait", "person_b__portrait"
         )
 
-    def sourced(self):
+    def sourced(self) -> Self:
         """What readers may see: relationships with at least one source. One with none waits
         in the editors' list under “needs a source” (every fact sourced)."""
         cited = Relationship.sources.through.objects.filter(relationship_id=OuterRef("pk"))
         return self.filter(Exists(cited))
 
 
-class RelationshipManager(models.Manager.from_queryset(RelationshipQuerySet)):
-    def get_by_natural_key(self, kind, started_on, person_a_slug, person_b_slug):
+# A named class, which the checker reads the queryset's methods on; a call in the class
+# statement would be opaque to it.
+_RelationshipManagerBase = models.Manager.from_queryset(RelationshipQuerySet)
+
+
+class RelationshipManager(_RelationshipManagerBase["Relationship"]):
+    def get_by_natural_key(
+        self, kind: str, started_on: str | None, person_a_slug: str, person_b_slug: str
+    ) -> "Relationship":
         return self.get(
             kind=kind,
             started_on=started_on,
@@ -345,7 +353,7 @@ class Relationship(Timestamped, Revisioned):
     DIRECTED_KINDS = frozenset({Kind.PARENT})
 
     # How each side reads the relationship: (as person A, as person B).
-    PHRASES = {
+    PHRASES: dict[str, tuple[str, str]] = {
         Kind.MARRIED: ("married to", "married to"),
         Kind.ENGAGED: ("engaged to", "engaged to"),
         Kind.DATING: ("dating", "dating"),
@@ -446,21 +454,21 @@ class Relationship(Timestamped, Revisioned):
             models.Index(fields=["started_on", "id"], name="relationship_started_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person_a} {self.PHRASES[self.kind][0]} {self.person_b}"
 
     @property
-    def is_directed(self):
+    def is_directed(self) -> bool:
         return self.kind in self.DIRECTED_KINDS
 
     @property
-    def is_current(self):
+    def is_current(self) -> bool:
         return self.ended_on is None and not self.end_reason
 
-    def other(self, person):
+    def other(self, person: Person) -> Person:
         return self.person_b if person.pk == self.person_a_id else self.person_a
 
-    def phrase_for(self, person):
+    def phrase_for(self, person: Person) -> str:
         """How `person` reads it: Kanye West is “parent of” North West, she is “child of” him."""
         as_a, as_b = self.PHRASES[self.kind]
         return as_a if person.pk == self.person_a_id else as_b
@@ -477,20 +485,20 @@ class Relationship(Timestamped, Revisioned):
         return f"until {end}" if end else ""
 
     @property
-    def started_display(self):
+    def started_display(self) -> str:
         return format_partial(self.started_on, self.started_precision)
 
     @property
-    def ended_display(self):
+    def ended_display(self) -> str:
         return format_partial(self.ended_on, self.ended_precision)
 
-    def natural_key(self):
+    def natural_key(self) -> tuple[str, str | None, str, str]:
         started = self.started_on.isoformat() if self.started_on else None
         return (self.kind, started, self.person_a.slug, self.person_b.slug)
 
-    natural_key.dependencies = ["people.person"]
+    natural_key.dependencies = ["people.person"]  # type: ignore[attr-defined]
 
-    def clean(self):
+    def clean(self) -> None:
         self.started_on = truncate(self.started_on, self.started_precision)
         self.ended_on = truncate(self.ended_on, self.ended_precision)
         if self.ended_on and not self.end_reason and not self.is_directed:
@@ -515,7 +523,7 @@ class ProposedField(models.TextChoices):
 
 
 # The precision field of each date field proposals may change.
-PRECISION_OF = {
+PRECISION_OF: dict[str, str] = {
     ProposedField.BORN_ON: "born_precision",
     ProposedField.DIED_ON: "died_precision",
     ProposedField.STARTED_ON: "started_precision",
@@ -523,8 +531,8 @@ PRECISION_OF = {
 }
 
 
-class ProposalQuerySet(models.QuerySet):
-    def to_check(self):
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def to_check(self) -> Self:
         return self.filter(status=ProposalStatus.FOUND)
 
 
@@ -592,12 +600,14 @@ class Proposal(Timestamped):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.target}: {self.get_field_display()} {self.value_display}"
 
     @property
     def target(self) -> "Person | Relationship":
-        return self.person if self.person_id else self.relationship
+        target = self.person if self.person_id else self.relationship
+        assert target is not None  # one of the two, by proposal_one_target
+        return target
 
     @property
     def value_display(self) -> str:
