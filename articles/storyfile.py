@@ -34,7 +34,7 @@ SLUG_LENGTH = 200
 
 
 class StoryFileError(ValueError):
-    def __init__(self, line: int, reason: str):
+    def __init__(self, line: int, reason: str) -> None:
         super().__init__(reason)
         self.line = line
         self.reason = reason

@@ -1,10 +1,11 @@
 import datetime
+from typing import Any
 
-from django.db.models import Count, DateField, OuterRef, Q, Subquery
+from django.core.paginator import Page
+from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Trunc
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.text import Truncator
@@ -13,6 +14,7 @@ from taggit.models import Tag
 
 from caching.topics import depends_on
 from common.jsonld import as_script
+from common.links import address
 from common.paging import CAP, CappedPaginator, among_newest, note_listing, page_of, periods_of
 from common.prepared import prepared
 from people.addresses import renamed_person
@@ -32,7 +34,7 @@ NEWS_WINDOW = 200
 FRONT_STORIES = 13
 
 
-def with_subject_name(stories):
+def with_subject_name(stories: QuerySet[Article]) -> QuerySet[Article]:
     """Stories with the name of their main person (a subject before the people only
     mentioned), whose initials stand in for a missing picture: read in the same query."""
     main_person = (
@@ -45,7 +47,7 @@ def with_subject_name(stories):
 
 
 @prepared
-def front_page(request):
+def front_page(request: HttpRequest) -> HttpResponse:
     depends_on(request, freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
     stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
@@ -87,10 +89,12 @@ class ArchiveMixin:
     allow_future = True
     context_object_name = "stories"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Article]:
         return story_list(Article.objects.published())
 
-    def paginate_queryset(self, queryset, page_size):
+    def paginate_queryset(
+        self, queryset: QuerySet[Article], page_size: int
+    ) -> tuple[CappedPaginator, Page, Any, bool]:
         """As every other list of the site: a page number out of range or not a number gives
         the nearest page, not “not found”."""
         paginator = self.get_paginator(queryset, page_size)
@@ -98,7 +102,7 @@ class ArchiveMixin:
         note_listing(self.request, page.number)
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def counts(self, period, **filters):
+    def counts(self, period: str, **filters: object) -> dict[datetime.date, int]:
         """Stories per year, month or day, in one grouped query: {first day: count}."""
         return dict(
             Article.objects.published()
@@ -115,11 +119,13 @@ class ArchiveIndex(ArchiveMixin, dates.ArchiveIndexView):
     template_name = "articles/archive_index.html"
     date_list_period = "year"
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         depends_on(request, freshness.STORIES, freshness.OUTLETS)
         return super().get(request, *args, **kwargs)
 
-    def get_date_list(self, queryset, date_type=None, ordering="DESC"):
+    def get_date_list(
+        self, queryset: QuerySet[Article], date_type: str | None = None, ordering: str = "DESC"
+    ) -> list[datetime.date]:
         return periods("year")
 
 
@@ -127,7 +133,9 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
     template_name = "articles/archive_year.html"
     make_object_list = True
 
-    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+    def get_date_list(
+        self, queryset: QuerySet[Article], date_type: str | None = None, ordering: str = "ASC"
+    ) -> list[datetime.date]:
         year = int(self.get_year())
         depends_on(self.request, freshness.year(datetime.date(year, 1, 1)), freshness.OUTLETS)
         months = periods("month", datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
@@ -135,11 +143,13 @@ class YearArchive(ArchiveMixin, dates.YearArchiveView):
             raise Http404("No stories that year.")
         return months[::-1]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page_title=f"Stories of {self.get_year()}", **kwargs)
 
 
-def periods(unit, start=datetime.date.min, end=None):
+def periods(
+    unit: str, start: datetime.date = datetime.date.min, end: datetime.date | None = None
+) -> list[datetime.date]:
     """The years (or months) between `start` and `end` that have published stories, newest
     first, as their first days (a loose index scan, see common/paging.py)."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -153,10 +163,10 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
     template_name = "articles/archive_month.html"
 
     @staticmethod
-    def get_next_month_start(month):
+    def get_next_month_start(month: datetime.date) -> datetime.date:
         return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         month = context["month"]
         depends_on(self.request, freshness.month(month), freshness.OUTLETS)
@@ -166,7 +176,13 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
         # Each day's address made here: in the template, the {% url %} of three date filters
         # for each of thirty days costs a fifth of the page's time.
         context["days"] = [
-            (day, stories, reverse("articles:day", args=[day.year, day.month, day.day]))
+            (
+                day,
+                stories,
+                address(
+                    "articles:day", year=day.year, month=f"{day.month:02d}", day=f"{day.day:02d}"
+                ),
+            )
             for day, stories in day_counts.items()
         ]
         context["total"] = sum(day_counts.values())
@@ -174,10 +190,14 @@ class MonthArchive(ArchiveMixin, dates.MonthArchiveView):
         return context
 
 
+def day_address(day: datetime.date) -> str:
+    return address("articles:day", year=day.year, month=f"{day.month:02d}", day=f"{day.day:02d}")
+
+
 class DayArchive(ArchiveMixin, dates.DayArchiveView):
     template_name = "articles/archive_day.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         day = context["day"]
         depends_on(self.request, freshness.month(day), freshness.OUTLETS)
@@ -192,15 +212,15 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
     context_object_name = "article"
 
     @property
-    def previewing(self):
+    def previewing(self) -> bool:
         """Staff see drafts and scheduled stories, and quotes still to check, marked as such."""
         return self.request.user.is_staff
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Article]:
         stories = Article.objects.all() if self.previewing else Article.objects.published()
         return stories.select_related("publication", "lead_picture")
 
-    def render_to_response(self, context, **kwargs):
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
         if self.previewing:
             # A preview is for the one editor looking at it: never kept by a cache or indexed.
@@ -208,7 +228,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             response["X-Robots-Tag"] = "noindex"
         return response
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         article = self.object
         mentions = sorted(
             Mention.objects.filter(article=article).select_related("person__portrait"),
@@ -274,7 +294,7 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         )
 
 
-def neighbour(article, *, before):
+def neighbour(article: Article, *, before: bool) -> Article | None:
     """The story just before (or after) `article` in the archive's order."""
     day, pk = article.published_on, article.pk
     # The plain bound on the date is redundant for the result but starts the index scan at
@@ -289,7 +309,7 @@ def neighbour(article, *, before):
     return neighbours.only("title", "slug", "published_on").first()
 
 
-def quote_list(request):
+def quote_list(request: HttpRequest) -> HttpResponse:
     depends_on(request, freshness.QUOTES, freshness.PEOPLE)
     quotes = Quote.objects.published().select_related("speaker", "article")
     quotes = quotes.prefetch_related("joint_speakers")
@@ -317,7 +337,7 @@ def quote_list(request):
 
 
 @prepared
-def quote_detail(request, pk):
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quote = get_object_or_404(
         Quote.objects.published()
         .select_related("speaker", "article__publication")
@@ -346,7 +366,7 @@ def quote_detail(request, pk):
     )
 
 
-def tag_detail(request, slug):
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     depends_on(request, freshness.tag(tag.pk), freshness.OUTLETS)
     stories = story_list(Article.objects.published().filter(tags=tag))
@@ -356,7 +376,7 @@ def tag_detail(request, slug):
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
-def publication_detail(request, slug):
+def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Stories the outlet published, and stories citing it as a source."""
     publication = get_object_or_404(Publication, slug=slug)
     depends_on(request, freshness.outlet(publication.pk))
@@ -374,7 +394,7 @@ def publication_detail(request, slug):
     )
 
 
-def search_page(request):
+def search_page(request: HttpRequest) -> HttpResponse:
     results = search(
         request.GET.get("q", ""), Filters.from_request(request.GET), request.GET.get("page", 1)
     )

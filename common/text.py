@@ -84,7 +84,7 @@ class PlainTextValidator:
 
     code = "control_character"
 
-    def __init__(self, lines: bool = False):
+    def __init__(self, lines: bool = False) -> None:
         self.lines = lines
 
     def __call__(self, value: object) -> None:

@@ -84,7 +84,7 @@ class Reference:
 
 
 class Cast:
-    def __init__(self, paragraphs: list[Paragraph], directory: Directory):
+    def __init__(self, paragraphs: list[Paragraph], directory: Directory) -> None:
         self.paragraphs = paragraphs
         self.directory = directory
         self.people = directory.people

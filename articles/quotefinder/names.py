@@ -34,7 +34,7 @@ class Owner:
 class Directory:
     """The names the people of a story go by."""
 
-    def __init__(self, characters: list[Character]):
+    def __init__(self, characters: list[Character]) -> None:
         self.people = {person.id: person for person in characters}
         self.owners: dict[str, dict[int, Owner]] = {}
         for person in characters:
@@ -98,7 +98,7 @@ LIST_SEPARATOR = re.compile(
 class NameReader:
     """Reads the names of a story's paragraphs in order, remembering who was named last."""
 
-    def __init__(self, directory: Directory):
+    def __init__(self, directory: Directory) -> None:
         self.directory = directory
         self.last_named: dict[int, tuple[int, int]] = {}  # person → (block, offset)
 

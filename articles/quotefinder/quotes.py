@@ -70,7 +70,9 @@ class Kept:
 
 
 class QuoteReader:
-    def __init__(self, paragraphs: list[Paragraph], cast: Cast, published_on: datetime.date):
+    def __init__(
+        self, paragraphs: list[Paragraph], cast: Cast, published_on: datetime.date
+    ) -> None:
         self.paragraphs = paragraphs
         self.cast = cast
         self.published_on = published_on

@@ -148,7 +148,7 @@ def decoded(reply: Reply) -> object:
 
 
 class UnknownEntities(Exception):
-    def __init__(self, qids: list[str]):
+    def __init__(self, qids: list[str]) -> None:
         super().__init__(f"Unknown to Wikidata: {', '.join(qids)}")
         self.qids = qids
 

@@ -115,7 +115,7 @@ def partial(day: datetime.date | None, precision: str) -> PartialDate | None:
 
 
 class Importer:
-    def __init__(self, entities: dict[str, Entity], entity_url: str, depth: int = 0):
+    def __init__(self, entities: dict[str, Entity], entity_url: str, depth: int = 0) -> None:
         self.depth = depth
         # By their canonical ids (an id asked for may have been merged into another).
         self.entities = {entity.qid: entity for entity in entities.values()}
