@@ -6,11 +6,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Stories"
 
     def ready(self) -> None:
-        # The rules of what a change renews and of when related stories are chosen again; the
-        # workers' kinds; a story's parts move its revision on.
-        from . import freshness, jobs, related, signals  # noqa: F401
+        # The rules of what a change renews, of when related stories are chosen and the people
+        # in the news counted again; the workers' kinds; a story's parts move its revision on.
+        from . import freshness, in_the_news, jobs, related, signals  # noqa: F401
         from .search import register_any_of
 
         register_any_of()
         freshness.connect()
         related.connect()
+        in_the_news.connect()

@@ -642,3 +642,19 @@ class RelatedStory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.related_id} after {self.article_id} (#{self.position})"
+
+
+class InTheNews(models.Model):
+    """One of the people the latest stories are most about, as the front page lists them:
+    counted when the stories change (a job of articles/in_the_news.py)."""
+
+    position = models.PositiveSmallIntegerField(primary_key=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    stories = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "in the news"
+
+    def __str__(self) -> str:
+        return f"#{self.position}: {self.person_id} ({self.stories} stories)"

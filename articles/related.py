@@ -13,7 +13,6 @@ A story never chosen for (a story older than the job queue, or one whose suggest
 of them public) is scored in the request, as before.
 """
 
-import threading
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from taggit.models import Tag
 
 from common.paging import among_newest
-from jobs.queue import enqueue_many
+from jobs.queue import enqueue_at_commit, enqueue_many
 from jobs.registry import job
 from people.models import Person
 
@@ -140,43 +139,9 @@ def relate_again(target: str) -> str:
 # --- what asks for a choice ------------------------------------------------------------------
 
 
-class Asked:
-    """The stories one transaction asks a choice for, by kind: queued together once it commits."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, set[int]] = {RELATE: set(), RELATE_AGAIN: set()}
-        self.done = False
-
-    def commit(self) -> None:
-        self.done = True
-        for kind, ids in self.ids.items():
-            if ids:
-                enqueue_many(kind, [str(pk) for pk in sorted(ids)])
-
-
-_asked = threading.local()
-
-
 def ask(article_ids: Iterable[int | None], kind: str = RELATE) -> None:
-    """Queue a choice for `article_ids` once the current transaction commits: an import of a
-    thousand stories, or a story saved with its people and tags, asks once for each."""
-    ids = {pk for pk in article_ids if pk is not None}
-    if not ids:
-        return
-    connection = transaction.get_connection()
-    asked: Asked | None = getattr(_asked, "current", None)
-    if (
-        asked is None
-        or asked.done
-        or not connection.in_atomic_block
-        or not any(func == asked.commit for _, func, _ in connection.run_on_commit)
-    ):
-        asked = _asked.current = Asked()
-        asked.ids[kind] |= ids
-        # Outside a transaction, at once.
-        transaction.on_commit(asked.commit, robust=True)
-    else:
-        asked.ids[kind] |= ids
+    """A choice for `article_ids`, once the current transaction commits."""
+    enqueue_at_commit(kind, article_ids)
 
 
 def story_saved(sender: type, instance: Article, raw: bool = False, **kwargs: object) -> None:

@@ -21,15 +21,13 @@ from people.addresses import renamed_person
 from people.models import Person
 from pictures.sharing import share_image
 
-from . import freshness, related
+from . import freshness, in_the_news, related
 from .listing import story_list
 from .models import Article, Finding, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
-# “People in the news”: who the latest stories are about.
-NEWS_WINDOW = 200
 # The front page's lead story and the twelve after it: a grid of two, three or four across.
 FRONT_STORIES = 13
 
@@ -48,7 +46,8 @@ def with_subject_name(stories: QuerySet[Article]) -> QuerySet[Article]:
 
 @prepared
 def front_page(request: HttpRequest) -> HttpResponse:
-    depends_on(request, freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
+    names = (freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
+    depends_on(request, *names, in_the_news.TOPIC)
     stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
     lead, latest = (stories[0], stories[1:]) if stories else (None, [])
     quotes = list(
@@ -56,13 +55,6 @@ def front_page(request: HttpRequest) -> HttpResponse:
         .select_related("speaker__portrait", "article")
         .prefetch_related("joint_speakers")
         .order_by("-article__published_on", "-id")[:6]
-    )
-    recent = Article.objects.published().order_by("-published_on", "-id").values("id")
-    in_the_news = list(
-        Person.objects.filter(mentions__article__in=recent[:NEWS_WINDOW])
-        .select_related("portrait")
-        .annotate(stories=Count("mentions"))
-        .order_by("-stories", "name")[:8]
     )
     return render(
         request,
@@ -72,7 +64,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "quotes": quotes,
             "speakers": [quote.speaker for quote in quotes],
-            "in_the_news": in_the_news,
+            "in_the_news": in_the_news.shown(),
         },
     )
 

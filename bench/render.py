@@ -2,11 +2,17 @@
 views or templates shows first, without the noise of HTTP.
 
     python -m bench.render [--articles 100000] [--database-url URL] [--repeat 20]
+                           [--unprepared | --generic-plans]
 
 Each page is asked for through Django's whole handler (every middleware, production settings),
 once to warm up and then `--repeat` times; the table gives the fastest answer in milliseconds
 (on a shared machine the slow answers measure the neighbours), its size and its queries.
 The ratios to bare Django's pages are `bench.http`'s, over HTTP.
+
+`--unprepared` runs without prepared statements (common/prepared.py), for comparison.
+`--generic-plans` makes PostgreSQL run every prepared statement by its generic plan, from the
+first run on, the worst a prepared statement can do: a page whose time leaps under it
+prepares a query whose best plan depends on its values.
 """
 
 import argparse
@@ -52,15 +58,27 @@ def main():
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--repeat", type=int, default=20)
+    plans = parser.add_mutually_exclusive_group()
+    plans.add_argument("--unprepared", action="store_true")
+    plans.add_argument("--generic-plans", action="store_true")
     options = parser.parse_args()
 
     in_process(options.database_url, options.articles)
+    from django.conf import settings
+    from django.db import connection
+
+    if options.unprepared:
+        settings.DATABASE_PREPARED_STATEMENTS = False
+    if options.generic_plans:
+        connection.close()
+        connection.settings_dict["OPTIONS"]["options"] += " -c plan_cache_mode=force_generic_plan"
     from django.test import Client
 
     from articles.models import Article
 
     client = Client()
-    print(f"{Article.objects.count():,} stories; fastest of {options.repeat}, in-process\n")
+    how = "unprepared" if options.unprepared else "generic plans" if options.generic_plans else ""
+    print(f"{Article.objects.count():,} stories; fastest of {options.repeat}, in-process {how}\n")
     print(f"{'page':16} {'ms':>7} {'bytes':>9} {'queries':>7}  address")
     for name, url in pages(options.database_url):
         ms, response, queries = fastest(client, url, options.repeat)

@@ -18,8 +18,9 @@ idempotent, so a half-done first attempt does no harm.
 """
 
 import logging
+import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -99,6 +100,45 @@ def enqueue_many(kind: str, targets: "list[str]", **arguments: object) -> int:
 
 
 BATCH = 1000
+
+
+class AtCommit:
+    """The jobs one transaction asks for once it commits, by kind: each target once."""
+
+    def __init__(self) -> None:
+        self.targets: dict[str, set[str]] = {}
+        self.done = False
+
+    def commit(self) -> None:
+        self.done = True
+        for kind, targets in self.targets.items():
+            enqueue_many(kind, sorted(targets))
+
+
+_at_commit = threading.local()
+
+
+def enqueue_at_commit(kind: str, targets: "Iterable[object]") -> None:
+    """Ask for `kind` of work on `targets` once the current transaction commits (at once
+    outside one): a story saved with its people and tags, or an import of a thousand, asks
+    once for each target, in one batch. Nothing is asked if the transaction rolls back."""
+    work_for(kind)
+    wanted = {str(target) for target in targets if target is not None}
+    if not wanted:
+        return
+    connection = transaction.get_connection()
+    batch: AtCommit | None = getattr(_at_commit, "current", None)
+    if (
+        batch is None
+        or batch.done
+        or not connection.in_atomic_block
+        or not any(func == batch.commit for _, func, _ in connection.run_on_commit)
+    ):
+        batch = _at_commit.current = AtCommit()
+        batch.targets.setdefault(kind, set()).update(wanted)
+        transaction.on_commit(batch.commit, robust=True)
+    else:
+        batch.targets.setdefault(kind, set()).update(wanted)
 
 
 def send_at_commit(job_id: int) -> None:

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from django.test.utils import override_settings
 from articles.models import Article, Publication
 from caching import topics
 from common.logs import JsonFormatter, RequestIdFilter
+from jobs import queue
 from people.models import Person
 from tests.pictures.images import stored_picture
 from tests.servers import unavailable
@@ -76,6 +78,21 @@ def jobs_at_once(settings):
     for the commit would never run. The jobs' tests ask for the commit, or a real broker."""
     settings.JOB_BROKER_URL = ""
     settings.JOBS_IN_PROCESS_AT_COMMIT = False
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """`with committing():` — what is done inside commits, for the work asked for at the
+    commit (jobs.queue.enqueue_at_commit). What the fixtures asked for before waits for a
+    commit that never comes: it is left out."""
+
+    @contextmanager
+    def commit():
+        queue._at_commit.current = None
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return commit
 
 
 @pytest.fixture(autouse=True)

@@ -2,34 +2,9 @@
 the news with their faces, and the quotes with their speakers' — for an archive of no story,
 one story, or many, at the same cost in queries."""
 
-import datetime
-
-import pytest
-
-from articles.models import Mention, Quote
 from articles.views import FRONT_STORIES
 from tests.articles.test_views import query_count
 from tests.html import page, section, text
-
-
-@pytest.fixture
-def archive(make_person, make_article, vogue):
-    """`archive(n)`: n stories, newest last, each about a person of its own who is quoted."""
-
-    def make(count, start=0):
-        for i in range(start, start + count):
-            person = make_person(f"Person Number{i}", slug=f"person-{i}")
-            story = make_article(
-                f"Story {i}",
-                slug=f"story-{i}",
-                dek=f"What happened {i}.",
-                publication=vogue,
-                published_on=datetime.date(2022, 1, 1) + datetime.timedelta(days=i),
-            )
-            Mention.objects.create(article=story, person=person, role=Mention.Role.SUBJECT)
-            Quote.objects.create(article=story, speaker=person, text=f"Said {i}")
-
-    return make
 
 
 def test_the_newest_story_leads_and_the_next_ones_make_the_grid(client, archive):

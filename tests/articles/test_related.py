@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles import freshness, related
+from articles import freshness
 from articles.models import Article, Mention, RelatedStory
 from articles.related import RELATE, RELATE_AGAIN, choose
 from jobs.models import Job
@@ -99,14 +99,6 @@ def test_a_suggested_story_taken_down_leaves_the_page_at_once(client, seed, neig
     both.save()
     related = text(section(page(client.get(SEED_URL)), "related-heading"))
     assert "Both Of Them" not in related and "Only Kanye" in related
-
-
-@pytest.fixture
-def committing(django_capture_on_commit_callbacks):
-    """Commits as the test asks: what the fixtures asked for waits for a commit that never
-    comes, and is left to it."""
-    related._asked.current = None
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_a_saved_story_is_chosen_for_after_the_commit_and_its_suggestions_choose_again(

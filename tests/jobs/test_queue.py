@@ -146,6 +146,29 @@ def test_work_asked_for_by_a_rolled_back_transaction_is_never_done(settings):
     assert done == [] and not Job.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_work_asked_for_at_the_commit_is_asked_once_per_target_and_never_after_a_rollback():
+    with transaction.atomic():
+        for target in ["a", "b", "a", None, "b"]:
+            queue.enqueue_at_commit("test_note", [target])
+        assert done == [] and not Job.objects.exists()
+    assert sorted(target for target, _ in done) == ["a", "b"]
+    assert Job.objects.filter(kind="test_note").count() == 2
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue.enqueue_at_commit("test_note", ["c"])
+        raise RuntimeError("the save failed")
+    # The next transaction's batch is its own, not the rolled-back one's.
+    with transaction.atomic():
+        queue.enqueue_at_commit("test_note", ["d"])
+    assert sorted(target for target, _ in done) == ["a", "b", "d"]
+
+    queue.enqueue_at_commit("test_note", ["outside"])  # no transaction: at once
+    assert done[-1] == ("outside", {})
+    with pytest.raises(UnknownKind):
+        queue.enqueue_at_commit("no_such_kind", ["x"])
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_job_a_live_worker_holds_is_left_to_it():
