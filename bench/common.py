@@ -4,13 +4,14 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 
 
-def setup_django(database_url):
+def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     sys.path.insert(0, str(ROOT))
@@ -19,7 +20,7 @@ def setup_django(database_url):
     django.setup()
 
 
-def in_process(database_url, articles):
+def in_process(database_url: str, articles: int) -> None:
     """The generated archive, and Django set up in this process to ask it for pages (with the
     test client): production settings, the page cache off."""
     ensure_archive(database_url, articles)
@@ -31,7 +32,7 @@ def in_process(database_url, articles):
     settings.PAGE_CACHE_SECONDS = 0
 
 
-def ensure_database(database_url):
+def ensure_database(database_url: str) -> None:
     """Create the benchmark database if it is missing (it is never the working database)."""
     import psycopg
 
@@ -43,7 +44,7 @@ def ensure_database(database_url):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def ensure_archive(database_url, articles, seed=1):
+def ensure_archive(database_url: str, articles: int, seed: int = 1) -> int:
     """Reuse the generated archive when it is big enough; otherwise build it afresh."""
     ensure_database(database_url)
     env = {**os.environ, "DATABASE_URL": database_url}
@@ -67,11 +68,11 @@ def ensure_archive(database_url, articles, seed=1):
     return articles
 
 
-def percentile(values, fraction):
+def percentile(values: Iterable[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
 
 
-def summary(times):
+def summary(times: Sequence[float]) -> tuple[float, float]:
     return statistics.median(times), percentile(times, 0.95)

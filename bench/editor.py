@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.common import DEFAULT_URL, setup_django
 
 
-def parse_args():
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--paths", type=Path, help="story addresses, one a line")
@@ -30,7 +30,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def stories(paths):
+def stories(paths: Path | None) -> list[int]:
     """The ids of the stories to edit: those at `paths`, or every published one."""
     from articles.models import Article
 
@@ -41,7 +41,7 @@ def stories(paths):
     return list(published.filter(slug__in=slugs).values_list("pk", flat=True))
 
 
-def edit(pk, number, headline):
+def edit(pk: int, number: int, headline: bool) -> None:
     from articles.models import Article
 
     story = Article.objects.get(pk=pk)
@@ -51,7 +51,7 @@ def edit(pk, number, headline):
     story.save()
 
 
-def main():
+def main() -> None:
     options = parse_args()
     setup_django(options.database_url)
     chosen = stories(options.paths)

@@ -53,14 +53,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import psycopg
 
 from bench.common import DEFAULT_URL, ROOT, ensure_archive
-from bench.processes import ServerFailed, free_port, get, gunicorn_arguments, rss_kb, running
+from bench.processes import (
+    Server,
+    ServerFailed,
+    free_port,
+    get,
+    gunicorn_arguments,
+    rss_kb,
+    running,
+)
 
 WORKERS = 2
 WRK_THREADS = 2
@@ -129,7 +139,15 @@ class Row:
     editor: bool = False  # bench/editor.py saves a story every second meanwhile
 
 
-def parse_args():
+# One row of the report as the JSON file has it: the row described, wrk's numbers or a note.
+Result: TypeAlias = dict[str, Any]
+# Each server's name, rows, WSGI application, environment and the page that says it is ready.
+ServerPlan: TypeAlias = tuple[str, list[Row], str, dict[str, str], str]
+# Each Newsroom server's workers' resident memory in MB; None when the server failed.
+Memory: TypeAlias = dict[str, list[float] | None]
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -154,7 +172,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def find_wrk():
+def find_wrk() -> str:
     wrk = shutil.which("wrk")
     if not wrk:
         sys.exit("bench.http needs wrk, the HTTP load generator: apt-get install wrk")
@@ -164,7 +182,7 @@ def find_wrk():
 # --- The database ----------------------------------------------------------------------------
 
 
-def ensure_fortunes(database_url):
+def ensure_fortunes(database_url: str) -> None:
     """The baseline's table, beside the archive's in the same database, with exactly the rows
     of TechEmpower's test."""
     with psycopg.connect(database_url) as conn:
@@ -181,7 +199,7 @@ def ensure_fortunes(database_url):
         conn.execute("DELETE FROM bench_fortune WHERE id > %s", [len(FORTUNES)])
 
 
-def archive_facts(database_url):
+def archive_facts(database_url: str) -> tuple[int, str, dict[str, str]]:
     """What the header tells, and the pages to load: the heaviest of their kinds."""
     with psycopg.connect(database_url) as conn:
         (stories,) = conn.execute("SELECT count(*) FROM articles_article").fetchone()
@@ -196,7 +214,7 @@ def archive_facts(database_url):
     return stories, version.split()[0], pages
 
 
-def zipf_paths(database_url, path, count):
+def zipf_paths(database_url: str, path: Path, count: int) -> int:
     """`count` addresses of visible stories, in an order that is the same from run to
     run but follows neither date nor id (rank 1, the most read, is any story), to `path`."""
     with psycopg.connect(database_url) as conn:
@@ -210,7 +228,7 @@ def zipf_paths(database_url, path, count):
 
 
 @contextmanager
-def page_cache(folder):
+def page_cache(folder: Path) -> Iterator[tuple[str | None, str]]:
     """A Redis of the benchmark's own (no other program's keys, nothing left behind) when
     redis-server and the redis package are installed, else each worker's own memory."""
     executable = shutil.which("redis-server")
@@ -240,7 +258,7 @@ def page_cache(folder):
 # --- The servers -----------------------------------------------------------------------------
 
 
-def server_env(database_url, settings, **extra):
+def server_env(database_url: str, settings: str, **extra: str) -> dict[str, str]:
     """Production settings, whatever the shell running the benchmark has set."""
     dropped = {
         "DEBUG",
@@ -265,7 +283,7 @@ def server_env(database_url, settings, **extra):
 
 
 @contextmanager
-def gunicorn(app, env, ready_path, log_path):
+def gunicorn(app: str, env: dict[str, str], ready_path: str, log_path: Path) -> Iterator[Server]:
     """gunicorn as deployed, on a free loopback port; stopped on the way out."""
     port = free_port()
     command = [sys.executable, *gunicorn_arguments(app, "--workers", str(WORKERS))]
@@ -281,12 +299,12 @@ def gunicorn(app, env, ready_path, log_path):
 UNIT_MS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
 
 
-def milliseconds(text):
+def milliseconds(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
     return float(number) * UNIT_MS[unit]
 
 
-def parse_wrk(output):
+def parse_wrk(output: str) -> dict[str, Any]:
     """The numbers of wrk's text report; the error lines are there only when not zero."""
     rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     requests = re.search(r"^\s+(\d+) requests in ", output, re.M)
@@ -313,13 +331,20 @@ def parse_wrk(output):
     }
 
 
-def wrk_command(wrk, options, seconds):
+def wrk_command(wrk: str, options: argparse.Namespace, seconds: int) -> list[str]:
     threads = str(min(WRK_THREADS, options.connections))
     command = [wrk, "--latency", "-t", threads, "-c", str(options.connections)]
     return [*command, "-d", f"{seconds}s", "--timeout", WRK_TIMEOUT]
 
 
-def run_wrk(wrk, options, url, headers, script=None, env=None):
+def run_wrk(
+    wrk: str,
+    options: argparse.Namespace,
+    url: str,
+    headers: dict[str, str],
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     command = wrk_command(wrk, options, options.duration)
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -343,7 +368,7 @@ def run_wrk(wrk, options, url, headers, script=None, env=None):
     return numbers
 
 
-def warm_up(wrk, options, rows, server):
+def warm_up(wrk: str, options: argparse.Namespace, rows: list[Row], server: Server) -> None:
     """Every page of the server, in turn, on every connection: both workers have loaded their
     code, templates and connections (and filled their caches) before the first measure."""
     paths = " ".join(dict.fromkeys(row.path for row in rows)) or "/"
@@ -358,7 +383,7 @@ def warm_up(wrk, options, rows, server):
 # --- The rows --------------------------------------------------------------------------------
 
 
-def newsroom_rows(pages):
+def newsroom_rows(pages: dict[str, str]) -> list[Row]:
     return [
         Row("story", pages["story"], "fortunes", 0.5),
         Row("famous person", pages["person"], "fortunes", 0.4),
@@ -374,7 +399,7 @@ def newsroom_rows(pages):
     ]
 
 
-def cached_rows(pages):
+def cached_rows(pages: dict[str, str]) -> list[Row]:
     return [
         Row("cached story", pages["story"], "hello world", 0.8),
         Row("cached front", "/", "hello world", 0.8),
@@ -382,26 +407,26 @@ def cached_rows(pages):
     ]
 
 
-def zipf_rows(pages):
+def zipf_rows(pages: dict[str, str]) -> list[Row]:
     return [
         Row("Zipf mix", pages["zipf"], "hello world", zipf=True),
         Row("Zipf mix, editor", pages["zipf"], "hello world", 0.6, zipf=True, editor=True),
     ]
 
 
-def baseline_rows():
+def baseline_rows() -> list[Row]:
     return [Row("fortunes", "/fortunes/"), Row("hello world", "/hello/")]
 
 
-def unmeasured(row, group, note):
+def unmeasured(row: Row, group: str, note: str) -> Result:
     return {**describe(row, group), "note": note}
 
 
-def describe(row, group):
+def describe(row: Row, group: str) -> Result:
     return {"group": group, "label": row.label, "path": row.path, "target": row.target}
 
 
-def fill_zipf(wrk, options, server, row):
+def fill_zipf(wrk: str, options: argparse.Namespace, server: Server, row: Row) -> None:
     """Every address of the Zipf mix asked for in turn, for `--zipf-fill` seconds: the cache
     as a site's would be after a while, not empty."""
     command = [*wrk_command(wrk, options, options.zipf_fill), "-s", ZIPF_SCRIPT, server.url]
@@ -416,7 +441,14 @@ def fill_zipf(wrk, options, server, row):
     print(f"  filled for {options.zipf_fill} s: {result.stdout.strip().splitlines()[-1]}")
 
 
-def measure_zipf(wrk, options, server, row, group, editor_env):
+def measure_zipf(
+    wrk: str,
+    options: argparse.Namespace,
+    server: Server,
+    row: Row,
+    group: str,
+    editor_env: dict[str, str] | None,
+) -> Result:
     """The Zipf mix: the addresses in the file `row.path`, drawn by bench/zipf.lua; with
     bench/editor.py saving a story every second meanwhile when `row.editor`."""
     env = {"ZIPF_PATHS": row.path}
@@ -445,7 +477,14 @@ def measure_zipf(wrk, options, server, row, group, editor_env):
     return {**describe(row, group), **numbers, "headers": {}}
 
 
-def measure(wrk, options, server, row, group, editor_env=None):
+def measure(
+    wrk: str,
+    options: argparse.Namespace,
+    server: Server,
+    row: Row,
+    group: str,
+    editor_env: dict[str, str] | None = None,
+) -> Result:
     """One row: checked once (the status it should have), then loaded for --duration."""
     if row.zipf:
         return measure_zipf(wrk, options, server, row, group, editor_env)
@@ -467,7 +506,16 @@ def measure(wrk, options, server, row, group, editor_env=None):
     return {**describe(row, group), **numbers, "headers": headers}
 
 
-def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
+def run_server(
+    wrk: str,
+    options: argparse.Namespace,
+    group: str,
+    rows: list[Row],
+    app: str,
+    env: dict[str, str],
+    ready_path: str,
+    log_path: Path,
+) -> tuple[list[Result], list[float] | None]:
     """All the rows of one server; the workers' memory after them, when asked for."""
     results, rss = [], None
     print(f"{group}:", file=sys.stderr)
@@ -497,7 +545,7 @@ def run_server(wrk, options, group, rows, app, env, ready_path, log_path):
     return results, rss
 
 
-def progress(result):
+def progress(result: Result) -> None:
     rate = result.get("requests_per_s")
     print(
         f"  {result['label']}: {result['note'] if rate is None else f'{rate:.1f} req/s'}",
@@ -505,7 +553,7 @@ def progress(result):
     )
 
 
-def add_ratios(results, rows):
+def add_ratios(results: list[Result], rows: list[Row]) -> None:
     rates = {result["label"]: result.get("requests_per_s") for result in results}
     for result, row in zip(results, rows, strict=True):
         result["baseline"] = row.baseline
@@ -524,7 +572,9 @@ COLUMNS = (
 )
 
 
-def print_header(stories, version, options, pages, cache):
+def print_header(
+    stories: int, version: str, options: argparse.Namespace, pages: dict[str, str], cache: str
+) -> None:
     print(
         f"\nNewsroom over HTTP: {stories:,} stories, PostgreSQL {version}, "
         f"{os.cpu_count()} CPUs; gunicorn with {WORKERS} sync workers per server, DEBUG off"
@@ -539,7 +589,7 @@ def print_header(stories, version, options, pages, cache):
         print(f"  {name}: {path}")
 
 
-def print_table(results):
+def print_table(results: list[Result]) -> None:
     print(f"\n{COLUMNS}\n{'-' * len(COLUMNS)}")
     group = None
     for result in results:
@@ -549,7 +599,7 @@ def print_table(results):
         print(table_line(result).rstrip())
 
 
-def table_line(result):
+def table_line(result: Result) -> str:
     label = f"  {result['label']}"
     if "requests_per_s" not in result:
         return f"{label:<19} {result['note']}"
@@ -569,11 +619,11 @@ def table_line(result):
     )
 
 
-def latency(ms):
+def latency(ms: float | None) -> str:
     return "-" if ms is None else f"{ms:.1f}"
 
 
-def print_memory(memory):
+def print_memory(memory: Memory) -> None:
     print(f"\ngunicorn workers' RSS after the Newsroom runs (target under {RSS_TARGET_MB} MB):")
     for group, sizes in memory.items():
         if sizes is None:
@@ -584,7 +634,16 @@ def print_memory(memory):
         print(f"  {group}: {listed} MB, {verdict}")
 
 
-def write_json(path, stories, version, options, pages, cache, results, memory):
+def write_json(
+    path: Path,
+    stories: int,
+    version: str,
+    options: argparse.Namespace,
+    pages: dict[str, str],
+    cache: str,
+    results: list[Result],
+    memory: Memory,
+) -> None:
     report = {
         "stories": stories,
         "postgresql": version,
@@ -606,7 +665,7 @@ def write_json(path, stories, version, options, pages, cache, results, memory):
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
-def main():
+def main() -> None:
     options = parse_args()
     wrk = find_wrk()
     ensure_archive(options.database_url, options.articles)
@@ -633,7 +692,9 @@ def main():
         print(f"\nresults written to {options.json}")
 
 
-def servers_of(options, pages, redis_url=None):
+def servers_of(
+    options: argparse.Namespace, pages: dict[str, str], redis_url: str | None = None
+) -> list[ServerPlan]:
     newsroom = "newsroom.settings"
     cached_env = {"PAGE_CACHE_SECONDS": "86400", **({"REDIS_URL": redis_url} if redis_url else {})}
     servers = [
@@ -662,7 +723,9 @@ def servers_of(options, pages, redis_url=None):
     return servers[1:] if options.only_zipf else servers
 
 
-def measure_all(wrk, options, pages, redis_url, logs):
+def measure_all(
+    wrk: str, options: argparse.Namespace, pages: dict[str, str], redis_url: str | None, logs: Path
+) -> tuple[list[Result], Memory]:
     results, memory = [], {}
     for number, (group, rows, app, env, ready_path) in enumerate(
         servers_of(options, pages, redis_url)

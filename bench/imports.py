@@ -33,7 +33,7 @@ SPEAKERS = [
 ]
 
 
-def story_text(rng, number):
+def story_text(rng: random.Random, number: int) -> str:
     from articles.generator import KINDS, VERBS, WORDS
 
     (name, pronoun), (other, _) = rng.sample(SPEAKERS, 2)
@@ -50,13 +50,13 @@ def story_text(rng, number):
     return f"date {day:%Y-%m-%d} {kind}\n\n{title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
-def write_files(folder, count, seed):
+def write_files(folder: Path, count: int, seed: int) -> None:
     rng = random.Random(seed)
     for number in range(count):
         (folder / f"{number:05}.txt").write_text(story_text(rng, number), encoding="utf-8")
 
 
-def fresh_database(database_url):
+def fresh_database(database_url: str) -> None:
     name = database_url.rsplit("/", 1)[1]
     server = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(server, autocommit=True) as conn:
@@ -64,7 +64,7 @@ def fresh_database(database_url):
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def timed(command, env):
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and the peak memory (MB) of one manage.py command."""
     started = time.perf_counter()
     subprocess.run(
@@ -78,7 +78,7 @@ def timed(command, env):
     return elapsed, peak
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)

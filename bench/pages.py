@@ -17,7 +17,7 @@ from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
 
 
-def pages(database_url):
+def pages(database_url: str) -> list[tuple[str, str, bool]]:
     """(name, address, for staff) — the last page of a list is as far as it reaches."""
     _, _, chosen = archive_facts(database_url)
     from people.models import Person
@@ -52,7 +52,7 @@ def pages(database_url):
     ]
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)

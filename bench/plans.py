@@ -10,12 +10,16 @@ plus the archive index and the year, which read the dates by a loose index scan.
 
 import argparse
 import re
+from typing import TYPE_CHECKING
 
 from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
 
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
-def pages(database_url):
+
+def pages(database_url: str) -> list[tuple[str, str]]:
     """The pages bench.http loads, chosen the same way, and the two date lists."""
     _, _, chosen = archive_facts(database_url)
     year = chosen["month"].split("/")[2]
@@ -36,19 +40,19 @@ def pages(database_url):
 LONG_LIST = re.compile(r"'\{((?:\d+,){3})((?:\d+,){10,}\d+)\}'(?=::\w+\[\])")
 
 
-def shortened(line):
+def shortened(line: str) -> str:
     return LONG_LIST.sub(
         lambda m: f"'{{{m[1]}… {m[0].count(',') + 1} ids}}'",
         line,
     )
 
 
-def plan(cursor, sql):
+def plan(cursor: "CursorWrapper", sql: str) -> str:
     cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, SUMMARY OFF) {sql}")
     return "\n".join(shortened(row[0]) for row in cursor.fetchall())
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)

@@ -27,14 +27,18 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
 from bench.common import ROOT, ensure_database, in_process
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 SAVE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 DRAIN_URL = "postgres://postgres@127.0.0.1:5432/newsroom_queue_drain"
 
 
-def fastest_save(client, url, repeat):
+def fastest_save(client: "Client", url: str, repeat: int) -> float:
     from tests.forms import form_data
 
     times = []
@@ -47,7 +51,7 @@ def fastest_save(client, url, repeat):
     return min(times[1:]) * 1000
 
 
-def save(args):
+def save(args: argparse.Namespace) -> None:
     in_process(args.database_url, args.articles)
     from django.conf import settings
     from django.contrib.auth.models import User
@@ -79,15 +83,15 @@ def save(args):
 
 
 class Answer(BaseHTTPRequestHandler):
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         self.send_response(200)
         self.end_headers()
 
-    def log_message(self, *args):
+    def log_message(self, *args: object) -> None:
         pass
 
 
-def drain(args):
+def drain(args: argparse.Namespace) -> None:
     ensure_database(args.database_url)
     outlet = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
     outlet.daemon_threads = True
@@ -168,7 +172,7 @@ SourceLink.objects.bulk_create(
 """
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     saving = commands.add_parser("save")

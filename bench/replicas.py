@@ -32,13 +32,15 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.common import ROOT
 from bench.http import parse_wrk, server_env
-from bench.processes import free_port, gunicorn_arguments, running
+from bench.processes import Server, free_port, gunicorn_arguments, running
 from tests.servers.postgres import ThrowawayCluster
 
 WORKERS = 2
@@ -74,7 +76,7 @@ class Result:
     replica_tx: int | None
 
 
-def parse_args():
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per row")
     parser.add_argument("--connections", type=int, default=16, help="wrk's open connections")
@@ -82,13 +84,13 @@ def parse_args():
     return parser.parse_args()
 
 
-def manage(env, *args):
+def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
     )
 
 
-def client_connections(cluster, dbname):
+def client_connections(cluster: ThrowawayCluster, dbname: str) -> int:
     """Open on `dbname`, not counting the one asking (it is connected to `postgres`)."""
     return cluster.scalar(
         "SELECT count(*) FROM pg_stat_activity "
@@ -97,27 +99,27 @@ def client_connections(cluster, dbname):
     )
 
 
-def committed(cluster, dbname):
+def committed(cluster: ThrowawayCluster, dbname: str) -> int:
     return cluster.scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = %s", [dbname])
 
 
 class Sampler(threading.Thread):
     """The most client connections open on the site's database while it runs."""
 
-    def __init__(self, clusters, dbname):
+    def __init__(self, clusters: list[ThrowawayCluster], dbname: str) -> None:
         super().__init__(daemon=True)
         self.clusters, self.dbname = clusters, dbname
         self.most = 0
         self.done = threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         while not self.done.wait(0.1):
             count = sum(client_connections(cluster, self.dbname) for cluster in self.clusters)
             self.most = max(self.most, count)
 
 
 @contextmanager
-def site(env, worker_class, log_path):
+def site(env: dict[str, str], worker_class: str, log_path: Path) -> Iterator[Server]:
     port = free_port()
     command = [sys.executable, *gunicorn_arguments("newsroom.wsgi", "--workers", str(WORKERS))]
     command += [
@@ -133,18 +135,27 @@ def site(env, worker_class, log_path):
         yield server
 
 
-def wrk(url, options, seconds):
+def wrk(url: str, options: argparse.Namespace, seconds: int) -> dict[str, Any]:
     command = ["wrk", "--latency", "-t", "2", "-c", str(options.connections), "-d", f"{seconds}s"]
     result = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
     return parse_wrk(result.stdout)
 
 
-def stats_settle():
+def stats_settle() -> None:
     # pg_stat_database is updated by each backend at most every second or so.
     time.sleep(1.5)
 
 
-def measure(row, options, primary, standby, dbname, env, path, folder):
+def measure(
+    row: Row,
+    options: argparse.Namespace,
+    primary: ThrowawayCluster,
+    standby: ThrowawayCluster,
+    dbname: str,
+    env: dict[str, str],
+    path: str,
+    folder: Path,
+) -> Result:
     extra = dict(row.extra)
     if row.replica:
         extra["DATABASE_REPLICA_URLS"] = standby.url(dbname)
@@ -175,7 +186,7 @@ def measure(row, options, primary, standby, dbname, env, path, folder):
     )
 
 
-def main():
+def main() -> None:
     options = parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench.replicas needs wrk, the HTTP load generator: apt-get install wrk")

@@ -9,11 +9,15 @@ the query plans of the main statements so one can see the GIN indexes at work.
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
 from bench.common import DEFAULT_URL, ensure_archive, setup_django, summary
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
-def typical_queries(famous, tag_slug):
+
+def typical_queries(famous: str, tag_slug: str) -> list[tuple[str, str, dict[str, str]]]:
     return [
         ("famous name", famous, {}),
         ("misspelt name", famous.replace("a", "e", 1)[:-1] + famous[-1:], {}),
@@ -29,7 +33,7 @@ def typical_queries(famous, tag_slug):
     ]
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
@@ -133,7 +137,7 @@ def main():
     )
 
 
-def explain(connection, title, sql, setup=""):
+def explain(connection: "BaseDatabaseWrapper", title: str, sql: str, setup: str = "") -> None:
     from django.db import transaction
 
     with transaction.atomic(), connection.cursor() as cursor:

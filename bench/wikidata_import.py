@@ -15,6 +15,8 @@ requests made to the stand-in.
 import argparse
 import os
 import time
+from collections.abc import Callable
+from typing import Any
 
 from bench.common import setup_django
 from bench.imports import fresh_database
@@ -112,7 +114,9 @@ def run_once(qids: list[str]) -> tuple[float, int, str]:
 
     queries = 0
 
-    def count(execute, sql, params, many, context):
+    def count(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
         nonlocal queries
         queries += 1
         return execute(sql, params, many, context)
@@ -124,7 +128,7 @@ def run_once(qids: list[str]) -> tuple[float, int, str]:
     return time.perf_counter() - started, queries, out.getvalue()
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entities", type=int, default=100)
     parser.add_argument("--database-url", default=DEFAULT_URL)

@@ -11,5 +11,5 @@ class Fortune(models.Model):
         managed = False
         db_table = "bench_fortune"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
