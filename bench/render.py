@@ -17,12 +17,17 @@ prepares a query whose best plan depends on its values.
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
 from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
 
+if TYPE_CHECKING:
+    from django.http import HttpResponseBase
+    from django.test import Client
 
-def pages(database_url):
+
+def pages(database_url: str) -> list[tuple[str, str]]:
     _, _, chosen = archive_facts(database_url)
     return [
         ("story", chosen["story"]),
@@ -34,7 +39,7 @@ def pages(database_url):
     ]
 
 
-def fastest(client, url, repeat):
+def fastest(client: "Client", url: str, repeat: int) -> tuple[float, "HttpResponseBase", int]:
     """The fastest of `repeat` answers (ms), the last response and its query count."""
     from django.db import connection, reset_queries
 
@@ -53,7 +58,7 @@ def fastest(client, url, repeat):
     return min(times), response, queries
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
