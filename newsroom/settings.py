@@ -398,7 +398,8 @@ def caches(redis_url: str) -> dict[str, dict[str, Any]]:
         }
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its clients (caching/redis.py).
+            "BACKEND": "caching.redis.RedisCache",
             "LOCATION": redis_url,
             # A Redis that does not answer within a second is taken as down: pages are served
             # without it (pagecache.py) rather than wait for it.
