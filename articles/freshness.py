@@ -33,10 +33,12 @@ from .models import (
     Correction,
     Dismissal,
     FormerAddress,
+    InTheNews,
     Mention,
     ProposedPerson,
     Publication,
     Quote,
+    RelatedStory,
     SourceLink,
     TaggedArticle,
 )
@@ -363,6 +365,9 @@ def connect() -> None:
     # What readers never see: old addresses answer with a redirect; the finder's proposals and
     # an editor's dismissals wait in the admin. Tags of other models: none are public.
     covers(FormerAddress, ProposedPerson, Dismissal, TaggedItem)
+    # Kept by jobs, which move the pages that show them: a story's related stories move its
+    # page (related.choose), the people in the news the front page (in_the_news.count).
+    covers(RelatedStory, InTheNews)
 
 
 __all__ = ["OUTLETS", "PEOPLE", "about", "person"]  # the people's topics, for the views here

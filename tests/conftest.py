@@ -82,13 +82,14 @@ def jobs_at_once(settings):
 
 @pytest.fixture
 def committing(django_capture_on_commit_callbacks):
-    """`with committing():` — what is done inside commits, for the work asked for at the
-    commit (jobs.queue.enqueue_at_commit). What the fixtures asked for before waits for a
-    commit that never comes: it is left out."""
+    """`with committing():` — what is done inside commits, for what waits for the commit (jobs
+    asked for by jobs.queue.enqueue_at_commit, topics moved by caching.topics.changed). What
+    the fixtures asked for before waits for a commit that never comes: it is left out."""
 
     @contextmanager
     def commit():
         queue._at_commit.current = None
+        topics._batches.current = None
         with django_capture_on_commit_callbacks(execute=True):
             yield
 

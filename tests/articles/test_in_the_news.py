@@ -4,6 +4,7 @@ from articles import in_the_news
 from articles.in_the_news import COUNT, count
 from articles.models import InTheNews, Mention
 from jobs.models import Job
+from people.models import Person
 from tests.articles.test_views import query_count
 from tests.html import page, section, text
 
@@ -58,3 +59,17 @@ def test_a_change_counts_again_once_after_the_commit_and_moves_the_front_page(
 def test_the_front_page_moves_with_the_list(client, archive):
     archive(2)
     assert in_the_news.TOPIC in client.get("/").wsgi_request.topics
+
+
+def test_counting_moves_the_front_page_and_no_other(archive, committing, monkeypatch):
+    from caching import topics
+
+    archive(3)
+    count("front")
+    story = Mention.objects.get(person__slug="person-0").article
+    Mention.objects.create(article=story, person=Person.objects.get(slug="person-2"))
+    moved = []
+    monkeypatch.setattr(topics, "bump", lambda names: moved.append(set(names)) or 1)
+    with committing():
+        count("front")  # the kept rows replaced
+    assert moved == [{in_the_news.TOPIC}]

@@ -152,3 +152,17 @@ def test_the_command_chooses_for_the_newest_stories_never_chosen_for(seed, neigh
 def test_the_command_refuses_a_count_below_one(db):
     with pytest.raises((SystemExit, CommandError)):
         call_command("relate_stories", "--newest", "0")
+
+
+def test_a_choice_moves_its_story_s_page_and_no_other(seed, neighbours, committing, monkeypatch):
+    from caching import topics
+
+    moved = []
+    monkeypatch.setattr(topics, "bump", lambda names: moved.append(set(names)) or 1)
+    with committing():
+        choose(seed.pk)  # rows written
+    with committing():
+        both, _, _ = neighbours
+        RelatedStory.objects.filter(article=seed, related=both).delete()
+        choose(seed.pk)  # a row deleted by hand, then chosen again
+    assert moved == [{freshness.story(seed.pk)}, {freshness.story(seed.pk)}]
