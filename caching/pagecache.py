@@ -247,6 +247,36 @@ class Entry:
     def fresh(self, now: dict[str, int]) -> bool:
         return tuple(now[name] for name in self.topics) == self.versions
 
+    def shown(self) -> dict[str, int]:
+        """The versions of its topics it showed, which are the versions now while it is fresh."""
+        return dict(zip(self.topics, self.versions, strict=True))
+
+
+class Checked:
+    """The clock at which each page this process keeps was last found fresh.
+
+    Any change moves the clock (caching/topics.py: one version for all the topics a change
+    moves, and the clock, written together), so a page found fresh at a clock that has not
+    moved since is still fresh: one key read instead of the versions of all its topics. A page
+    asked for again and again, as most of a busy site's are, is checked that way between two
+    changes; after a change, by its topics again. Kept for the pages of `recent` only.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        # (key, the versions the kept page showed): the clock it was fresh at.
+        self.clocks: OrderedDict[tuple[str, tuple[int, ...]], int] = OrderedDict()
+
+    def clock_of(self, key: str, entry: Entry) -> int | None:
+        """The clock `entry`, kept under `key`, was last found fresh at (None: not found so)."""
+        return self.clocks.get((key, entry.versions))
+
+    def note(self, key: str, entry: Entry, clock: int) -> None:
+        self.clocks[key, entry.versions] = clock
+        self.clocks.move_to_end((key, entry.versions))
+        while len(self.clocks) > self.size:
+            self.clocks.popitem(last=False)
+
 
 def reads_a_replica() -> bool:
     reading = current_reading()
@@ -267,6 +297,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.recent = RecentPages(settings.PAGE_CACHE_RECENT)
+        self.checked = Checked(settings.PAGE_CACHE_RECENT)
         self.shared = SharedPages()
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
@@ -280,10 +311,22 @@ class PageCacheMiddleware:
         address = self.address(request)
         key = f"page:{release()}:{address}"
         entry = self.cached(key)
+        # The clock is read before the page is checked or rendered (see `Checked`, and below):
+        # alone when the page was found fresh before, else with the page's topics (one read).
+        clock: int | None = None
         if entry is not None and entry.day == day and entry.release == release():
-            now = topics.versions(entry.topics)
-            if entry.fresh(now):
-                etag = make_etag(now, day, address)
+            noted = self.checked.clock_of(key, entry)
+            if noted is not None:
+                clock = topics.clock()
+            if noted is None or clock != noted:
+                now = topics.versions([*entry.topics, topics.CLOCK])
+                clock = now.pop(topics.CLOCK)
+                fresh = entry.fresh(now)
+            else:
+                fresh = True
+            if fresh:
+                self.checked.note(key, entry, clock)
+                etag = make_etag(entry.shown(), day, address)
                 not_modified = conditional(request, etag, entry.rendered_at)
                 if not_modified is not None:
                     return not_modified
@@ -291,7 +334,8 @@ class PageCacheMiddleware:
                     response: HttpResponseBase = answer(entry.page)
                     response["X-Page-Cache"] = "hit"
                     return response
-        clock = topics.clock()
+        if clock is None:
+            clock = topics.clock()
         if reads_a_replica():
             # A replica behind the primary shows what it has replayed: the page is as new as
             # that, whatever the versions say.
@@ -327,6 +371,8 @@ class PageCacheMiddleware:
                 page=page if seconds else None,
             )
             self.recent.put(key, entry)
+            # Fresh at the clock read before it was rendered: nothing it shows has moved since.
+            self.checked.note(key, entry, clock)
             # Without the page cache, what the page showed is still kept, for conditional GET.
             self.shared.set(key, entry, seconds or ENTRY_SECONDS)
         response["X-Page-Cache"] = "miss"

@@ -330,3 +330,21 @@ def test_a_picture_saved_renews_every_page(db, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True):
         stored_picture(size=(200, 200), renditions=False)
     assert topics.from_database([topics.ALL])[topics.ALL] > before
+
+
+def test_a_page_found_fresh_is_checked_by_the_clock_alone_until_the_clock_moves():
+    from caching.pagecache import Checked, Entry
+
+    checked = Checked(size=2)
+    entry = Entry(("story:1",), (4,), "20261207", "r", 0, None)
+    assert checked.clock_of("page:a", entry) is None
+    checked.note("page:a", entry, 9)
+    assert checked.clock_of("page:a", entry) == 9
+    # Another rendering of the page, showing other versions, is not the one found fresh.
+    newer = Entry(("story:1",), (10,), "20261207", "r", 1, None)
+    assert checked.clock_of("page:a", newer) is None
+    # The oldest noted pages are forgotten past the size.
+    checked.note("page:b", entry, 9)
+    checked.note("page:c", entry, 9)
+    assert checked.clock_of("page:a", entry) is None
+    assert checked.clock_of("page:c", entry) == 9
