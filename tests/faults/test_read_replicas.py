@@ -26,6 +26,9 @@ STORY_TABLE = '"articles_article"'
 CATCH_UP_SECONDS = 30  # a bound on waiting for replication, never a measured duration
 
 
+LOGGED = re.compile(r"(?:statement|execute [^:]+): (.*)")
+
+
 @dataclass
 class StatementLog:
     """The statements one server logged for one database, from a mark on."""
@@ -42,10 +45,11 @@ class StatementLog:
             log.seek(self.offset)
             text = log.read()
         prefix = f"{self.dbname}|"
+        # "statement: …" for a query sent whole, "execute <name>: …" for a prepared one.
         return [
-            line.partition("statement: ")[2]
+            found[1]
             for line in text.splitlines()
-            if line.startswith(prefix) and "statement: " in line
+            if line.startswith(prefix) and (found := LOGGED.search(line))
         ]
 
     def read_stories(self):
