@@ -53,6 +53,10 @@ def outbound_allow_list_is_valid(
     return []
 
 
+# Django's PostgreSQL backend, and the site's (Django's, preparing statements when asked).
+POSTGRESQL_ENGINES = {"django.db.backends.postgresql", "common.postgresql"}
+
+
 # Not tagged `database`: those run only when a command names databases to check.
 @checks.register()
 def replicas_are_postgresql(
@@ -63,7 +67,7 @@ def replicas_are_postgresql(
     errors: list[checks.CheckMessage] = []
     replicas = [alias for alias in settings.DATABASES if alias.startswith("replica_")]
     engines = {settings.DATABASES[alias]["ENGINE"] for alias in ["default", *replicas]}
-    if replicas and engines != {"django.db.backends.postgresql"}:
+    if replicas and not engines <= POSTGRESQL_ENGINES:
         errors.append(
             checks.Error(
                 "DATABASE_REPLICA_URLS is set but the primary or a replica is not PostgreSQL.",

@@ -142,6 +142,10 @@ def test_replicas_need_postgresql_and_read_your_writes_must_outlast_their_lag(se
     assert [error.id for error in replicas_are_postgresql(None)] == ["newsroom.W001"]
     settings.READ_YOUR_WRITES_SECONDS = 10
     assert replicas_are_postgresql(None) == []
+    # The site's own engine (newsroom/settings.py): Django's, preparing statements when asked.
+    site = {"ENGINE": "common.postgresql"}
+    settings.DATABASES = {"default": site, "replica_1": site}
+    assert replicas_are_postgresql(None) == []
 
 
 def test_the_local_admin_is_refused_in_production(db, settings):
@@ -165,3 +169,12 @@ def test_the_local_admin_gets_a_fresh_random_password(db, settings, client):
         "/admin/login/?next=/admin/", {"username": "admin", "password": passwords[1]}
     )
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_site_s_postgresql_engine_is_one_the_replica_check_accepts():
+    from newsroom import settings as site_settings
+    from newsroom.checks import POSTGRESQL_ENGINES
+
+    primary = site_settings.database("postgres://newsroom@db.example.org:5432/newsroom")
+    replica = site_settings.database("postgres://newsroom@r1.example.org/newsroom", replica=True)
+    assert {primary["ENGINE"], replica["ENGINE"]} <= POSTGRESQL_ENGINES
