@@ -28,8 +28,8 @@ TOPIC = "in-the-news"
 
 
 def counted() -> QuerySet[Any]:
-    # Any: people with their `stories`, which the stubs cannot follow through the slice.
     """The people the WINDOW newest stories are most about, with how many (`stories`)."""
+    # QuerySet[Any]: people with their `stories`, which the stubs cannot follow through a slice.
     recent = Article.objects.published().order_by("-published_on", "-id").values("id")
     return (
         Person.objects.filter(mentions__article__in=recent[:WINDOW])
