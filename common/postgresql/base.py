@@ -18,6 +18,9 @@ from psycopg.pq import Format
 from common.prepared import preparing
 
 TIMESTAMPTZ_OID = adapters.types["timestamptz"].oid
+# psycopg prepares a statement run this many times on a connection: never, here. Only what a
+# cursor asks for (prepare=True) is prepared.
+PREPARE_BY_COUNT_NEVER = 2**31 - 1
 
 
 class PreparingCursor(base.ServerBindingCursor):  # type: ignore[name-defined]
@@ -36,8 +39,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
         if settings.DATABASE_PREPARED_STATEMENTS:
-            # Prepared when asked (prepare=True), never by count: Django's own cursors bind
-            # on the client and are never prepared whatever this says.
+            # Needed for prepare=True to be heard at all; Django's own cursors bind on the
+            # client and are never prepared whatever this says.
             params["prepare_threshold"] = PREPARE_BY_COUNT_NEVER
         return params
 
@@ -50,6 +53,3 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.timezone != getattr(loader, "timezone", None):
             register_tzloader(self.timezone, cursor)
         return cursor
-
-
-PREPARE_BY_COUNT_NEVER = 2**31 - 1
