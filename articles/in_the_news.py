@@ -39,19 +39,6 @@ def counted() -> QuerySet[Any]:
     )
 
 
-def shown() -> list[Person]:
-    """The people in the news as the front page shows them, each with `stories`: as last
-    counted, or counted now if never."""
-    kept = list(InTheNews.objects.select_related("person__portrait"))
-    if not kept:
-        return list(counted())
-    people = []
-    for row in kept:
-        row.person.stories = row.stories  # type: ignore[attr-defined]  # as counted() annotates
-        people.append(row.person)
-    return people
-
-
 @job(COUNT)
 def count(target: str) -> str:
     """Count the people in the news again and keep them; a change moves the front page."""

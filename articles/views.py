@@ -2,7 +2,8 @@ import datetime
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Count, DateField, OuterRef, Q, QuerySet, Subquery
+from django.db import router
+from django.db.models import Count, DateField, Q, QuerySet
 from django.db.models.functions import Trunc
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -22,49 +23,31 @@ from people.models import Person
 from pictures.sharing import share_image
 
 from . import freshness, in_the_news, related
+from .front_page import front_page as read_front_page
 from .listing import story_list
-from .models import Article, Finding, Mention, Publication, Quote, SourceLink
+from .models import Article, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
+from .story_page import story_page
 from .structured_data import article_data, quote_data
 
 PAGE_SIZE = 20
-# The front page's lead story and the twelve after it: a grid of two, three or four across.
-FRONT_STORIES = 13
-
-
-def with_subject_name(stories: QuerySet[Article]) -> QuerySet[Article]:
-    """Stories with the name of their main person (a subject before the people only
-    mentioned), whose initials stand in for a missing picture: read in the same query."""
-    main_person = (
-        Mention.objects.filter(article=OuterRef("pk"), status=Finding.CONFIRMED)
-        # "subject" sorts after "mentioned": descending puts the subject first.
-        .order_by("-role", "person__name", "id")
-        .values("person__name")[:1]
-    )
-    return stories.annotate(subject_name=Subquery(main_person))
 
 
 @prepared
 def front_page(request: HttpRequest) -> HttpResponse:
     names = (freshness.STORIES, freshness.QUOTES, freshness.PEOPLE, freshness.OUTLETS)
     depends_on(request, *names, in_the_news.TOPIC)
-    stories = list(with_subject_name(story_list(Article.objects.published()))[:FRONT_STORIES])
-    lead, latest = (stories[0], stories[1:]) if stories else (None, [])
-    quotes = list(
-        Quote.objects.published()
-        .select_related("speaker__portrait", "article")
-        .prefetch_related("joint_speakers")
-        .order_by("-article__published_on", "-id")[:6]
-    )
+    front = read_front_page(using=router.db_for_read(Article))
+    lead, latest = (front.stories[0], front.stories[1:]) if front.stories else (None, [])
     return render(
         request,
         "articles/front_page.html",
         {
             "lead": lead,
             "latest": latest,
-            "quotes": quotes,
-            "speakers": [quote.speaker for quote in quotes],
-            "in_the_news": in_the_news.shown(),
+            "quotes": front.quotes,
+            "speakers": [quote.speaker for quote in front.quotes],
+            "in_the_news": front.in_the_news,
         },
     )
 
@@ -208,9 +191,22 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         """Staff see drafts and scheduled stories, and quotes still to check, marked as such."""
         return self.request.user.is_staff
 
-    def get_queryset(self) -> QuerySet[Article]:
-        stories = Article.objects.all() if self.previewing else Article.objects.published()
-        return stories.select_related("publication", "lead_picture")
+    def get_object(self, queryset: QuerySet[Article] | None = None) -> Article:
+        """The story and everything its page shows, in one query (articles/story_page.py)."""
+        try:
+            day = datetime.date(*(int(self.kwargs[part]) for part in ("year", "month", "day")))
+        except ValueError:
+            raise Http404("No story on that day: it is not a date.") from None
+        page = story_page(
+            day,
+            self.kwargs["slug"],
+            previewing=self.previewing,
+            using=router.db_for_read(Article),
+        )
+        if page is None:
+            raise Http404("No story found matching the query.")
+        self.page = page
+        return page.article
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response = super().render_to_response(context, **kwargs)
@@ -221,31 +217,15 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        article = self.object
+        article, page = self.object, self.page
         mentions = sorted(
-            Mention.objects.filter(article=article).select_related("person__portrait"),
-            key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name),
+            page.mentions, key=lambda m: (m.role != Mention.Role.SUBJECT, m.person.name)
         )
-        quotes = (
-            article.quotes.select_related("speaker")
-            .prefetch_related("joint_speakers")
-            .order_by("position", "id")
-        )
-        if not self.previewing:
-            quotes = quotes.filter(status=Finding.CONFIRMED)
-        quotes = list(quotes)
-        corrections = list(article.corrections.all())
-        sources = list(
-            SourceLink.objects.filter(article=article)
-            .select_related("publication", "quote")
-            .order_by("id")
-        )
-        tags = list(article.tags.order_by("name"))
+        quotes, corrections, sources, tags = page.quotes, page.corrections, page.sources, page.tags
         people = [mention.person for mention in mentions]
         absolute = self.request.build_absolute_uri
-        previous = neighbour(article, before=True)
-        following = neighbour(article, before=False)
-        suggested = related.kept(article)
+        previous, following = page.previous, page.next
+        suggested = page.related
         if suggested:
             # Chosen when the stories changed: the page moves with each one shown.
             chosen_from = [freshness.story(story.pk) for story in suggested]
@@ -284,21 +264,6 @@ class StoryDetail(ArchiveMixin, dates.DateDetailView):
             jsonld=as_script(article_data(article, people, absolute, corrections, share)),
             **kwargs,
         )
-
-
-def neighbour(article: Article, *, before: bool) -> Article | None:
-    """The story just before (or after) `article` in the archive's order."""
-    day, pk = article.published_on, article.pk
-    # The plain bound on the date is redundant for the result but starts the index scan at
-    # `day`: without it, the newest story's "next" walks the whole archive to find nothing.
-    if before:
-        condition = Q(published_on__lte=day) & (Q(published_on__lt=day) | Q(pk__lt=pk))
-        order = ("-published_on", "-id")
-    else:
-        condition = Q(published_on__gte=day) & (Q(published_on__gt=day) | Q(pk__gt=pk))
-        order = ("published_on", "id")
-    neighbours = Article.objects.published().filter(condition).order_by(*order)
-    return neighbours.only("title", "slug", "published_on").first()
 
 
 def quote_list(request: HttpRequest) -> HttpResponse:

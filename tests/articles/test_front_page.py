@@ -2,7 +2,17 @@
 the news with their faces, and the quotes with their speakers' — for an archive of no story,
 one story, or many, at the same cost in queries."""
 
-from articles.views import FRONT_STORIES
+from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.test.utils import CaptureQueriesContext
+
+from articles import in_the_news
+from articles.front_page import QUOTES, front_page
+from articles.front_page import STORIES as FRONT_STORIES
+from articles.listing import story_list
+from articles.models import Article, Finding, InTheNews, Mention, Quote
+from tests.articles.test_generate_archive import generate
+from tests.articles.test_story_page import values
 from tests.articles.test_views import query_count
 from tests.html import page, section, text
 
@@ -52,3 +62,94 @@ def test_the_front_page_costs_the_same_for_1_or_30_stories(client, archive):
     one = query_count(client, "/")
     archive(29, start=1)
     assert query_count(client, "/") == one
+
+
+# --- read in one query (articles/front_page.py), as the ORM reads it ---------------------------
+
+
+def front_as_the_orm_reads():
+    main_person = (
+        Mention.objects.filter(article=OuterRef("pk"), status=Finding.CONFIRMED)
+        .order_by("-role", "person__name", "id")
+        .values("person__name")[:1]
+    )
+    stories = story_list(Article.objects.published()).annotate(subject_name=Subquery(main_person))
+    quotes = (
+        Quote.objects.published()
+        .select_related("speaker__portrait", "article")
+        .order_by("-article__published_on", "-id")[:QUOTES]
+    )
+    kept = InTheNews.objects.select_related("person__portrait")
+    people = [(row.person, row.stories) for row in kept] or [
+        (person, person.stories) for person in in_the_news.counted()
+    ]
+    return {
+        "stories": [
+            (values(s), values(s.publication), values(s.lead_picture), s.subject_name)
+            for s in stories[:FRONT_STORIES]
+        ],
+        "quotes": [
+            (
+                values(q),
+                values(q.speaker),
+                q.speaker and values(q.speaker.portrait),
+                # A link to its story is all the page shows of it.
+                {name: values(q.article)[name] for name in ("id", "title", "slug", "published_on")},
+                [values(p) for p in q.joint_speakers.order_by("name")],
+            )
+            for q in quotes
+        ],
+        "in the news": [
+            (values(person), values(person.portrait), stories) for person, stories in people
+        ],
+    }
+
+
+def front_as_read_in_one_query():
+    with CaptureQueriesContext(connection) as queries:
+        front = front_page(using="default")
+        seen = {
+            "stories": [
+                (values(s), values(s.publication), values(s.lead_picture), s.subject_name)
+                for s in front.stories
+            ],
+            "quotes": [
+                (
+                    values(q),
+                    values(q.speaker),
+                    q.speaker and values(q.speaker.portrait),
+                    values(q.article),
+                    [values(p) for p in q.joint_speakers.all()],
+                )
+                for q in front.quotes
+            ],
+            "in the news": [
+                (values(person), values(person.portrait), person.stories)
+                for person in front.in_the_news
+            ],
+        }
+    kept = InTheNews.objects.exists()
+    # One query, and the count of the people in the news only while they were never counted.
+    assert len(queries) == (1 if kept else 2), [query["sql"] for query in queries]
+    return seen
+
+
+def test_the_demo_front_page_in_one_query(pictured, make_person):
+    quote = Quote.objects.published().first()
+    quote.joint_speakers.add(make_person("Felix Marr"), make_person("Juno Castellanos"))
+    assert front_as_read_in_one_query() == front_as_the_orm_reads()
+    in_the_news.count("front")
+    assert front_as_read_in_one_query() == front_as_the_orm_reads()
+
+
+def test_a_generated_front_page_in_one_query(db):
+    generate(150, seed=5)
+    assert front_as_read_in_one_query() == front_as_the_orm_reads()
+    in_the_news.count("front")
+    assert InTheNews.objects.exists()
+    assert front_as_read_in_one_query() == front_as_the_orm_reads()
+
+
+def test_an_empty_archive_s_front_page(db):
+    front = front_page(using="default")
+    assert (front.stories, front.quotes, front.in_the_news) == ([], [], [])
