@@ -35,7 +35,19 @@ class PreparingCursor(base.ServerBindingCursor):  # type: ignore[name-defined]
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+class DatabaseOperations(base.DatabaseOperations):  # type: ignore[name-defined]
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str | None:
+        """The query as run, for the debug log: a prepared statement's cursor keeps no text
+        of it, so it is written out from its values (as Django does with server binding)."""
+        executed = super().last_executed_query(cursor, sql, params)
+        if executed is None and isinstance(cursor, PreparingCursor):
+            return self.compose_sql(sql, params)
+        return executed
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def get_connection_params(self) -> dict[str, Any]:
         params = super().get_connection_params()
         if settings.DATABASE_PREPARED_STATEMENTS:

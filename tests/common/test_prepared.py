@@ -6,8 +6,10 @@ import sys
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Finding, Quote
+from common.prepared import statements_prepared
 from tests.articles.test_views import SEED_URL
 
 pytestmark = pytest.mark.usefixtures("on_postgres")
@@ -47,7 +49,7 @@ def test_a_story_page_prepares_its_lookups_and_reads_the_same(client, demo, stat
 def test_the_front_page_and_a_quote_are_prepared(client, demo, statements):
     client.get("/")
     front = statements()
-    assert any('FROM "articles_quote"' in sql for sql in front)
+    assert any("FROM articles_quote" in sql for sql in front)
     quote = Quote.objects.filter(status=Finding.CONFIRMED).first()
     client.get(quote.get_absolute_url())
     assert statements() - front
@@ -82,3 +84,14 @@ def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared_unless_asked(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == expected
+
+
+def test_a_prepared_statement_shows_in_the_debug_log_with_its_values(db):
+    with (
+        CaptureQueriesContext(connection) as queries,
+        statements_prepared(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SELECT %(number)s::int + %(number)s::int", {"number": 20})
+        assert cursor.fetchone() == (40,)
+    assert [query["sql"] for query in queries] == ["SELECT 20::int + 20::int"]
