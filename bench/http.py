@@ -386,11 +386,11 @@ def warm_up(wrk: str, options: argparse.Namespace, rows: list[Row], server: Serv
 def newsroom_rows(pages: dict[str, str]) -> list[Row]:
     return [
         Row("story", pages["story"], "fortunes", 0.5),
-        Row("famous person", pages["person"], "fortunes", 0.4),
-        Row("month archive", pages["month"], "fortunes", 0.4),
-        Row("tag", pages["tag"], "fortunes"),
+        Row("famous person", pages["person"], "fortunes", 0.15),
+        Row("month archive", pages["month"], "fortunes", 0.3),
+        Row("tag", pages["tag"], "fortunes", 0.3),
         Row("front", "/", "fortunes", 0.5),
-        Row("search", "/search/?q=wedding", "fortunes", 0.25),
+        Row("search", "/search/?q=wedding", "fortunes", 0.1),
         Row("revalidated story", pages["story"], "fortunes", revalidate=True),
         # The read API against the same page's HTML (the ratio is to the row named).
         Row("API story", pages["api story"], "story"),
