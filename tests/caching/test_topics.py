@@ -182,18 +182,19 @@ def test_a_page_rendered_while_what_it_shows_changed_is_served_not_kept(
 
     one, _ = workers
     first = archive["first"]
-    real = views.neighbour
+    real = views.story_page
 
-    def edited_meanwhile(article, *, before):
-        if before and article.pk == first.pk:  # the story is read already
+    def edited_meanwhile(day, slug, **kwargs):
+        page = real(day, slug, **kwargs)  # the story is read already
+        if page is not None and page.article.pk == first.pk:
             Article.objects.filter(pk=first.pk).update(body="Edited meanwhile.")
             topics.changed(f"story:{first.pk}")
-        return real(article, before=before)
+        return page
 
-    monkeypatch.setattr(views, "neighbour", edited_meanwhile)
+    monkeypatch.setattr(views, "story_page", edited_meanwhile)
     served = get(one, first.get_absolute_url())
     assert "The first version." in body(served)
-    monkeypatch.setattr(views, "neighbour", real)
+    monkeypatch.setattr(views, "story_page", real)
     again = get(one, first.get_absolute_url())
     assert again["X-Page-Cache"] == "miss" and "Edited meanwhile." in body(again)
     assert get(one, first.get_absolute_url())["X-Page-Cache"] == "hit"
