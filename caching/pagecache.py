@@ -68,6 +68,8 @@ if TYPE_CHECKING:
     # What Django gives as `request.GET` (a QueryDict made without `mutable=True`).
     from django.http.request import _ImmutableQueryDict
 
+    from caching.redis import RedisCache
+
 PRIVATE_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 # /data/ changes when a dump is written, which starts no new edition; its files never change.
 SKIPPED_PREFIXES = ("/admin/", "/healthz", "/readyz", "/static/", "/data/")
@@ -200,6 +202,11 @@ class SharedPages:
         self.cache = cache
         self.resting_until = 0.0
 
+    def one_trip(self) -> bool:
+        """Whether the cache reads a page with its topics' versions in one round trip
+        (caching/redis.py: Redis runs the check); else the page is read, then the versions."""
+        return hasattr(self.cache, "get_if_current")
+
     def get(self, key: str) -> Entry | None:
         if self.resting():
             return None
@@ -209,11 +216,33 @@ class SharedPages:
             self.failed("read", error)
             return None
 
+    def get_if_current(self, key: str) -> Current | None:
+        """In one round trip: the entry kept for `key` unless a topic it showed has moved
+        since, with the clock (see `Current`); None when the cache cannot be read."""
+        if self.resting():
+            return None
+        try:
+            reading = cast("RedisCache", self.cache)
+            found = reading.get_if_current(key, [topics.cache_key(topics.CLOCK)])
+        except Exception as error:
+            self.failed("read", error)
+            return None
+        entry = found.value if isinstance(found.value, Entry) else None
+        return Current(entry, found.also[0], [entry.topics[n] for n in found.gone] if entry else [])
+
     def set(self, key: str, page: Entry, seconds: int) -> None:
         if self.resting():
             return
         try:
-            self.cache.set(key, page, seconds)
+            if self.one_trip():
+                # Beside the page, where the script reading it finds them: its topics' keys
+                # and the versions it showed.
+                shown = [
+                    (topics.cache_key(name), version) for name, version in page.shown().items()
+                ]
+                cast("RedisCache", self.cache).set_with_versions(key, page, shown, seconds)
+            else:
+                self.cache.set(key, page, seconds)
         except Exception as error:
             self.failed("write", error)
 
@@ -250,6 +279,18 @@ class Entry:
     def shown(self) -> dict[str, int]:
         """The versions of its topics it showed, which are the versions now while it is fresh."""
         return dict(zip(self.topics, self.versions, strict=True))
+
+
+@dataclass(frozen=True)
+class Current:
+    """An entry read from the shared cache with its topics' versions (`SharedPages`): the
+    entry unless one of its topics has moved since it was rendered, the clock, and the topics
+    whose versions the shared cache no longer holds (their versions read from the database
+    decide)."""
+
+    entry: Entry | None
+    clock: int | None
+    gone: list[str]
 
 
 class Checked:
@@ -310,32 +351,17 @@ class PageCacheMiddleware:
         day = f"{timezone.localdate():%Y%m%d}"
         address = self.address(request)
         key = f"page:{release()}:{address}"
-        entry = self.cached(key)
-        # The clock is read before the page is checked or rendered (see `Checked`, and below):
-        # alone when the page was found fresh before, else with the page's topics (one read).
-        clock: int | None = None
-        if entry is not None and entry.day == day and entry.release == release():
-            noted = self.checked.clock_of(key, entry)
-            if noted is not None:
-                clock = topics.clock()
-            if noted is None or clock != noted:
-                now = topics.versions([*entry.topics, topics.CLOCK])
-                clock = now.pop(topics.CLOCK)
-                fresh = entry.fresh(now)
-            else:
-                fresh = True
-            if fresh:
-                self.checked.note(key, entry, clock)
-                etag = make_etag(entry.shown(), day, address)
-                not_modified = conditional(request, etag, entry.rendered_at)
-                if not_modified is not None:
-                    return not_modified
-                if entry.page is not None:
-                    response: HttpResponseBase = answer(entry.page)
-                    response["X-Page-Cache"] = "hit"
-                    return response
-        if clock is None:
-            clock = topics.clock()
+        fresh, clock = self.look_up(key, day)
+        if fresh is not None:
+            self.checked.note(key, fresh, clock)
+            etag = make_etag(fresh.shown(), day, address)
+            not_modified = conditional(request, etag, fresh.rendered_at)
+            if not_modified is not None:
+                return not_modified
+            if fresh.page is not None:
+                response: HttpResponseBase = answer(fresh.page)
+                response["X-Page-Cache"] = "hit"
+                return response
         if reads_a_replica():
             # A replica behind the primary shows what it has replayed: the page is as new as
             # that, whatever the versions say.
@@ -378,11 +404,42 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
         return conditional(request, etag, rendered_at) or response
 
-    def cached(self, key: str) -> Entry | None:
+    def look_up(self, key: str, day: str) -> tuple[Entry | None, int]:
+        """The entry kept for `key` if it is fresh (rendered for `day` by this release, and none
+        of its topics moved since), and the clock.
+
+        The clock is read with the check, before anything is rendered (see `Checked`, and
+        `topics.clock()`), in the same round trip to Redis: alone for a page of `recent`
+        found fresh before, while it has not moved; else with the versions of its topics. A
+        page this process does not keep is read from the shared cache with its topics'
+        versions in one round trip (a script run in Redis, caching/redis.py)."""
         entry = self.recent.get(key)
+        if entry is None and self.shared.one_trip() and (found := self.shared.get_if_current(key)):
+            entry = found.entry
+            if entry is None or not self.current(entry, day):
+                return None, topics.clock() if found.clock is None else found.clock
+            self.recent.put(key, entry)
+            if topics.resting():
+                # The shared cache failed for the topics a moment ago: the database decides.
+                now = topics.versions([*entry.topics, topics.CLOCK])
+            else:
+                # The script compared the versions Redis holds; the others are read here.
+                gone = found.gone if found.clock is not None else [*found.gone, topics.CLOCK]
+                now = {**entry.shown(), topics.CLOCK: found.clock or 0, **topics.read_gone(gone)}
+            clock = now.pop(topics.CLOCK)
+            return (entry if entry.fresh(now) else None), clock
         if entry is None and (entry := self.shared.get(key)) is not None:
             self.recent.put(key, entry)
-        return entry
+        if entry is None or not self.current(entry, day):
+            return None, topics.clock()
+        noted = self.checked.clock_of(key, entry)
+        now = topics.versions_since(entry.topics, noted)
+        clock = now.pop(topics.CLOCK)
+        return (entry if clock == noted or entry.fresh(now) else None), clock
+
+    @staticmethod
+    def current(entry: Entry, day: str) -> bool:
+        return entry.day == day and entry.release == release()
 
     @staticmethod
     def address(request: HttpRequest) -> str:
