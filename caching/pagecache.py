@@ -47,7 +47,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard, cast
 
@@ -216,19 +216,30 @@ class SharedPages:
             self.failed("read", error)
             return None
 
-    def get_if_current(self, key: str) -> Current | None:
-        """In one round trip: the entry kept for `key` unless a topic it showed has moved
-        since, with the clock (see `Current`); None when the cache cannot be read."""
+    def get_if_current(self, key: str, held: Entry | None, clock: int | None) -> Current | None:
+        """In one round trip: whether the entry kept for `key` is current (none of its topics
+        moved since it was rendered), and the clock (see `Current`); None when the cache
+        cannot be read. `held` is this process's own copy, found current at `clock`: while
+        the clock has not moved, nothing more is read; the entry is sent only when it is not
+        that copy."""
         if self.resting():
             return None
         try:
-            reading = cast("RedisCache", self.cache)
-            found = reading.get_if_current(key, [topics.cache_key(topics.CLOCK)])
+            found = cast("RedisCache", self.cache).get_if_current(
+                key,
+                [topics.cache_key(topics.CLOCK)],
+                holds=clock,
+                stamp=held.stamp if held is not None else "",
+            )
         except Exception as error:
             self.failed("read", error)
             return None
-        entry = found.value if isinstance(found.value, Entry) else None
-        return Current(entry, found.also[0], [entry.topics[n] for n in found.gone] if entry else [])
+        if found.current is False:  # this process's copy is out of date: nothing to check
+            return Current(None, found.also[0], [], known=True)
+        entry = found.value if isinstance(found.value, Entry) else held if found.current else None
+        if not found.current or entry is None:
+            return Current(None, found.also[0], [], known=held is None)
+        return Current(entry, found.also[0], [entry.topics[n] for n in found.gone], known=True)
 
     def set(self, key: str, page: Entry, seconds: int) -> None:
         if self.resting():
@@ -240,7 +251,9 @@ class SharedPages:
                 shown = [
                     (topics.cache_key(name), version) for name, version in page.shown().items()
                 ]
-                cast("RedisCache", self.cache).set_with_versions(key, page, shown, seconds)
+                cast("RedisCache", self.cache).set_with_versions(
+                    key, page, shown, seconds, stamp=page.stamp
+                )
             else:
                 self.cache.set(key, page, seconds)
         except Exception as error:
@@ -280,17 +293,28 @@ class Entry:
         """The versions of its topics it showed, which are the versions now while it is fresh."""
         return dict(zip(self.topics, self.versions, strict=True))
 
+    @cached_property
+    def stamp(self) -> str:
+        """What tells this rendering from others of the same page as to their freshness: its
+        topics and their versions (two renderings showing the same versions are fresh, or
+        not, together)."""
+        shown = json.dumps([self.topics, self.versions])
+        return hashlib.blake2b(shown.encode(), digest_size=12).hexdigest()
+
 
 @dataclass(frozen=True)
 class Current:
-    """An entry read from the shared cache with its topics' versions (`SharedPages`): the
-    entry unless one of its topics has moved since it was rendered, the clock, and the topics
-    whose versions the shared cache no longer holds (their versions read from the database
-    decide)."""
+    """An entry checked in the shared cache with its topics' versions (`SharedPages`): the
+    entry unless one of its topics has moved since it was rendered (or nothing is kept), the
+    clock (None when Redis no longer holds it), and the topics whose versions the shared cache
+    no longer holds (their versions read from the database decide)."""
 
     entry: Entry | None
     clock: int | None
     gone: list[str]
+    # False when this process's own copy may still be fresh though the shared cache cannot
+    # tell (it no longer keeps that rendering): its versions must be read.
+    known: bool
 
 
 class Checked:
@@ -409,12 +433,15 @@ class PageCacheMiddleware:
         of its topics moved since), and the clock.
 
         The clock is read with the check, before anything is rendered (see `Checked`, and
-        `topics.clock()`), in the same round trip to Redis: alone for a page of `recent`
-        found fresh before, while it has not moved; else with the versions of its topics. A
-        page this process does not keep is read from the shared cache with its topics'
-        versions in one round trip (a script run in Redis, caching/redis.py)."""
+        `topics.clock()`), in one round trip to Redis, by a script run there: for a page of
+        `recent` found fresh before, the clock alone while it has not moved; else the page's
+        topics' versions, compared in Redis, with the page itself when this process does not
+        keep that rendering of it. Without Redis (or while it rests), the entry is read, then
+        the clock (while the page was found fresh at it), then the versions."""
         entry = self.recent.get(key)
-        if entry is None and self.shared.one_trip() and (found := self.shared.get_if_current(key)):
+        noted = None if entry is None else self.checked.clock_of(key, entry)
+        found = self.shared.get_if_current(key, entry, noted) if self.shared.one_trip() else None
+        if found is not None and found.known:
             entry = found.entry
             if entry is None or not self.current(entry, day):
                 return None, topics.clock() if found.clock is None else found.clock
@@ -428,14 +455,17 @@ class PageCacheMiddleware:
                 now = {**entry.shown(), topics.CLOCK: found.clock or 0, **topics.read_gone(gone)}
             clock = now.pop(topics.CLOCK)
             return (entry if entry.fresh(now) else None), clock
-        if entry is None and (entry := self.shared.get(key)) is not None:
+        if entry is None and found is None and (entry := self.shared.get(key)) is not None:
             self.recent.put(key, entry)
         if entry is None or not self.current(entry, day):
-            return None, topics.clock()
-        noted = self.checked.clock_of(key, entry)
-        now = topics.versions_since(entry.topics, noted)
+            return None, topics.clock() if found is None or found.clock is None else found.clock
+        # A copy of its own the shared cache no longer has (emptied, or another rendering
+        # kept since), or no script to ask: its versions, and the clock.
+        if noted is not None and found is None and (clock := topics.clock()) == noted:
+            return entry, clock
+        now = topics.versions([*entry.topics, topics.CLOCK])
         clock = now.pop(topics.CLOCK)
-        return (entry if clock == noted or entry.fresh(now) else None), clock
+        return (entry if entry.fresh(now) else None), clock
 
     @staticmethod
     def current(entry: Entry, day: str) -> bool:

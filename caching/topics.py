@@ -23,7 +23,7 @@ changed that no rule can describe (bulk loads that send no signals, `loaddata`).
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -181,29 +181,6 @@ def versions(names: Iterable[str]) -> dict[str, int]:
     if missing:
         known.update(read_gone(missing))
     return {name: known[name] for name in names}
-
-
-def versions_since(names: Sequence[str], seen: int | None) -> dict[str, int]:
-    """The clock (under `CLOCK`) alone while it still is `seen` (nothing has moved since
-    then), else the versions of `names` and the clock: one round trip to the shared cache
-    either way (without one: a query for the clock, then one for the versions if it moved)."""
-    reading = getattr(cache, "get_many_unless", None)
-    if seen is None or reading is None or not shared() or resting():
-        if seen is not None and (now := clock()) == seen:
-            return {CLOCK: now}
-        return versions([*names, CLOCK])
-    try:
-        found = reading(cache_key(CLOCK), seen, [cache_key(name) for name in names])
-    except Exception as error:
-        failed("read", error)
-        return versions_since(names, seen)
-    if len(found) == 1 and found[0] == seen:
-        return {CLOCK: seen}
-    known = dict(zip([CLOCK, *names], found, strict=True))
-    gone = [name for name, version in known.items() if version is None]
-    if gone:
-        known.update(read_gone(gone))
-    return known
 
 
 def read_gone(names: list[str]) -> dict[str, int]:
