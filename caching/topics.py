@@ -154,13 +154,23 @@ def failed(action: str, error: Exception) -> None:
     )
 
 
+def resting() -> bool:
+    """Whether the shared cache failed a moment ago: versions come from the database."""
+    return time.monotonic() < _resting_until[0]
+
+
+def cache_key(name: str) -> str:
+    """The key under which the shared cache holds the version of the topic `name`."""
+    return CACHE_PREFIX + name
+
+
 def versions(names: Iterable[str]) -> dict[str, int]:
     """The current version of each of `names` (0: never changed), in one round trip to the
     shared cache, or one query when it is empty, absent or failing."""
     names = list(names)
-    if not shared() or time.monotonic() < _resting_until[0]:
+    if not shared() or resting():
         return from_database(names)
-    keys = [CACHE_PREFIX + name for name in names]
+    keys = [cache_key(name) for name in names]
     try:
         found = cache.get_many(keys)
     except Exception as error:
@@ -169,15 +179,30 @@ def versions(names: Iterable[str]) -> dict[str, int]:
     known = {key[len(CACHE_PREFIX) :]: value for key, value in found.items()}
     missing = [name for name in names if name not in known]
     if missing:
-        fresh = from_database(missing)
-        known.update(fresh)
+        known.update(read_gone(missing))
+    return {name: known[name] for name in names}
+
+
+def read_gone(names: list[str]) -> dict[str, int]:
+    """The versions of `names`, which the shared cache does not hold (never read yet, or
+    forgotten): from the database, then kept there again, in one more round trip."""
+    if not names:
+        return {}
+    fresh = from_database(names)
+    if shared() and not resting():
         try:
             # Only where still missing: a change written meanwhile is newer than what was read.
-            for name, version in fresh.items():
-                cache.add(CACHE_PREFIX + name, version, CACHED_SECONDS)
+            adding = getattr(cache, "add_many", None)
+            if adding is not None:
+                adding(
+                    {cache_key(name): version for name, version in fresh.items()}, CACHED_SECONDS
+                )
+            else:
+                for name, version in fresh.items():
+                    cache.add(cache_key(name), version, CACHED_SECONDS)
         except Exception as error:
             failed("write", error)
-    return {name: known[name] for name in names}
+    return fresh
 
 
 def from_database(names: list[str]) -> dict[str, int]:

@@ -5,17 +5,20 @@
 import datetime
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.db.models import F
+from django.test import Client
 
 from articles.models import Article
 from caching import pagecache, topics
-from caching.models import Edition
+from caching.models import Edition, Topic
 from newsroom import settings as newsroom_settings
-from tests.html import headings
+from tests.html import headings, page, text
 from tests.redis_server import RedisServer, redis_server
 
 
@@ -42,8 +45,10 @@ class SharedCache:
 
 
 @pytest.fixture
-def shared_cache(settings, real_edition, tmp_path):
+def shared_cache(settings, real_edition, tmp_path, monkeypatch):
     """The page cache in a Redis of the test's own, configured as REDIS_URL configures it."""
+    # A shared cache that failed in an earlier test is not rested from here.
+    monkeypatch.setattr(topics, "_resting_until", [0.0])
     with redis_server(tmp_path / "redis") as server:
         settings.CACHES = newsroom_settings.caches(server.url)
         settings.PAGE_CACHE_SECONDS = 300
@@ -348,3 +353,131 @@ def test_a_page_found_fresh_is_checked_by_the_clock_alone_until_the_clock_moves(
     checked.note("page:c", entry, 9)
     assert checked.clock_of("page:a", entry) is None
     assert checked.clock_of("page:c", entry) == 9
+
+
+# --- a page another worker kept: one round trip to Redis --------------------------------------
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """`with round_trips() as sent:` — `sent` holds, once the block ends, the commands this
+    process sent to Redis inside it, by the times it wrote to a connection: one a round trip
+    (a pipeline's commands, or a script's, go in one)."""
+    import redis.connection
+
+    sending = redis.connection.Connection.send_packed_command
+    counting: list[list] = []
+
+    def send(connection, command, *args, **kwargs):
+        for sent in counting:
+            sent.append(command)
+        return sending(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", send)
+
+    @contextmanager
+    def count():
+        sent: list = []
+        counting.append(sent)
+        try:
+            yield sent
+        finally:
+            counting.remove(sent)
+
+    return count
+
+
+def first_words(sent: list) -> list[str]:
+    """What each round trip asked first (EVALSHA, GET…)."""
+    words = []
+    for packed in sent:
+        data = b"".join(packed) if isinstance(packed, list) else packed
+        words.append(data.split(b"\r\n")[2].decode().upper())
+    return words
+
+
+def test_a_page_another_worker_kept_costs_one_round_trip(
+    story, shared_cache, round_trips, django_assert_num_queries
+):
+    """A page this worker does not keep in its own memory (the long tail of a big archive) is
+    read with the versions of its topics in one command: the script checks them in Redis."""
+    kept = Client().get(story.get_absolute_url())
+    assert kept["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0), round_trips() as sent:
+        served = Client().get(story.get_absolute_url())
+    assert first_words(sent) == ["EVALSHA"]
+    assert served["X-Page-Cache"] == "hit" and served.content == kept.content
+    assert served["ETag"] == kept["ETag"]
+    with round_trips() as sent:
+        revalidated = Client().get(
+            story.get_absolute_url(), headers={"if-none-match": kept["ETag"]}
+        )
+    assert revalidated.status_code == 304
+    assert first_words(sent) == ["EVALSHA"]
+
+
+def test_a_page_kept_here_costs_one_round_trip_while_the_clock_moves(
+    story, shared_cache, round_trips, monkeypatch
+):
+    """A worker's recent page is checked by the clock alone between two changes; once the
+    clock has been seen moving (editors at work), by the clock and its topics' versions at
+    once, in one command."""
+    monkeypatch.setattr(pagecache, "MOVING_SECONDS", 3600)  # no test waits on the time
+    worker = Client()
+    url = story.get_absolute_url()
+    worker.get(url)
+    with round_trips() as sent:
+        assert worker.get(url)["X-Page-Cache"] == "hit"
+    assert first_words(sent) == ["MGET"]  # the clock, still
+    topics.bump(["story:0"])  # a change elsewhere: the clock moves, the story does not
+    with round_trips() as sent:
+        assert worker.get(url)["X-Page-Cache"] == "hit"
+    assert first_words(sent) == ["MGET", "EVALSHA"]  # the clock moved: then the versions
+    topics.bump(["story:0"])
+    with round_trips() as sent:
+        assert worker.get(url)["X-Page-Cache"] == "hit"
+    assert first_words(sent) == ["EVALSHA"]
+    with round_trips() as sent:
+        assert worker.get(url)["X-Page-Cache"] == "hit"
+    assert first_words(sent) == ["EVALSHA"]
+    story.body = "The corrected version."
+    story.save()
+    assert "The corrected version." in text(page(worker.get(url)).find("main"))
+
+
+def test_a_page_another_worker_kept_is_not_served_once_its_story_changed(story, shared_cache):
+    url = story.get_absolute_url()
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    story.body = "The corrected version."
+    story.save()
+    renewed = Client().get(url)
+    assert renewed["X-Page-Cache"] == "miss"
+    assert "The corrected version." in text(page(renewed).find("main"))
+    again = Client().get(url)
+    assert again["X-Page-Cache"] == "hit" and again.content == renewed.content
+
+
+def test_a_version_redis_forgot_is_read_from_the_database(story, shared_cache):
+    """Redis keeps the topics' versions for a few minutes: one it no longer holds is read from
+    the database, which decides — a change it never heard of (written by a process without
+    REDIS_URL) renews the page."""
+    url = story.get_absolute_url()
+    kept = Client().get(url)
+    redis = shared_cache.server.client()
+    topic = cache.make_key(topics.cache_key(f"story:{story.pk}"))
+    assert redis.delete(topic) == 1
+    served = Client().get(url)
+    assert served["X-Page-Cache"] == "hit" and served["ETag"] == kept["ETag"]
+    assert redis.exists(topic)  # kept again
+    Topic.objects.filter(name=f"story:{story.pk}").update(version=F("version") + 1)
+    redis.delete(topic)
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_page_another_worker_kept_is_served_when_redis_goes_down(client, story, shared_cache):
+    url = story.get_absolute_url()
+    kept = Client().get(url)
+    shared_cache.server.stop()
+    served = client.get(url)
+    assert served.status_code == 200 and served["X-Page-Cache"] == "miss"
+    assert headings(served.content) == headings(kept.content) == ["Out now"]
