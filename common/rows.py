@@ -100,8 +100,8 @@ class Columns(Generic[M]):
     """The columns of `model` a query returns as a JSON array, and the instance built back.
 
     `fields` names them (attribute names: `publication_id`); by default every column but the
-    search vectors, which no page reads. The primary key always comes first: a row whose key is
-    null (an outer join that found nothing) is no row.
+    search vectors, which no page reads. A row whose primary key is null (an outer join that
+    found nothing) is no row.
     """
 
     def __init__(self, model: type[M], fields: Iterable[str] | None = None) -> None:
@@ -117,7 +117,8 @@ class Columns(Generic[M]):
         if wanted is not None and len(self.fields) != len(wanted):
             unknown = wanted - {field.attname for field in self.fields}
             raise ValueError(f"{model.__name__} has no columns {sorted(unknown)}")
-        self.fields.sort(key=lambda field: not field.primary_key)
+        # In the model's order, as `Model.from_db` takes them.
+        self.key = self.fields.index(model._meta.pk)
         self.names = [field.attname for field in self.fields]
         self.converters = [_converter(field) for field in self.fields]
 
@@ -129,7 +130,7 @@ class Columns(Generic[M]):
 
     def build(self, values: Sequence[Any] | None, db: str) -> M | None:
         """The instance, as the ORM would give it from database `db` (None for no row)."""
-        if values is None or values[0] is None:
+        if values is None or values[self.key] is None:
             return None
         converted = [
             value if convert is None or value is None else convert(value)

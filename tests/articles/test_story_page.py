@@ -15,7 +15,6 @@ from articles.listing import story_list
 from articles.models import Article, Correction, Finding, Mention, Quote, SourceLink
 from articles.related import choose
 from articles.story_page import story_page
-from common.rows import Columns
 from tests.articles.test_generate_archive import generate
 
 
@@ -202,8 +201,3 @@ def test_a_generated_archive(db):
         assert as_read_in_one_query(article, previewing=previewing) == as_the_orm_reads(
             article, previewing=previewing
         )
-
-
-def test_columns_name_only_what_the_model_has():
-    with pytest.raises(ValueError, match="no columns"):
-        Columns(Article, ["title", "headline"])
