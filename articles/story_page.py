@@ -69,10 +69,6 @@ class StoryPage:
     # The related stories chosen for it, in their order (none: never chosen, or none to show).
     related: list[Article]
 
-    @property
-    def people(self) -> list[Person]:
-        return [mention.person for mention in self.mentions]
-
 
 def story_page(day: datetime.date, slug: str, *, previewing: bool, using: str) -> StoryPage | None:
     """The story published (or, for staff `previewing`, dated) on `day` under `slug`, with
