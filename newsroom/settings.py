@@ -110,7 +110,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# The readers' pages are Jinja2 templates (each app's `jinja2/` folder; the site's frame in
+# newsroom's; newsroom/templating.py); the admin's are Django's (`templates/` folders). A name is
+# looked up in that order.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "newsroom.templating.environment",
+            "context_processors": ["newsroom.context_processors.canonical"],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [SITE_DIR / "templates"],

@@ -1,3 +1,5 @@
+from itertools import groupby
+
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,7 +28,16 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = Person.objects.only("name", "slug", "born_on", "died_on")
     names = keyset_page(people, request.GET, DIRECTORY_PAGE)
     note_listing(request, **names.place)
-    return render(request, "people/person_list.html", {"names": names, "initials": INITIALS})
+    # Under each initial, as the names come (a letter with an accent heads its own run).
+    letters = [
+        (letter, list(people))
+        for letter, people in groupby(names.rows, key=lambda person: person.name[:1].upper())
+    ]
+    return render(
+        request,
+        "people/person_list.html",
+        {"names": names, "letters": letters, "initials": INITIALS},
+    )
 
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:

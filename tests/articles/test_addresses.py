@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, FormerAddress
 from tests.forms import form_data
+from tests.html import headings
 
 D = datetime.date
 
@@ -38,7 +39,7 @@ def test_a_corrected_headline_is_followed_from_the_old_address(admin_client, dem
     assert moved_to(admin_client, old) == new
     page = admin_client.get(old, follow=True)
     assert page.redirect_chain == [(new, 301)]
-    assert page.context["article"] == story
+    assert headings(page)[0] == "A corrected headline"
 
 
 def test_a_redated_story_is_followed_from_its_old_date(client, make_article):
@@ -92,10 +93,10 @@ def test_an_old_address_of_a_story_no_longer_public_is_not_found(
 def test_an_old_address_taken_by_another_story_is_that_story(client, make_article):
     first = make_article("Vows", slug="vows", published_on=D(2022, 2, 9))
     move(first, slug="the-vows")
-    second = make_article("Vows again", slug="vows", published_on=D(2022, 2, 9))
+    make_article("Vows again", slug="vows", published_on=D(2022, 2, 9))
     response = client.get("/articles/2022/02/09/vows/")
     assert response.status_code == 200
-    assert response.context["article"] == second
+    assert headings(response)[0] == "Vows again"
 
 
 def test_an_old_address_taken_by_a_draft_is_not_found_rather_than_elsewhere(client, make_article):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from people.models import FormerSlug, Person
 from tests.forms import form_data
+from tests.html import headings
 
 
 def rename(person, slug):
@@ -34,7 +35,7 @@ def test_the_demo_kanye_west_renamed_ye_is_followed_from_every_old_address(admin
     page = admin_client.get("/people/kanye-west/", follow=True)
     assert page.redirect_chain == [("/people/ye/", 301)]
     assert page.status_code == 200
-    assert page.context["person"] == kanye
+    assert headings(page) == ["Ye"]
 
 
 def test_an_address_renamed_twice_goes_straight_to_the_latest(client, make_person):
@@ -63,7 +64,7 @@ def test_an_old_slug_taken_by_someone_else_is_their_page(client, make_person):
     other = make_person("Ava", slug="ava")
     response = client.get("/people/ava/")
     assert response.status_code == 200
-    assert response.context["person"] == other
+    assert headings(response) == [other.name]
 
 
 def test_a_slug_two_people_had_in_turn_names_the_later(client, make_person):
