@@ -5,9 +5,13 @@ loads, lazy below the fold. A picture whose renditions are not made yet is shown
 faces name (pictures/credits.html; a face is too small to carry its own). Functions of the
 readers' templates (newsroom/templating.py)."""
 
+import functools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from django.core.files.storage import Storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
@@ -37,6 +41,7 @@ def picture(
 def shown(picture: Picture, shape: str, sizes: str, lazy: bool, decorative: bool) -> dict[str, Any]:
     """What pictures/picture.html writes of `picture`."""
     storage = picture.file.storage
+    url = functools.partial(stored_at, storage)
     made = picture.ready
     context: dict[str, Any] = {
         "alt": "" if decorative else picture.alt,
@@ -52,9 +57,9 @@ def shown(picture: Picture, shape: str, sizes: str, lazy: bool, decorative: bool
         return {
             **context,
             "ready": True,
-            "src": storage.url(middle["jpeg"]),
-            "webp_srcset": ", ".join(f"{storage.url(s['webp'])} {s['width']}w" for s in renditions),
-            "jpeg_srcset": ", ".join(f"{storage.url(s['jpeg'])} {s['width']}w" for s in renditions),
+            "src": url(middle["jpeg"]),
+            "webp_srcset": ", ".join(f"{url(s['webp'])} {s['width']}w" for s in renditions),
+            "jpeg_srcset": ", ".join(f"{url(s['jpeg'])} {s['width']}w" for s in renditions),
             "width": largest["width"],
             "height": largest["height"],
         }
@@ -63,12 +68,27 @@ def shown(picture: Picture, shape: str, sizes: str, lazy: bool, decorative: bool
     return {
         **context,
         "ready": False,
-        "src": picture.file.url,
+        "src": url(picture.file.name),
         "width": side if square else picture.width,
         "height": side if square else picture.height,
         # The file is cropped by the browser, around the focal point, until renditions exist.
         "position": f"{picture.focal_x * 100:.0f}% {picture.focal_y * 100:.0f}%",
     }
+
+
+@functools.lru_cache(maxsize=16384)
+def stored_at(storage: Storage, name: str) -> str:
+    """The address of the file `name` in `storage`, asked of the storage once per name: a
+    picture's addresses are plain, never signed (settings.media_storage), so the same name has
+    the same address until the settings change. A list of twenty stories writes some two
+    hundred of them; the storage's own `url()` costs a few microseconds each."""
+    return storage.url(name)
+
+
+@receiver(setting_changed)
+def forget_addresses(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"MEDIA_URL", "STORAGES"}:
+        stored_at.cache_clear()
 
 
 class Credited(NamedTuple):
@@ -97,8 +117,8 @@ def face_url(picture: Picture) -> str:
     until renditions are made."""
     made = picture.ready
     if made and made.get("square"):
-        return picture.file.storage.url(made["square"][0]["jpeg"])
-    return picture.file.url
+        return stored_at(picture.file.storage, made["square"][0]["jpeg"])
+    return stored_at(picture.file.storage, picture.file.name)
 
 
 def share_card(request: HttpRequest | None, share: ShareImage | None = None) -> ShareImage:
