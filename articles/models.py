@@ -64,6 +64,10 @@ class ArticleKind(models.TextChoices):
     SOCIAL_POST = "social_post", "Social post"
 
 
+# A kind's label by its value: what `Article.get_kind_display()` reads.
+KIND_LABELS = dict(ArticleKind.choices)
+
+
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -223,6 +227,11 @@ class Article(Timestamped, Revisioned):  # type: ignore[django-manager-missing]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        """The kind's label, as Django's own method gives it, without flattening the field's
+        choices again on each call (a list of twenty stories asks twenty times)."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
     def get_absolute_url(self) -> str:
         day = self.published_on

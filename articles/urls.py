@@ -13,7 +13,7 @@ urlpatterns = [
     path("", views.front_page, name="front"),
     path("articles/", views.ArchiveIndex.as_view(), name="archive"),
     path("articles/<yyyy:year>/", views.YearArchive.as_view(), name="year"),
-    path("articles/<yyyy:year>/<dd:month>/", views.MonthArchive.as_view(), name="month"),
+    path("articles/<yyyy:year>/<dd:month>/", views.month_archive, name="month"),
     path("articles/<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchive.as_view(), name="day"),
     path(
         "articles/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",

@@ -31,6 +31,10 @@ CAP = 1000
 class CappedPaginator(Paginator):
     def __init__(self, object_list: Any, per_page: int, **kwargs: Any) -> None:
         self.cap: int | None = kwargs.pop("cap", CAP)  # None: count everything
+        # `counted`: how many rows the list holds, when they were counted with its page's rows
+        # in one query (articles/list_pages.py); its page's rows are then handed to `Page`.
+        if (counted := kwargs.pop("counted", None)) is not None:
+            self.__dict__["counted"] = counted
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property

@@ -23,7 +23,7 @@ PAGES = [
     ("people directory from a letter", "/people/?from=K", 2),
     ("archive", "/articles/", 4),
     ("year", "/articles/2022/", 6),
-    ("month", "/articles/2022/02/", 7),
+    ("month", "/articles/2022/02/", 1),
     ("day", "/articles/2022/02/09/", 7),
     ("tag", "/tags/divorce/", 3),
     ("outlet", "/publications/vogue/", 3),

@@ -1,0 +1,129 @@
+"""A month of the archive, read in one query (common/rows.py).
+
+The month's days that have stories, with how many each; the page of its stories asked for, as
+lists show them (with their outlet and picture), newest first; the nearest months before and
+after it that have stories. Readers' stories only (`published()`'s rule, in SQL).
+
+The page's number is read as every list of the site reads it (`CappedPaginator.get_page`):
+out of range or not a number gives the nearest page. The query fetches the page asked for; only
+when that page does not exist (a number past the last page, or "last") is the nearest one read
+in a second query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.core.paginator import Page
+from django.db import connections
+from django.utils import timezone
+
+from common.paging import CappedPaginator
+from common.rows import Dialect, fetch_document
+from pictures.models import Picture
+
+from .models import Article, Publication
+from .rows import PUBLIC, story_in_list, story_in_list_sql, table
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class MonthPage:
+    month: datetime.date  # its first day
+    # Each day of the month with stories, and how many.
+    days: list[tuple[datetime.date, int]]
+    page: Page
+    # The first days of the nearest months before and after with stories, if any.
+    previous: datetime.date | None
+    next: datetime.date | None
+
+    @property
+    def total(self) -> int:
+        return sum(stories for _, stories in self.days)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_page(month: datetime.date, asked: Any, *, using: str) -> MonthPage | None:
+    """The month starting on `month` with page `asked` (`?page=`) of its stories; None when it
+    has no stories for readers."""
+    month = month.replace(day=1)
+    params = {
+        "start": month,
+        "end": next_month(month),
+        "today": timezone.localdate(),
+        "published": Article.Status.PUBLISHED,
+    }
+    number = first_guess(asked)
+    days, before, after, rows = fetch_document(query(using), {**params, **offset(number)}, using)
+    if not days:
+        return None
+    counted = [(datetime.date.fromisoformat(day), stories) for day, stories in days]
+    paginator = CappedPaginator((), PAGE_SIZE, counted=sum(stories for _, stories in counted))
+    shown = paginator.get_page(asked).number
+    if shown != number:
+        *_, rows = fetch_document(query(using), {**params, **offset(shown)}, using)
+    stories = [story_in_list(row, using) for row in rows or ()]
+    return MonthPage(
+        month=month,
+        days=counted,
+        page=Page(stories, shown, paginator),
+        previous=first_day(before),
+        next=first_day(after),
+    )
+
+
+def first_guess(asked: Any) -> int:
+    """The page `asked` if it is a page number, else the first."""
+    try:
+        return max(int(asked), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def offset(number: int) -> dict[str, int]:
+    return {"offset": (number - 1) * PAGE_SIZE}
+
+
+def first_day(day: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(day).replace(day=1) if day else None
+
+
+@cache
+def query(using: str) -> str:
+    """The month page's query for the database `using`, written once per process."""
+    sql = Dialect(connections[using])
+    public = PUBLIC.format("a")
+    in_month = "a.published_on >= %(start)s AND a.published_on < %(end)s"
+    days = sql.listed(
+        sql.array("d.day", "d.stories"),
+        f"(SELECT a.published_on AS day, count(*) AS stories FROM {table(Article)} a"
+        f" WHERE {public} AND {in_month} GROUP BY a.published_on) d",
+        "d.day",
+    )
+    stories = sql.listed(
+        story_in_list_sql(sql, "a", "o", "p"),
+        f"{table(Article)} a"
+        f" LEFT JOIN {table(Publication)} o ON o.id = a.publication_id"
+        f" LEFT JOIN {table(Picture)} p ON p.id = a.lead_picture_id"
+        f" WHERE {public} AND {in_month}",
+        "a.published_on DESC, a.id DESC",
+        limit=PAGE_SIZE,
+        offset="%(offset)s",
+    )
+    # The nearest stories outside the month, each one step of the date index.
+    before = (
+        f"(SELECT a.published_on FROM {table(Article)} a"
+        f" WHERE {public} AND a.published_on < %(start)s ORDER BY a.published_on DESC LIMIT 1)"
+    )
+    after = (
+        f"(SELECT a.published_on FROM {table(Article)} a"
+        f" WHERE {public} AND a.published_on >= %(end)s ORDER BY a.published_on LIMIT 1)"
+    )
+    return f"SELECT {sql.array(days, before, after, stories)}"
