@@ -1,8 +1,10 @@
-"""A month of the archive, read in one query (common/rows.py).
+"""Lists of stories readers page through, each read in one query (common/rows.py).
 
-The month's days that have stories, with how many each; the page of its stories asked for, as
-lists show them (with their outlet and picture), newest first; the nearest months before and
-after it that have stories. Readers' stories only (`published()`'s rule, in SQL).
+A month of the archive: its days that have stories, with how many each; the page of its
+stories asked for, as lists show them (with their outlet and picture), newest first; the nearest
+months before and after it that have stories. A tag's stories: how many (counted up to the
+pages' cap, common/paging.py) and the page asked for. Readers' stories only (`published()`'s
+rule, in SQL).
 
 The page's number is read as every list of the site reads it (`CappedPaginator.get_page`):
 out of range or not a number gives the nearest page. The query fetches the page asked for; only
@@ -21,11 +23,11 @@ from django.core.paginator import Page
 from django.db import connections
 from django.utils import timezone
 
-from common.paging import CappedPaginator
+from common.paging import CAP, CappedPaginator
 from common.rows import Dialect, fetch_document
 from pictures.models import Picture
 
-from .models import Article, Publication
+from .models import Article, Publication, TaggedArticle
 from .rows import PUBLIC, story_in_list, story_in_list_sql, table
 
 PAGE_SIZE = 20
@@ -79,6 +81,24 @@ def month_page(month: datetime.date, asked: Any, *, using: str) -> MonthPage | N
     )
 
 
+def tagged_page(tag: int, asked: Any, *, using: str) -> Page:
+    """Page `asked` of the stories tagged `tag` (its key: the list's plan is chosen for that
+    tag, a common one or a rare one)."""
+    params = {
+        "tag": tag,
+        "today": timezone.localdate(),
+        "published": Article.Status.PUBLISHED,
+        "cap": CAP + 1,
+    }
+    number = first_guess(asked)
+    counted, rows = fetch_document(tagged_query(using), {**params, **offset(number)}, using)
+    paginator = CappedPaginator((), PAGE_SIZE, counted=counted)
+    shown = paginator.get_page(asked).number
+    if shown != number:
+        _, rows = fetch_document(tagged_query(using), {**params, **offset(shown)}, using)
+    return Page([story_in_list(row, using) for row in rows or ()], shown, paginator)
+
+
 def first_guess(asked: Any) -> int:
     """The page `asked` if it is a page number, else the first."""
     try:
@@ -127,3 +147,28 @@ def query(using: str) -> str:
         f" WHERE {public} AND a.published_on >= %(end)s ORDER BY a.published_on LIMIT 1)"
     )
     return f"SELECT {sql.array(days, before, after, stories)}"
+
+
+@cache
+def tagged_query(using: str) -> str:
+    """The tag page's query for the database `using`, written once per process."""
+    sql = Dialect(connections[using])
+    tagged = (
+        f"JOIN {table(TaggedArticle)} ta ON ta.content_object_id = a.id AND ta.tag_id = %(tag)s"
+    )
+    public = PUBLIC.format("a")
+    counted = (
+        f"(SELECT count(*) FROM (SELECT 1 FROM {table(Article)} a {tagged}"
+        f" WHERE {public} LIMIT %(cap)s) AS counted)"
+    )
+    stories = sql.listed(
+        story_in_list_sql(sql, "a", "o", "p"),
+        f"{table(Article)} a {tagged}"
+        f" LEFT JOIN {table(Publication)} o ON o.id = a.publication_id"
+        f" LEFT JOIN {table(Picture)} p ON p.id = a.lead_picture_id"
+        f" WHERE {public}",
+        "a.published_on DESC, a.id DESC",
+        limit=PAGE_SIZE,
+        offset="%(offset)s",
+    )
+    return f"SELECT {sql.array(counted, stories)}"

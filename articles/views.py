@@ -23,7 +23,7 @@ from pictures.sharing import share_image
 
 from . import freshness, in_the_news, related
 from .front_page import front_page as read_front_page
-from .list_pages import month_page
+from .list_pages import month_page, tagged_page
 from .listing import story_list
 from .models import Article, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
@@ -312,8 +312,9 @@ def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     depends_on(request, freshness.tag(tag.pk), freshness.OUTLETS)
-    stories = story_list(Article.objects.published().filter(tags=tag))
-    page = page_of(request, stories, PAGE_SIZE)
+    # Its stories counted and the page read in one query (articles/list_pages.py).
+    page = tagged_page(tag.pk, request.GET.get("page"), using=router.db_for_read(Article))
+    note_listing(request, page.number)
     if not page.object_list and page.number == 1:
         raise Http404("No published stories with this tag.")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})

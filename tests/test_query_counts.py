@@ -25,7 +25,7 @@ PAGES = [
     ("year", "/articles/2022/", 6),
     ("month", "/articles/2022/02/", 1),
     ("day", "/articles/2022/02/09/", 7),
-    ("tag", "/tags/divorce/", 3),
+    ("tag", "/tags/divorce/", 2),
     ("outlet", "/publications/vogue/", 3),
     ("quotes", "/quotes/", 3),
     ("quote", None, 3),

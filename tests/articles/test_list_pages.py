@@ -1,6 +1,7 @@
-"""A month of the archive read in one query (articles/list_pages.py) holds what the ORM reads:
-its days and their stories, the page asked for (the nearest one for a number out of range),
-each story with its outlet and picture, the months before and after; readers' stories only."""
+"""A month of the archive and a tag's stories, each read in one query (articles/list_pages.py),
+hold what the ORM reads: a month's days and their stories, the months before and after, a tag's
+count; the page asked for (the nearest one for a number out of range), each story with its
+outlet and picture; readers' stories only."""
 
 import datetime
 
@@ -9,10 +10,12 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.list_pages import PAGE_SIZE, month_page
+from articles.list_pages import PAGE_SIZE, month_page, tagged_page
 from articles.listing import story_list
 from articles.models import Article
+from common.paging import CappedPaginator
 from tests.articles.test_generate_archive import generate
 from tests.articles.test_story_page import related_values, values
 
@@ -103,3 +106,32 @@ def test_a_month_without_public_stories_is_none(make_article):
     make_article("A draft", published_on=D(2022, 2, 9), status=Article.Status.DRAFT)
     assert month_page(D(2022, 2, 1), None, using="default") is None
     assert month_page(D(1999, 1, 1), None, using="default") is None
+
+
+def test_every_tag_s_pages_hold_what_the_orm_reads(generated):
+    tags = Tag.objects.filter(article__isnull=False).distinct()
+    assert tags.count() > 3
+    for tag in tags:
+        stories = story_list(Article.objects.published().filter(tags=tag))
+        stories = stories.order_by("-published_on", "-id")
+        orm = CappedPaginator(stories, PAGE_SIZE)
+        for asked in [None, "2", "last", "99"]:
+            page = tagged_page(tag.pk, asked, using="default")
+            expected = orm.get_page(asked)
+            assert page.number == expected.number
+            assert page.paginator.count == orm.count
+            assert page.paginator.capped == orm.capped
+            assert [as_read(story) for story in page] == [as_read(story) for story in expected]
+
+
+def test_a_tag_s_count_stops_past_the_cap(make_article, monkeypatch):
+    tag = Tag.objects.create(name="vows", slug="vows")
+    for day in range(1, 8):
+        make_article(f"Story {day}", published_on=D(2022, 2, day)).tags.add(tag)
+    make_article("A draft", status=Article.Status.DRAFT).tags.add(tag)
+    page = tagged_page(tag.pk, None, using="default")
+    assert (page.paginator.count, page.paginator.capped) == (7, False)
+    monkeypatch.setattr("common.paging.CAP", 5)
+    monkeypatch.setattr("articles.list_pages.CAP", 5)
+    page = tagged_page(tag.pk, None, using="default")
+    assert (page.paginator.counted, page.paginator.count, page.paginator.capped) == (6, 5, True)
