@@ -35,6 +35,7 @@ from common.fulltext import fold, name_keys
 from people.models import Alias, Person, Relationship, Source
 from pictures.generated import generated_pictures
 
+from . import in_the_news
 from .models import Article, Mention, Publication, Quote, SourceLink, TaggedArticle
 
 FIRST = (
@@ -242,6 +243,8 @@ class Generator:
             # COPY sends no signals: every page must still know the archive has changed.
             edition.start_new()
         self.vacuum()
+        # What the job queue counts when stories change, counted once for the whole load.
+        in_the_news.count("front")
         self.report(f"done in {time.monotonic() - started:.0f} s")
 
     @staticmethod

@@ -90,6 +90,15 @@ def test_the_archive_keeps_working_after_a_generation(db, make_article):
     assert search(famous.name.split()[0]).people
 
 
+def test_the_people_in_the_news_are_counted_after_a_generation(db):
+    from articles import in_the_news
+    from articles.models import InTheNews
+
+    generate(100)
+    kept = list(InTheNews.objects.order_by("position").values_list("person_id", "stories"))
+    assert kept and kept == list(in_the_news.counted().values_list("pk", "stories"))
+
+
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="--articles"):
         call_command("generate_archive", "--articles", "0", stdout=StringIO())
