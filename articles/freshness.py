@@ -45,7 +45,7 @@ from .models import (
 
 STORIES = "stories"
 QUOTES = "quotes"
-# What a list of stories shows of each (listing.story_list), and whether it is in a list at all.
+# What a list of stories shows of each (`ArticleQuerySet.listed`), and whether it is listed.
 LISTED = ("title", "slug", "dek", "kind", "published_on", "publication_id", "status")
 # The parts whose values before a save are compared with after it (remember, previous).
 Remembered: TypeAlias = Mention | TaggedArticle | Quote | SourceLink

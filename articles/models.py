@@ -19,7 +19,7 @@ from common.text import LineField, PlainTextField, normalise_line_ends
 from common.timestamps import Timestamped
 from history.revisions import Revisioned
 from people.models import Person
-from pictures.models import Picture
+from pictures.models import THUMBNAIL_FIELDS, Picture
 
 from .captions import HowAndWhen, how_and_when
 
@@ -81,6 +81,22 @@ class ArticleQuerySet(YearsByJumps, models.QuerySet["Article"]):
         day comes. Every public view, feed and sitemap starts here.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_on__lte=timezone.localdate())
+
+    def listed(self) -> Self:
+        """What a list of stories reads of each — the fields its items show, their outlet and
+        picture — in one query, whatever the list shows. Through a reverse relation
+        (`person.articles.published().listed()`), the people's pages list stories without
+        importing this module."""
+        return self.select_related("publication", "lead_picture").only(
+            "title",
+            "slug",
+            "dek",
+            "kind",
+            "published_on",
+            "publication__name",
+            "publication__slug",
+            *(f"lead_picture__{field}" for field in THUMBNAIL_FIELDS),
+        )
 
 
 # A named class, which the checker reads the queryset's methods on; a call in the class

@@ -16,7 +16,7 @@ of them public) is scored in the request, as before.
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Q, Value
 from django.db.models.expressions import Combinable
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
@@ -26,8 +26,7 @@ from jobs.queue import enqueue_at_commit, enqueue_many
 from jobs.registry import job
 from people.models import Person
 
-from .listing import story_list
-from .models import Article, Mention, RelatedStory, TaggedArticle
+from .models import Article, ArticleQuerySet, Mention, RelatedStory, TaggedArticle
 
 RELATE = "relate_story"
 RELATE_AGAIN = "relate_story_again"
@@ -39,7 +38,7 @@ CANDIDATES = 20
 
 def scored(
     article: Article, people: Sequence[Person], tags: Sequence[Tag], limit: int = SHOWN
-) -> QuerySet[Article]:
+) -> ArticleQuerySet:
     """Stories sharing the most people or tags with `article`, newest first among equals.
 
     Scored among the CANDIDATES stories most recently added about each of its people and with
@@ -69,7 +68,7 @@ def scored(
 
 def kept(article: Article) -> list[Article]:
     """The public stories chosen for `article`, in their order, as a list shows them."""
-    stories = story_list(Article.objects.published().filter(related_to__article=article))
+    stories = Article.objects.published().filter(related_to__article=article).listed()
     return list(stories.order_by("related_to__position"))
 
 
@@ -77,7 +76,7 @@ def scored_now(article: Article, people: Sequence[Person], tags: Sequence[Tag]) 
     """The stories chosen for `article` in the request, as a list shows them."""
     if not people and not tags:
         return []
-    return list(story_list(scored(article, people, tags)))
+    return list(scored(article, people, tags).listed())
 
 
 # --- choosing, in the workers ----------------------------------------------------------------

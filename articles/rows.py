@@ -10,9 +10,8 @@ from taggit.models import Tag
 
 from common.rows import Columns, Dialect, prefetched, related
 from people.models import Person
-from pictures.models import Picture
+from pictures.models import THUMBNAIL_FIELDS, Picture
 
-from .listing import PICTURE_FIELDS
 from .models import Article, Correction, Mention, Publication, Quote, SourceLink
 
 STORY = Columns(Article)
@@ -24,13 +23,13 @@ QUOTE = Columns(Quote)
 CORRECTION = Columns(Correction)
 SOURCE = Columns(SourceLink)
 TAG = Columns(Tag)
-# What a list of stories shows (articles/listing.py `story_list`), and what a link to one needs.
+# What a list of stories shows (`ArticleQuerySet.listed`), and what a link to one needs.
 LISTED = Columns(
     Article,
     ["title", "slug", "dek", "kind", "published_on", "publication_id", "lead_picture_id"],
 )
 LISTED_OUTLET = Columns(Publication, ["name", "slug"])
-LISTED_PICTURE = Columns(Picture, PICTURE_FIELDS)
+LISTED_PICTURE = Columns(Picture, THUMBNAIL_FIELDS)
 LINKED = Columns(Article, ["title", "slug", "published_on"])
 
 PUBLIC = "{0}.status = %(published)s AND {0}.published_on <= %(today)s"

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.paginator import Page
 from django.db import router
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -24,7 +24,6 @@ from pictures.sharing import share_image
 from . import freshness, in_the_news, related
 from .front_page import front_page as read_front_page
 from .list_pages import month_page, tagged_page
-from .listing import story_list
 from .models import Article, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
 from .story_page import story_page
@@ -65,7 +64,7 @@ class ArchiveMixin:
     context_object_name = "stories"
 
     def get_queryset(self) -> QuerySet[Article]:
-        return story_list(Article.objects.published())
+        return Article.objects.published().listed()
 
     def paginate_queryset(
         self, queryset: QuerySet[Article], page_size: int
@@ -268,14 +267,15 @@ def quote_list(request: HttpRequest) -> HttpResponse:
                 query["person"] = renamed.slug
                 return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
             raise Http404("No such person.")
-        # Said alone or with others (a joint statement).
-        quotes = quotes.filter(Q(speaker=speaker) | Q(pk__in=speaker.joint_quotes.values("pk")))
-    page = page_of(
-        request,
-        quotes.order_by("-article__published_on", "-article_id", "position"),
-        PAGE_SIZE,
-        person=speaker.slug if speaker else "",
-    )
+    quotes = quotes.order_by("-article__published_on", "-article_id", "position")
+    if speaker is not None:
+        # Said alone or with others (a joint statement): the newest of each, as far as the
+        # pages reach, one index range each (an OR walks every quote by date to find a rare
+        # speaker's few).
+        alone, joint = quotes.filter(speaker=speaker), quotes.filter(joint_speakers=speaker)
+        ranges = [alone.values_list("pk"), joint.values_list("pk")]
+        quotes = quotes.filter(among_newest(ranges, CAP + 1))
+    page = page_of(request, quotes, PAGE_SIZE, person=speaker.slug if speaker else "")
     return render(request, "articles/quote_list.html", {"page": page, "speaker": speaker})
 
 
@@ -329,7 +329,7 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     both = [published.filter(publication=publication), citing.order_by("-article_id")]
     # As far as the pages reach: the outlet's newest stories, and the stories most recently
     # added that cite it — two index ranges rather than an OR across two tables.
-    stories = story_list(Article.objects.published().filter(among_newest(both, CAP + 1)))
+    stories = Article.objects.published().filter(among_newest(both, CAP + 1)).listed()
     page = page_of(request, stories.order_by("-published_on", "-id"), PAGE_SIZE)
     return render(
         request,

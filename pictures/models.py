@@ -26,6 +26,20 @@ from history.revisions import Revisioned
 
 # A focal point is a share of the width and of the height, from the top left corner.
 SHARE = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+# What a thumbnail in a list reads of its picture (the rest is the admin's).
+THUMBNAIL_FIELDS = [
+    "file",
+    "width",
+    "height",
+    "alt",
+    "credit",
+    "licence",
+    "licence_url",
+    "source_url",
+    "focal_x",
+    "focal_y",
+    "renditions",
+]
 
 
 class Picture(Timestamped, Revisioned):

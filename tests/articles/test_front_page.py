@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from articles import in_the_news
 from articles.front_page import QUOTES, front_page
 from articles.front_page import STORIES as FRONT_STORIES
-from articles.listing import story_list
 from articles.models import Article, Finding, InTheNews, Mention, Quote
 from tests.articles.test_generate_archive import generate
 from tests.articles.test_story_page import values
@@ -73,7 +72,7 @@ def front_as_the_orm_reads():
         .order_by("-role", "person__name", "id")
         .values("person__name")[:1]
     )
-    stories = story_list(Article.objects.published()).annotate(subject_name=Subquery(main_person))
+    stories = Article.objects.published().listed().annotate(subject_name=Subquery(main_person))
     quotes = (
         Quote.objects.published()
         .select_related("speaker__portrait", "article")

@@ -13,7 +13,6 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.list_pages import PAGE_SIZE, month_page, tagged_page
-from articles.listing import story_list
 from articles.models import Article
 from common.paging import CappedPaginator
 from tests.articles.test_generate_archive import generate
@@ -27,7 +26,7 @@ def as_the_orm_reads(month, number):
     end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     stories = Article.objects.published().filter(published_on__gte=month, published_on__lt=end)
     days = stories.values("published_on").annotate(n=Count("id")).order_by("published_on")
-    listed = story_list(stories).order_by("-published_on", "-id")
+    listed = stories.listed().order_by("-published_on", "-id")
     start = (number - 1) * PAGE_SIZE
     return [(day["published_on"], day["n"]) for day in days], list(listed[start : start + 20])
 
@@ -112,7 +111,7 @@ def test_every_tag_s_pages_hold_what_the_orm_reads(generated):
     tags = Tag.objects.filter(article__isnull=False).distinct()
     assert tags.count() > 3
     for tag in tags:
-        stories = story_list(Article.objects.published().filter(tags=tag))
+        stories = Article.objects.published().filter(tags=tag).listed()
         stories = stories.order_by("-published_on", "-id")
         orm = CappedPaginator(stories, PAGE_SIZE)
         for asked in [None, "2", "last", "99"]:

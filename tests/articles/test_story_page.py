@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.listing import story_list
 from articles.models import Article, Correction, Finding, Mention, Quote, SourceLink
 from articles.related import choose
 from articles.story_page import story_page
@@ -75,7 +74,7 @@ def as_the_orm_reads(article, *, previewing):
         "next": neighbour(article, before=False),
         "related": [
             (values(s), values(s.publication), values(s.lead_picture))
-            for s in story_list(chosen).order_by("related_to__position")
+            for s in chosen.listed().order_by("related_to__position")
         ],
     }
 
