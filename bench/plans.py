@@ -5,12 +5,16 @@ each page runs, as Markdown (docs/query-plans.md is this command's output at 1,0
 
 The pages are the ones `bench.http` loads: a story, the most mentioned person, a month in the
 middle of the archive, the most used tag, the front page and a search for a common word —
-plus the archive index and the year, which read the dates by a loose index scan.
+plus the archive index and the year, which read the dates by a loose index scan, and the
+quotes of the most mentioned person and of someone who said little, on their page and in the
+list of quotes (the two ends of one query's plans).
 """
 
 import argparse
 import re
 from typing import TYPE_CHECKING
+
+import psycopg
 
 from bench.common import DEFAULT_URL, in_process
 from bench.http import archive_facts
@@ -19,10 +23,20 @@ if TYPE_CHECKING:
     from django.db.backends.utils import CursorWrapper
 
 
+# Someone who said little: the person quoted last added (in the archive's long tail).
+LITTLE_SAID = (
+    "SELECT slug FROM people_person WHERE id = (SELECT max(speaker_id) FROM articles_quote)"
+)
+
+
 def pages(database_url: str) -> list[tuple[str, str]]:
-    """The pages bench.http loads, chosen the same way, and the two date lists."""
+    """The pages bench.http loads, chosen the same way, the two date lists, and the quotes of
+    the most and of the least quoted."""
     _, _, chosen = archive_facts(database_url)
     year = chosen["month"].split("/")[2]
+    famous = chosen["person"].split("/")[2]
+    with psycopg.connect(database_url) as conn:
+        (little,) = conn.execute(LITTLE_SAID).fetchone()
     return [
         ("story", chosen["story"]),
         ("person (most mentioned)", chosen["person"]),
@@ -32,6 +46,9 @@ def pages(database_url: str) -> list[tuple[str, str]]:
         ("search", "/search/?q=wedding"),
         ("archive", "/articles/"),
         ("year", f"/articles/{year}/"),
+        ("person (little said)", f"/people/{little}/"),
+        ("quotes (most mentioned)", f"/quotes/?person={famous}"),
+        ("quotes (little said)", f"/quotes/?person={little}"),
     ]
 
 
