@@ -49,7 +49,11 @@ class MonthPage:
 
 
 def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    """The first day of the month after `month`; after December 9999, the last day there is."""
+    try:
+        return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    except OverflowError:
+        return datetime.date.max
 
 
 def month_page(month: datetime.date, asked: Any, *, using: str) -> MonthPage | None:
@@ -100,11 +104,12 @@ def tagged_page(tag: int, asked: Any, *, using: str) -> Page:
 
 
 def first_guess(asked: Any) -> int:
-    """The page `asked` if it is a page number, else the first."""
+    """The page `asked` if it is a page number the pages reach, else the nearest."""
     try:
-        return max(int(asked), 1)
+        number = int(asked)
     except (TypeError, ValueError):
         return 1
+    return min(max(number, 1), -(-CAP // PAGE_SIZE))
 
 
 def offset(number: int) -> dict[str, int]:

@@ -70,7 +70,8 @@ def test_a_page_out_of_range_is_the_nearest_one(make_article):
         "Story 2",
         "Story 1",
     ]
-    for asked, shown in [("9", 2), ("2", 2), ("0", 1), ("-4", 1), ("abc", 1), (None, 1)]:
+    huge = "9" * 30
+    for asked, shown in [("9", 2), ("2", 2), ("0", 1), ("-4", 1), ("abc", 1), (None, 1), (huge, 2)]:
         page = month_page(D(2022, 2, 1), asked, using="default").page
         assert page.number == shown, asked
         assert [story.pk for story in page] == [
@@ -134,3 +135,20 @@ def test_a_tag_s_count_stops_past_the_cap(make_article, monkeypatch):
     monkeypatch.setattr("articles.list_pages.CAP", 5)
     page = tagged_page(tag.pk, None, using="default")
     assert (page.paginator.counted, page.paginator.count, page.paginator.capped) == (6, 5, True)
+
+
+def test_a_month_at_the_ends_of_the_calendar_is_not_found(client, make_article):
+    make_article("Vows", published_on=D(2022, 2, 9))
+    assert month_page(D(9999, 12, 1), None, using="default") is None
+    for address in ["/articles/9999/12/", "/articles/0000/01/", "/articles/2022/13/"]:
+        assert client.get(address).status_code == 404, address
+    assert client.get("/articles/2022/02/").status_code == 200
+
+
+def test_a_page_number_past_any_list_is_its_last_page(client, make_article):
+    tag = Tag.objects.create(name="vows", slug="vows")
+    make_article("Vows", published_on=D(2022, 2, 9)).tags.add(tag)
+    for address in ["/tags/vows/", "/articles/2022/02/"]:
+        response = client.get(address, {"page": "9" * 30})
+        assert response.status_code == 200, address
+    assert tagged_page(tag.pk, "9" * 30, using="default").number == 1
