@@ -94,3 +94,66 @@ def test_the_admin_keeps_djangos_templates_and_readers_pages_are_jinja2():
     assert get_template("base.html").backend.name == "jinja2"
     assert get_template("articles/article_detail.html").backend.name == "jinja2"
     assert get_template("admin/base_site.html").backend.name == "django"
+
+
+# What a template that forgot a call or a name would print: a method's or an object's repr.
+SLIPS = ["bound method", "<function", "object at 0x", "Undefined", "jinja2."]
+
+
+def every_page(client):
+    """The address of every kind of public page of what the archive holds."""
+    from articles.models import Article, Publication, Quote
+    from people.models import Person
+
+    story = Article.objects.published().order_by("-published_on").first()
+    day = story.published_on
+    tag = story.tags.first()
+    quote = Quote.objects.published().first()
+    addresses = [
+        "/",
+        "/articles/",
+        f"/articles/{day:%Y}/",
+        f"/articles/{day:%Y/%m}/",
+        f"/articles/{day:%Y/%m/%d}/",
+        "/quotes/",
+        quote.get_absolute_url(),
+        f"/quotes/?person={quote.speaker.slug}",
+        "/people/",
+        "/people/?from=K",
+        "/search/?q=kim",
+        "/search/?q=a+quote+no+one+said",
+        "/data/",
+        "/no-such-page/",
+        *(article.get_absolute_url() for article in Article.objects.published()[:40]),
+        *(person.get_absolute_url() for person in Person.objects.all()[:40]),
+        *(outlet.get_absolute_url() for outlet in Publication.objects.all()[:10]),
+    ]
+    if tag is not None:
+        addresses.append(f"/tags/{tag.slug}/")
+    return addresses
+
+
+def slips_in(client, addresses):
+    found = {}
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code in (200, 404), address
+        text = response.content.decode()
+        if slips := [slip for slip in SLIPS if slip in text]:
+            found[address] = slips
+    return found
+
+
+def test_no_page_of_the_demo_prints_a_method_or_a_missing_name(client, demo, admin_client):
+    addresses = every_page(client)
+    assert slips_in(client, addresses) == {}
+    # Staff previews too.
+    assert slips_in(admin_client, addresses[:20]) == {}
+
+
+@pytest.mark.slow
+def test_no_page_of_a_generated_archive_prints_a_method_or_a_missing_name(client, db):
+    from tests.articles.test_generate_archive import generate
+
+    generate(150, seed=11)
+    assert slips_in(client, every_page(client)) == {}
