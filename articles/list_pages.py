@@ -1,10 +1,10 @@
 """Lists of stories readers page through, each read in one query (common/rows.py).
 
-A month of the archive: its days that have stories, with how many each; the page of its
-stories asked for, as lists show them (with their outlet and picture), newest first; the nearest
-months before and after it that have stories. A tag's stories: how many (counted up to the
-pages' cap, common/paging.py) and the page asked for. Readers' stories only (`published()`'s
-rule, in SQL).
+A month or a day of the archive: its days that have stories, with how many each; the page of
+its stories asked for, as lists show them (with their outlet and picture), newest first; the
+nearest months (days) before and after it that have stories. A tag's stories: how many (counted
+up to the pages' cap, common/paging.py) and the page asked for. Readers' stories only
+(`published()`'s rule, in SQL).
 
 The page's number is read as every list of the site reads it (`CappedPaginator.get_page`):
 out of range or not a number gives the nearest page. The query fetches the page asked for; only
@@ -34,12 +34,11 @@ PAGE_SIZE = 20
 
 
 @dataclass
-class MonthPage:
-    month: datetime.date  # its first day
-    # Each day of the month with stories, and how many.
+class PeriodPage:
+    # Each day of the period with stories, and how many.
     days: list[tuple[datetime.date, int]]
     page: Page
-    # The first days of the nearest months before and after with stories, if any.
+    # The days of the nearest stories before and after the period, if any.
     previous: datetime.date | None
     next: datetime.date | None
 
@@ -56,13 +55,33 @@ def next_month(month: datetime.date) -> datetime.date:
         return datetime.date.max
 
 
-def month_page(month: datetime.date, asked: Any, *, using: str) -> MonthPage | None:
+def month_page(month: datetime.date, asked: Any, *, using: str) -> PeriodPage | None:
     """The month starting on `month` with page `asked` (`?page=`) of its stories; None when it
-    has no stories for readers."""
+    has no stories for readers. Its neighbours are the first days of their months."""
     month = month.replace(day=1)
+    found = period_page(month, next_month(month), asked, using=using)
+    if found is not None:
+        found.previous = found.previous and found.previous.replace(day=1)
+        found.next = found.next and found.next.replace(day=1)
+    return found
+
+
+def day_page(day: datetime.date, asked: Any, *, using: str) -> PeriodPage | None:
+    """The day `day` with page `asked` of its stories; None when it has none for readers."""
+    try:
+        end = day + datetime.timedelta(days=1)
+    except OverflowError:
+        end = datetime.date.max
+    return period_page(day, end, asked, using=using)
+
+
+def period_page(
+    start: datetime.date, end: datetime.date, asked: Any, *, using: str
+) -> PeriodPage | None:
+    """The stories dated from `start` up to (not including) `end`, page `asked` of them."""
     params = {
-        "start": month,
-        "end": next_month(month),
+        "start": start,
+        "end": end,
         "today": timezone.localdate(),
         "published": Article.Status.PUBLISHED,
     }
@@ -76,12 +95,11 @@ def month_page(month: datetime.date, asked: Any, *, using: str) -> MonthPage | N
     if shown != number:
         *_, rows = fetch_document(query(using), {**params, **offset(shown)}, using)
     stories = [story_in_list(row, using) for row in rows or ()]
-    return MonthPage(
-        month=month,
+    return PeriodPage(
         days=counted,
         page=Page(stories, shown, paginator),
-        previous=first_day(before),
-        next=first_day(after),
+        previous=datetime.date.fromisoformat(before) if before else None,
+        next=datetime.date.fromisoformat(after) if after else None,
     )
 
 
@@ -116,20 +134,16 @@ def offset(number: int) -> dict[str, int]:
     return {"offset": (number - 1) * PAGE_SIZE}
 
 
-def first_day(day: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(day).replace(day=1) if day else None
-
-
 @cache
 def query(using: str) -> str:
-    """The month page's query for the database `using`, written once per process."""
+    """A period's query for the database `using`, written once per process."""
     sql = Dialect(connections[using])
     public = PUBLIC.format("a")
-    in_month = "a.published_on >= %(start)s AND a.published_on < %(end)s"
+    in_period = "a.published_on >= %(start)s AND a.published_on < %(end)s"
     days = sql.listed(
         sql.array("d.day", "d.stories"),
         f"(SELECT a.published_on AS day, count(*) AS stories FROM {table(Article)} a"
-        f" WHERE {public} AND {in_month} GROUP BY a.published_on) d",
+        f" WHERE {public} AND {in_period} GROUP BY a.published_on) d",
         "d.day",
     )
     stories = sql.listed(
@@ -137,12 +151,12 @@ def query(using: str) -> str:
         f"{table(Article)} a"
         f" LEFT JOIN {table(Publication)} o ON o.id = a.publication_id"
         f" LEFT JOIN {table(Picture)} p ON p.id = a.lead_picture_id"
-        f" WHERE {public} AND {in_month}",
+        f" WHERE {public} AND {in_period}",
         "a.published_on DESC, a.id DESC",
         limit=PAGE_SIZE,
         offset="%(offset)s",
     )
-    # The nearest stories outside the month, each one step of the date index.
+    # The nearest stories outside the period, each one step of the date index.
     before = (
         f"(SELECT a.published_on FROM {table(Article)} a"
         f" WHERE {public} AND a.published_on < %(start)s ORDER BY a.published_on DESC LIMIT 1)"

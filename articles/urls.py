@@ -14,7 +14,7 @@ urlpatterns = [
     path("articles/", views.ArchiveIndex.as_view(), name="archive"),
     path("articles/<yyyy:year>/", views.YearArchive.as_view(), name="year"),
     path("articles/<yyyy:year>/<dd:month>/", views.month_archive, name="month"),
-    path("articles/<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchive.as_view(), name="day"),
+    path("articles/<yyyy:year>/<dd:month>/<dd:day>/", views.day_archive, name="day"),
     path(
         "articles/<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
         follows_moved_story(views.StoryDetail.as_view()),

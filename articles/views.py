@@ -23,7 +23,7 @@ from pictures.sharing import share_image
 
 from . import freshness, in_the_news, related
 from .front_page import front_page as read_front_page
-from .list_pages import month_page, tagged_page
+from .list_pages import day_page, month_page, tagged_page
 from .models import Article, Mention, Publication, Quote, SourceLink
 from .search import Filters, search, slug_or_nothing
 from .story_page import story_page
@@ -154,15 +154,30 @@ def day_address(day: datetime.date) -> str:
     return address("articles:day", year=day.year, month=f"{day.month:02d}", day=f"{day.day:02d}")
 
 
-class DayArchive(ArchiveMixin, dates.DayArchiveView):
-    template_name = "articles/archive_day.html"
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        day = context["day"]
-        depends_on(self.request, freshness.month(day), freshness.OUTLETS)
-        context["page_title"] = f"Stories of {day.day} {day:%B %Y}"
-        return context
+def day_archive(request: HttpRequest, year: str, month: str, day: str) -> HttpResponse:
+    """A day's stories, page by page, in one query (articles/list_pages.py)."""
+    try:
+        date = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise Http404("No such day.") from None
+    depends_on(request, freshness.month(date), freshness.OUTLETS)
+    found = day_page(date, request.GET.get("page"), using=router.db_for_read(Article))
+    if found is None:
+        raise Http404("No stories that day.")
+    note_listing(request, found.page.number)
+    return render(
+        request,
+        "articles/archive_day.html",
+        {
+            "day": date,
+            "stories": found.page.object_list,
+            "page_obj": found.page,
+            "paginator": found.page.paginator,
+            "previous_day": found.previous,
+            "next_day": found.next,
+            "page_title": f"Stories of {date.day} {date:%B %Y}",
+        },
+    )
 
 
 # Every query a story's page runs looks rows up by the story's keys (common/prepared.py).

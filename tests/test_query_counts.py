@@ -24,7 +24,7 @@ PAGES = [
     ("archive", "/articles/", 4),
     ("year", "/articles/2022/", 6),
     ("month", "/articles/2022/02/", 1),
-    ("day", "/articles/2022/02/09/", 7),
+    ("day", "/articles/2022/02/09/", 1),
     ("tag", "/tags/divorce/", 2),
     ("outlet", "/publications/vogue/", 3),
     ("quotes", "/quotes/", 3),

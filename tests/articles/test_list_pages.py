@@ -1,7 +1,7 @@
-"""A month of the archive and a tag's stories, each read in one query (articles/list_pages.py),
-hold what the ORM reads: a month's days and their stories, the months before and after, a tag's
-count; the page asked for (the nearest one for a number out of range), each story with its
-outlet and picture; readers' stories only."""
+"""A month or a day of the archive and a tag's stories, each read in one query
+(articles/list_pages.py), hold what the ORM reads: a month's days and their stories, the months
+(days) before and after, a tag's count; the page asked for (the nearest one for a number out of
+range), each story with its outlet and picture; readers' stories only."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.list_pages import PAGE_SIZE, month_page, tagged_page
+from articles.list_pages import PAGE_SIZE, day_page, month_page, tagged_page
 from articles.models import Article
 from common.paging import CappedPaginator
 from tests.articles.test_generate_archive import generate
@@ -152,3 +152,23 @@ def test_a_page_number_past_any_list_is_its_last_page(client, make_article):
         response = client.get(address, {"page": "9" * 30})
         assert response.status_code == 200, address
     assert tagged_page(tag.pk, "9" * 30, using="default").number == 1
+
+
+def test_every_day_holds_what_the_orm_reads(generated):
+    days = sorted({story.published_on for story in generated})
+    for place, day in enumerate(days[:60]):
+        page = day_page(day, None, using="default")
+        stories = Article.objects.published().filter(published_on=day).listed()
+        stories = stories.order_by("-published_on", "-id")
+        assert page.days == [(day, stories.count())]
+        assert [as_read(story) for story in page.page] == [as_read(s) for s in stories[:20]]
+        assert page.previous == (days[place - 1] if place else None)
+        assert page.next == (days[place + 1] if place + 1 < len(days) else None)
+    assert day_page(D(1999, 1, 1), None, using="default") is None
+
+
+def test_a_day_that_is_not_one_is_not_found(client, make_article):
+    make_article("Vows", published_on=D(2022, 2, 9))
+    assert client.get("/articles/2022/02/09/").status_code == 200
+    for address in ["/articles/2022/02/30/", "/articles/9999/12/31/", "/articles/2022/02/10/"]:
+        assert client.get(address).status_code == 404, address
