@@ -12,12 +12,14 @@ What the pages write is what Django's templates wrote, byte for byte:
 - the filters the pages use are Django's own (`date` through common/datefilter.py, in local
   time as Django's filter receives it; `intcomma`, `pluralize`, `truncatewords`, …);
 - `url()` is `{% url %}`: `common.links.address` for named values, `reverse()` otherwise;
-- a missing value prints nothing, and a value of a missing value too (`ChainableUndefined`),
-  as in Django's templates; a template's last newline is kept.
+- a missing value prints nothing, and so do its attributes and its methods' answers
+  (`Missing`); Django's filters are given an empty string for it, as Django's templates give
+  them; a template's last newline is kept.
 """
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -26,7 +28,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
-from jinja2 import ChainableUndefined, Environment
+from jinja2 import ChainableUndefined, Environment, Undefined
 from markupsafe import Markup, escape
 
 from common import datefilter
@@ -63,7 +65,28 @@ def join(value: Iterable[Any], separator: str) -> SafeString:
     return defaultfilters.join(value, separator, autoescape=True)
 
 
-FILTERS = {
+class Missing(ChainableUndefined):
+    """A name the context does not have: it prints nothing, and so do its attributes and what
+    calling it answers, as in Django's templates (where `{{ story.get_absolute_url }}` of no
+    story is empty, not an error)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> "Missing":  # type: ignore[override]
+        return self
+
+
+def as_django_gives(django_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """`django_filter`, given an empty string for a missing value, as Django's templates give
+    their filters (their `string_if_invalid`)."""
+
+    @functools.wraps(django_filter)
+    def wrapper(value: Any, *args: Any) -> Any:
+        return django_filter("" if isinstance(value, Undefined) else value, *args)
+
+    return wrapper
+
+
+# The filters the pages use, Django's own.
+DJANGO_FILTERS: dict[str, Callable[..., Any]] = {
     "date": date,
     "join": join,
     "capfirst": defaultfilters.capfirst,
@@ -74,6 +97,7 @@ FILTERS = {
     "truncatewords": defaultfilters.truncatewords,
     "urlencode": defaultfilters.urlencode,
 }
+FILTERS = {name: as_django_gives(django_filter) for name, django_filter in DJANGO_FILTERS.items()}
 
 GLOBALS = {
     "url": url,
@@ -87,7 +111,7 @@ GLOBALS = {
 
 def environment(**options: Any) -> Environment:
     """The environment Django's Jinja2 backend builds (settings.TEMPLATES)."""
-    options["undefined"] = ChainableUndefined
+    options["undefined"] = Missing
     env = Environment(keep_trailing_newline=True, finalize=escaped, **options)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)

@@ -5,7 +5,7 @@
 idempotent: each file's name says what it was made from (the picture's file, and for square
 crops its focal point), a file already stored is not made again, and a picture whose
 renditions are listed for its current file is left alone. A reader's request never makes one:
-a page shows a picture whose renditions are not made yet from its file (pictures/templatetags).
+a page shows a picture whose renditions are not made yet from its file (pictures/tags.py).
 
 Every file goes through the picture's storage (open, save, exists), never a local path, so
 the same code writes to a folder or to an object store.

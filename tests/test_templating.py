@@ -157,3 +157,18 @@ def test_no_page_of_a_generated_archive_prints_a_method_or_a_missing_name(client
 
     generate(150, seed=11)
     assert slips_in(client, every_page(client)) == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "django_source"),
+    [
+        ("{{ m.edition.number|intcomma }}", "{% load humanize %}{{ m.edition.number|intcomma }}"),
+        ("{{ m.rows|pluralize }}", "{{ m.rows|pluralize }}"),
+        ("{{ m.bytes|filesizeformat }}", "{{ m.bytes|filesizeformat }}"),
+        ("{{ m.made|date('j F Y') }}", '{{ m.made|date:"j F Y" }}'),
+        ("[{{ story.get_absolute_url() }}]", "[{{ story.get_absolute_url }}]"),
+    ],
+)
+def test_a_missing_value_through_a_filter_or_a_call_is_what_django_printed(source, django_source):
+    context = {"m": {}, "story": None}
+    assert jinja(source, **context) == django(django_source, **context)
