@@ -131,7 +131,8 @@ def first_guess(asked: Any) -> int:
 
 
 def offset(number: int) -> dict[str, int]:
-    return {"offset": (number - 1) * PAGE_SIZE}
+    """The page's place in its list (the page size a parameter, not part of the query)."""
+    return {"limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}
 
 
 @cache
@@ -153,7 +154,7 @@ def query(using: str) -> str:
         f" LEFT JOIN {table(Picture)} p ON p.id = a.lead_picture_id"
         f" WHERE {public} AND {in_period}",
         "a.published_on DESC, a.id DESC",
-        limit=PAGE_SIZE,
+        limit="%(limit)s",
         offset="%(offset)s",
     )
     # The nearest stories outside the period, each one step of the date index.
@@ -187,7 +188,7 @@ def tagged_query(using: str) -> str:
         f" LEFT JOIN {table(Picture)} p ON p.id = a.lead_picture_id"
         f" WHERE {public}",
         "a.published_on DESC, a.id DESC",
-        limit=PAGE_SIZE,
+        limit="%(limit)s",
         offset="%(offset)s",
     )
     return f"SELECT {sql.array(counted, stories)}"

@@ -29,6 +29,11 @@ from django.utils.dateparse import parse_datetime
 M = TypeVar("M", bound=models.Model)
 
 
+def sql_limit(limit: int | str) -> str:
+    """A number written into the query as a number; anything else is SQL (a parameter)."""
+    return str(int(limit)) if isinstance(limit, int) else limit
+
+
 class Dialect:
     """The JSON functions of one database, for queries written once for both."""
 
@@ -54,11 +59,16 @@ class Dialect:
         return query if self.postgresql else f"json({query})"
 
     def listed(
-        self, expression: str, rows: str, order: str, limit: int | None = None, offset: str = ""
+        self,
+        expression: str,
+        rows: str,
+        order: str,
+        limit: int | str | None = None,
+        offset: str = "",
     ) -> str:
         """A JSON array of `expression` for each of `rows` (`FROM … WHERE …`) in `order`, the
-        first `limit` of them if given (after the first `offset`, an SQL expression, if given);
-        null when there are none."""
+        first `limit` of them if given (a number, or an SQL expression such as a parameter),
+        after the first `offset` (an SQL expression) if given; null when there are none."""
         skip = f" OFFSET {offset}" if offset else ""
         if self.postgresql and limit is None:
             return f"(SELECT json_agg({expression} ORDER BY {order}) FROM {rows})"
@@ -66,14 +76,14 @@ class Dialect:
             # Numbered in order as the rows come, so that the first `limit` are all it reads.
             first = (
                 f"SELECT {expression} AS item, row_number() OVER (ORDER BY {order}) AS place"
-                f" FROM {rows} ORDER BY {order} LIMIT {int(limit)}{skip}"
+                f" FROM {rows} ORDER BY {order} LIMIT {sql_limit(limit)}{skip}"
             )
             return f"(SELECT json_agg(item ORDER BY place) FROM ({first}) AS first)"
         # SQLite's aggregate takes no ORDER BY (before 3.44): it aggregates the rows in the
         # order a subquery gives them, and reads each back as JSON (a subquery's value is text).
         ordered = f"SELECT {expression} AS item FROM {rows} ORDER BY {order}"
         if limit is not None:
-            ordered += f" LIMIT {int(limit)}{skip}"
+            ordered += f" LIMIT {sql_limit(limit)}{skip}"
         return f"json((SELECT json_group_array(json(item)) FROM ({ordered})))"
 
 

@@ -167,6 +167,7 @@ def test_the_canonical_url_names_the_list_and_the_page_shown(
     monkeypatch.setattr(article_views, "PAGE_SIZE", 1)
     monkeypatch.setattr(search_module, "PER_PAGE", 1)
     monkeypatch.setattr(article_views.ArchiveMixin, "paginate_by", 1)
+    monkeypatch.setattr("articles.list_pages.PAGE_SIZE", 1)
     kim = Person.objects.get(slug="kim-kardashian")
     expected = {
         "/quotes/?person=kim-kardashian&utm_source=x": "/quotes/?person=kim-kardashian",
