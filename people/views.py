@@ -29,8 +29,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     note_listing(request, **names.place)
     # Under each initial, as the names come (a letter with an accent heads its own run).
     letters = [
-        (letter, list(people))
-        for letter, people in groupby(names.rows, key=lambda person: person.name[:1].upper())
+        (letter, list(run))
+        for letter, run in groupby(names.rows, key=lambda person: person.name[:1].upper())
     ]
     return render(
         request,
