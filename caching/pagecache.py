@@ -73,6 +73,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
 
 from caching import topics
+from caching.watch import watch
 from common.replicas import current_reading
 
 if TYPE_CHECKING:
@@ -335,26 +336,33 @@ class Current:
 
 
 class Checked:
-    """The clock at which each page this process keeps was last found fresh.
+    """The clock at which each page this process keeps was last found fresh in Redis (or the
+    database), and when.
 
     Any change moves the clock (caching/topics.py: one version for all the topics a change
     moves, and the clock, written together), so a page found fresh at a clock that has not
-    moved since is still fresh: one key read instead of the versions of all its topics. A page
-    asked for again and again, as most of a busy site's are, is checked that way between two
-    changes; after a change, by its topics again. Kept for the pages of `recent` only.
+    moved since is still fresh: one key read instead of the versions of all its topics. While
+    the process listens to changes (caching/watch.py), a page found fresh lately is not even
+    read: the changes heard say whether it still is. Kept for the pages of `recent` only.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        # (key, the versions the kept page showed): the clock it was fresh at.
-        self.clocks: OrderedDict[tuple[str, tuple[int, ...]], int] = OrderedDict()
+        # (key, the versions the kept page showed): the clock it was fresh at, and when it was
+        # found so (time.monotonic(), taken before it was read).
+        self.clocks: OrderedDict[tuple[str, tuple[int, ...]], tuple[int, float]] = OrderedDict()
 
     def clock_of(self, key: str, entry: Entry) -> int | None:
         """The clock `entry`, kept under `key`, was last found fresh at (None: not found so)."""
-        return self.clocks.get((key, entry.versions))
+        found = self.clocks.get((key, entry.versions))
+        return None if found is None else found[0]
 
-    def note(self, key: str, entry: Entry, clock: int) -> None:
-        self.clocks[key, entry.versions] = clock
+    def checked_at(self, key: str, entry: Entry) -> float | None:
+        found = self.clocks.get((key, entry.versions))
+        return None if found is None else found[1]
+
+    def note(self, key: str, entry: Entry, clock: int, at: float) -> None:
+        self.clocks[key, entry.versions] = (clock, at)
         self.clocks.move_to_end((key, entry.versions))
         while len(self.clocks) > self.size:
             self.clocks.popitem(last=False)
@@ -396,7 +404,6 @@ class PageCacheMiddleware:
         key = f"page:{release()}:{address}"
         fresh, clock = self.look_up(key, day)
         if fresh is not None:
-            self.checked.note(key, fresh, clock)
             etag = make_etag(fresh.shown(), day, address)
             not_modified = conditional(request, etag, fresh.rendered_at)
             if not_modified is not None:
@@ -413,6 +420,7 @@ class PageCacheMiddleware:
         if not storable(response):
             return response
         names = sorted(topics.of(request))
+        checked_at = time.monotonic()
         now = topics.versions(names)
         if max(now.values()) > clock:
             # Something it shows changed while it was rendered, or the replica it was read from
@@ -441,7 +449,7 @@ class PageCacheMiddleware:
             )
             self.recent.put(key, entry)
             # Fresh at the clock read before it was rendered: nothing it shows has moved since.
-            self.checked.note(key, entry, clock)
+            self.checked.note(key, entry, clock, checked_at)
             # Without the page cache, what the page showed is still kept, for conditional GET.
             self.shared.set(key, entry, seconds or ENTRY_SECONDS)
         response["X-Page-Cache"] = "miss"
@@ -450,6 +458,32 @@ class PageCacheMiddleware:
     def look_up(self, key: str, day: str) -> tuple[Entry | None, int]:
         """The entry kept for `key` if it is fresh (rendered for `day` by this release, and none
         of its topics moved since), and the clock.
+
+        A page this process keeps, found fresh in Redis lately, is fresh while none of its
+        topics has been heard to move since (caching/watch.py): nothing is read. Else it is
+        checked as `checked_in_redis` says, and noted (`Checked`) when found fresh."""
+        # What has changed since the last request (listening from the first one on).
+        listening = watch().listening()
+        entry = self.recent.get(key)
+        heard = None if entry is None or not listening else self.heard_fresh(key, entry)
+        if entry is not None and heard is not None:
+            return (entry if self.current(entry, day) else None), heard
+        started = time.monotonic()
+        fresh, clock = self.checked_in_redis(key, day)
+        if fresh is not None:
+            self.checked.note(key, fresh, clock, started)
+        return fresh, clock
+
+    def heard_fresh(self, key: str, entry: Entry) -> int | None:
+        """The clock, if the changes this process heard say that `entry` is still fresh."""
+        at = self.checked.checked_at(key, entry)
+        if at is None or not watch().vouches(entry.topics, entry.versions, at):
+            return None
+        return max(self.checked.clock_of(key, entry) or 0, watch().heard)
+
+    def checked_in_redis(self, key: str, day: str) -> tuple[Entry | None, int]:
+        """The entry kept for `key` if it is fresh, and the clock, as Redis (or the database)
+        has them.
 
         The clock is read with the check, before anything is rendered (see `Checked`, and
         `topics.clock()`), in one round trip to Redis. A page of `recent` found fresh before

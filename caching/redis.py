@@ -14,6 +14,9 @@ then the versions it names, took two. The script reads keys it is not handed (th
 names), which one Redis server allows and a Redis Cluster would not; Django's backend speaks to
 single servers only. Scripts are sent by their digest (EVALSHA), and again whole when a
 restarted Redis no longer knows them (redis-py's `Script`).
+
+Values can also be written with a message published to the processes that listen
+(`set_many_and_publish`, `subscribe`): caching/watch.py hears every change that way.
 """
 
 import json
@@ -23,6 +26,7 @@ from typing import Any
 
 from django.core.cache.backends import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from redis import exceptions as redis_errors
 
 # KEYS[1]: a hash kept by `set_with_versions`: 'versions', a JSON list of [key, version],
 # 'value' and 'stamp'. KEYS[2..]: more keys to read in the same round trip. ARGV[1] (may be
@@ -140,6 +144,24 @@ class RedisCacheClient(redis.RedisCacheClient):
             pipeline.set(key, self._serializer.dumps(value), ex=timeout, nx=True)  # type: ignore[attr-defined]
         pipeline.execute()
 
+    def set_many_and_publish(
+        self, data: dict[str, Any], timeout: int | None, channel: str, message: str
+    ) -> None:
+        pipeline = self.get_client(None, write=True).pipeline(transaction=True)
+        for key, value in data.items():
+            pipeline.set(key, self._serializer.dumps(value), ex=timeout)  # type: ignore[attr-defined]
+        pipeline.publish(channel, message)
+        pipeline.execute()
+        # Redis writes a message to its subscribers before it reads the next command: once
+        # this answers, every process listening has the message in its socket (or, across
+        # machines, on the wire), not merely the promise of it.
+        self.get_client(None, write=True).ping()
+
+    def subscribe(self, channel: str) -> "Subscription":
+        pool = self.get_client(None).connection_pool
+        # Not one of the pool's: a connection that only listens, for as long as it lives.
+        return Subscription(pool.connection_class(**pool.connection_kwargs), channel)
+
     def get_if_current(
         self, key: str, also: Sequence[str], holds: Any = None, stamp: str = ""
     ) -> Current:
@@ -150,6 +172,41 @@ class RedisCacheClient(redis.RedisCacheClient):
         found = [self.loads(value) for value in values]
         verdict = {1: True, -1: False}.get(current)
         return Current(verdict, self.loads(value), found, gone)
+
+
+class Subscription:
+    """A connection of its own listening to one channel, read without waiting: `messages()`
+    returns what has arrived (nothing if nothing has). Any failure of the connection raises
+    (redis-py's errors) and leaves it closed: a listener that missed messages must know it."""
+
+    def __init__(self, connection: Any, channel: str) -> None:
+        self.connection = connection
+        self.channel = channel.encode()
+        connection.connect()
+        try:
+            connection.send_command("SUBSCRIBE", channel)
+            # The confirmation: from now on, every message published is sent here.
+            confirmed = connection.read_response(push_request=True)
+            if not (isinstance(confirmed, list) and confirmed[:2] == [b"subscribe", self.channel]):
+                raise redis_errors.ConnectionError(f"not subscribed to {channel}: {confirmed!r}")
+        except BaseException:
+            connection.disconnect()
+            raise
+
+    def messages(self) -> list[bytes]:
+        found = []
+        try:
+            while self.connection.can_read(timeout=0):
+                message = self.connection.read_response(push_request=True)
+                if isinstance(message, list) and message[:2] == [b"message", self.channel]:
+                    found.append(message[2])
+        except BaseException:
+            self.close()
+            raise
+        return found
+
+    def close(self) -> None:
+        self.connection.disconnect()
 
 
 class RedisCache(redis.RedisCache):
@@ -202,6 +259,23 @@ class RedisCache(redis.RedisCache):
             {self.make_and_validate_key(key): value for key, value in data.items()},
             self.seconds(timeout),
         )
+
+    def set_many_and_publish(
+        self, data: dict[str, Any], timeout: float | None, channel: str, message: str
+    ) -> None:
+        """`set_many`, and `message` published on `channel` in the same transaction (a
+        listener that hears it finds the values written), answered once the message is sent
+        to every listener."""
+        self.client.set_many_and_publish(
+            {self.make_and_validate_key(key): value for key, value in data.items()},
+            self.seconds(timeout),
+            self.make_and_validate_key(channel),
+            message,
+        )
+
+    def subscribe(self, channel: str) -> Subscription:
+        """A subscription to `channel` (named as keys are, with the cache's prefix)."""
+        return self.client.subscribe(self.make_and_validate_key(channel))
 
     def get_if_current(
         self, key: str, also: Sequence[str] = (), holds: Any = None, stamp: str = ""

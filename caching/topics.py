@@ -11,7 +11,8 @@ Versions are numbers from one clock (the row `CLOCK` of the topic table), so tha
 rendered while a change committed can be told apart (see `clock()`). The database is the
 truth; the shared cache (Redis, when `REDIS_URL` is set) holds a copy that every worker reads
 in one round trip for all the topics of a page, and a change writes there as soon as it has
-committed, so every worker sees it on its next request. Without a shared cache, versions are
+committed, so every worker sees it on its next request, and publishes them to the processes
+that listen (caching/watch.py). Without a shared cache, versions are
 read from the database (one query), never from a process's own memory.
 
 Two topics are special: `EVERYTHING` moves with any change readers can see (pages of the
@@ -103,17 +104,17 @@ def changed(*names: str) -> None:
 def bump(names: Iterable[str]) -> int:
     """Give `names` (and `EVERYTHING`) a new version, now: in the database, then in the shared
     cache. Returns the version."""
-    from caching import edition
+    from caching import edition, watch
     from caching.models import Topic
 
-    names = set(names) | {EVERYTHING}
+    names = sorted(set(names) | {EVERYTHING})
     with transaction.atomic():
         if not Topic.objects.filter(name=CLOCK).update(version=F("version") + 1):
             Topic.objects.get_or_create(name=CLOCK, defaults={"version": 0})
             Topic.objects.filter(name=CLOCK).update(version=F("version") + 1)
         version = Topic.objects.filter(name=CLOCK).values_list("version", flat=True).get()
         Topic.objects.bulk_create(
-            [Topic(name=name, version=version) for name in sorted(names)],
+            [Topic(name=name, version=version) for name in names],
             update_conflicts=True,
             unique_fields=["name"],
             update_fields=["version", "changed_at"],
@@ -123,7 +124,12 @@ def bump(names: Iterable[str]) -> int:
         values = {CACHE_PREFIX + name: version for name in names}
         values[CACHE_PREFIX + CLOCK] = version
         try:
-            cache.set_many(values, CACHED_SECONDS)
+            publishing = getattr(cache, "set_many_and_publish", None)
+            if publishing is not None:
+                # Heard at once by every process listening (caching/watch.py).
+                publishing(values, CACHED_SECONDS, watch.CHANNEL, watch.message(version, names))
+            else:
+                cache.set_many(values, CACHED_SECONDS)
         except Exception as error:
             failed("write", error)
             try:  # what a worker cannot read, it reads from the database

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.test import Client
 
 from articles.models import Article
-from caching import pagecache, topics
+from caching import pagecache, topics, watch
 from caching.models import Edition, Topic
 from newsroom import settings as newsroom_settings
 from tests.html import headings, page, text
@@ -343,14 +343,14 @@ def test_a_page_found_fresh_is_checked_by_the_clock_alone_until_the_clock_moves(
     checked = Checked(size=2)
     entry = Entry(("story:1",), (4,), "20261207", "r", 0, None)
     assert checked.clock_of("page:a", entry) is None
-    checked.note("page:a", entry, 9)
-    assert checked.clock_of("page:a", entry) == 9
+    checked.note("page:a", entry, 9, at=100.0)
+    assert checked.clock_of("page:a", entry) == 9 and checked.checked_at("page:a", entry) == 100.0
     # Another rendering of the page, showing other versions, is not the one found fresh.
     newer = Entry(("story:1",), (10,), "20261207", "r", 1, None)
     assert checked.clock_of("page:a", newer) is None
     # The oldest noted pages are forgotten past the size.
-    checked.note("page:b", entry, 9)
-    checked.note("page:c", entry, 9)
+    checked.note("page:b", entry, 9, at=101.0)
+    checked.note("page:c", entry, 9, at=102.0)
     assert checked.clock_of("page:a", entry) is None
     assert checked.clock_of("page:c", entry) == 9
 
@@ -416,13 +416,42 @@ def test_a_page_another_worker_kept_costs_one_round_trip(
     assert first_words(sent) == ["EVALSHA"]
 
 
+def test_a_page_kept_here_costs_no_round_trip_while_its_worker_listens(
+    story, shared_cache, round_trips
+):
+    """A worker's recent page, found fresh in Redis a moment ago, is served on what the worker
+    heard of the changes since (caching/watch.py): nothing is sent to Redis, editors saving
+    elsewhere or not; a change to what it shows is heard, and renews it at once."""
+    worker = Client()
+    url = story.get_absolute_url()
+    kept = worker.get(url)
+    for _ in range(3):
+        with round_trips() as sent:
+            assert worker.get(url)["X-Page-Cache"] == "hit"
+        assert sent == []
+        topics.bump(["story:0"])  # a change elsewhere: the clock moves, the story does not
+    with round_trips() as sent:
+        revalidated = worker.get(url, headers={"if-none-match": kept["ETag"]})
+    assert revalidated.status_code == 304 and sent == []
+    story.body = "The corrected version."
+    story.save()
+    renewed = worker.get(url)
+    assert renewed["X-Page-Cache"] == "miss"
+    assert "The corrected version." in text(page(renewed).find("main"))
+    with round_trips() as sent:
+        assert worker.get(url)["X-Page-Cache"] == "hit"
+    assert sent == []
+
+
 def test_a_page_kept_here_costs_one_round_trip_while_the_clock_moves(
     story, shared_cache, round_trips, monkeypatch
 ):
-    """A worker's recent page is checked by the clock alone between two changes; once the
-    clock has been seen moving (editors at work), by the clock and its topics' versions at
-    once, in one command."""
+    """A recent page the worker's watch cannot vouch for (not checked in Redis lately, or no
+    watch) is checked by the clock alone between two changes; once the clock has been seen
+    moving (editors at work), by the clock and its topics' versions at once, in one
+    command."""
     monkeypatch.setattr(pagecache, "MOVING_SECONDS", 3600)  # no test waits on the time
+    monkeypatch.setattr(watch, "TRUST_SECONDS", 0)
     worker = Client()
     url = story.get_absolute_url()
     worker.get(url)
