@@ -15,7 +15,7 @@ worker, and only on the pages that show what it changed.
   in the cache (Redis when `REDIS_URL` is set, shared by every worker; local memory
   otherwise) and served as it is to the next ones, with `X-Page-Cache: hit` (`miss` when
   rendered). Each process also keeps the last `PAGE_CACHE_RECENT` pages it served in its own
-  memory.
+  memory (`PAGE_CACHE_RECENT_MB` at most).
 - One round trip to Redis per cached page, whichever worker kept it: in Redis a page is kept
   as a hash, with the keys of its topics' versions and the versions it showed beside it, and
   a script run there (caching/redis.py, EVALSHA) returns it only while every one of them still
@@ -108,6 +108,10 @@ ENTRY_SECONDS = 300
 # it moved: two round trips). While editors save, the clock moves every second or so.
 MOVING_SECONDS = 2.0
 
+# What an entry kept in a process's memory takes beside its page's bytes (the objects holding
+# them, the key, its topics), about.
+ENTRY_OVERHEAD = 2_000
+
 # A page as kept: its status, its headers and its content.
 Page = tuple[int, list[tuple[str, str]], bytes]
 
@@ -188,13 +192,15 @@ def storable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
 
 class RecentPages:
     """The pages this process served last, in front of the shared cache: a hit is checked
-    without the page being sent again (while the clock has not moved, by the clock alone).
+    without the page being sent again (while the process hears what changes, not at all).
     Safe to keep because each is checked against its topics' versions before it is served;
-    bounded in number."""
+    bounded in number and in the bytes of the pages kept."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, budget: int = 1 << 62) -> None:
         self.size = size
+        self.budget = budget
         self.pages: OrderedDict[str, Entry] = OrderedDict()
+        self.used = 0
         self.lock = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
@@ -206,9 +212,14 @@ class RecentPages:
 
     def put(self, key: str, page: Entry) -> None:
         with self.lock:
+            replaced = self.pages.pop(key, None)
+            if replaced is not None:
+                self.used -= replaced.size
             self.pages[key] = page
-            while len(self.pages) > self.size:
-                self.pages.popitem(last=False)
+            self.used += page.size
+            while len(self.pages) > self.size or (self.used > self.budget and len(self.pages) > 1):
+                _, forgotten = self.pages.popitem(last=False)
+                self.used -= forgotten.size
 
 
 class SharedPages:
@@ -307,6 +318,14 @@ class Entry:
     def fresh(self, now: dict[str, int]) -> bool:
         return tuple(now[name] for name in self.topics) == self.versions
 
+    @cached_property
+    def size(self) -> int:
+        """About the bytes it takes in memory: its page's content and headers."""
+        if self.page is None:
+            return ENTRY_OVERHEAD
+        _, headers, content = self.page
+        return ENTRY_OVERHEAD + len(content) + sum(len(n) + len(v) for n, v in headers)
+
     def shown(self) -> dict[str, int]:
         """The versions of its topics it showed, which are the versions now while it is fresh."""
         return dict(zip(self.topics, self.versions, strict=True))
@@ -386,7 +405,9 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self.recent = RecentPages(settings.PAGE_CACHE_RECENT)
+        self.recent = RecentPages(
+            settings.PAGE_CACHE_RECENT, budget=settings.PAGE_CACHE_RECENT_MB * 1_000_000
+        )
         self.checked = Checked(settings.PAGE_CACHE_RECENT)
         self.shared = SharedPages()
         # Until when the clock is taken to be moving (see `MOVING_SECONDS`).

@@ -155,15 +155,38 @@ def test_a_cached_page_keeps_the_security_headers(client, story, page_cache):
     assert second["Content-Type"] == first["Content-Type"]
 
 
+def kept_page(content: bytes) -> pagecache.Entry:
+    page = (200, [("Content-Type", "text/html")], content)
+    return pagecache.Entry(("story:1",), (1,), "20261207", "r", 0, page)
+
+
 def test_each_process_keeps_a_bounded_number_of_recent_pages():
     from caching.pagecache import RecentPages
 
     recent = RecentPages(2)
-    recent.put("a", 1)
-    recent.put("b", 2)
-    assert recent.get("a") == 1  # now the most recent
-    recent.put("c", 3)
-    assert recent.get("b") is None and recent.get("a") == 1 and recent.get("c") == 3
+    a, b, c = (kept_page(name) for name in (b"a", b"b", b"c"))
+    recent.put("a", a)
+    recent.put("b", b)
+    assert recent.get("a") is a  # now the most recent
+    recent.put("c", c)
+    assert recent.get("b") is None and recent.get("a") is a and recent.get("c") is c
+
+
+def test_each_process_keeps_recent_pages_up_to_a_budget_of_bytes():
+    from caching.pagecache import RecentPages
+
+    big = [kept_page(bytes(40_000)) for _ in range(4)]
+    recent = RecentPages(100, budget=100_000)
+    for n, entry in enumerate(big):
+        recent.put(f"page{n}", entry)
+    # The oldest forgotten until the rest fit; a page put again is counted once.
+    assert [recent.get(f"page{n}") for n in range(4)] == [None, None, big[2], big[3]]
+    recent.put("page3", big[3])
+    assert recent.used == big[2].size + big[3].size <= 100_000
+    # A page bigger than the whole budget is still kept alone (it was just served).
+    huge = kept_page(bytes(200_000))
+    recent.put("huge", huge)
+    assert recent.get("huge") is huge and recent.used == huge.size and len(recent.pages) == 1
 
 
 def test_a_named_release_names_the_etags_of_every_server(settings):
