@@ -20,10 +20,13 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
    to 1/k), after a run that asks for each of them in turn to fill the cache (`--zipf-fill`
    seconds, long enough to reach them all), once alone and once while `bench/editor.py` saves
    one of those stories every second in another process. Its `hits` column is the share of
-   answers that came from the page cache (`X-Page-Cache: hit`).
+   answers that came from the page cache (`X-Page-Cache: hit`). Last, "story, by script": the
+   cached story asked for through the same script (wrk runs it for every request and answer,
+   on the cores the workers use), against "hello, by script".
 3. The baseline, `bench/fortunes`: Django with no middleware and one app. "fortunes" is
    TechEmpower's test (read a table, add a row, sort, render an escaped template), "hello
-   world" a plain-text answer.
+   world" a plain-text answer, and "hello, by script" that answer asked for through
+   bench/zipf.lua: what the script itself costs the load generator.
 
 Between rows the harness waits for the workers to go idle: wrk stops with requests still
 queued, and a slow page's backlog would otherwise be served during the next row.
@@ -136,6 +139,7 @@ class Row:
     target: float | None = None
     revalidate: bool = False
     zipf: bool = False  # `path` is a file of addresses, drawn by bench/zipf.lua
+    fill: bool = False  # each of those addresses asked for once before (`--zipf-fill`)
     editor: bool = False  # bench/editor.py saves a story every second meanwhile
 
 
@@ -409,13 +413,29 @@ def cached_rows(pages: dict[str, str]) -> list[Row]:
 
 def zipf_rows(pages: dict[str, str]) -> list[Row]:
     return [
-        Row("Zipf mix", pages["zipf"], "hello world", zipf=True),
-        Row("Zipf mix, editor", pages["zipf"], "hello world", 0.6, zipf=True, editor=True),
+        Row("Zipf mix", pages["zipf"], "hello world", zipf=True, fill=True),
+        Row(
+            "Zipf mix, editor",
+            pages["zipf"],
+            "hello world",
+            0.6,
+            zipf=True,
+            fill=True,
+            editor=True,
+        ),
+        # The cached story again, asked for through the Zipf mix's script: what the script
+        # costs the load generator, which shares the cores, against its plain row.
+        Row("story, by script", pages["scripted story"], "hello, by script", zipf=True),
     ]
 
 
-def baseline_rows() -> list[Row]:
-    return [Row("fortunes", "/fortunes/"), Row("hello world", "/hello/")]
+def scripted_baseline(pages: dict[str, str]) -> Row:
+    """*hello world* asked for through the Zipf mix's script."""
+    return Row("hello, by script", pages["scripted hello"], zipf=True)
+
+
+def baseline_rows(pages: dict[str, str]) -> list[Row]:
+    return [Row("fortunes", "/fortunes/"), Row("hello world", "/hello/"), scripted_baseline(pages)]
 
 
 def unmeasured(row: Row, group: str, note: str) -> Result:
@@ -523,10 +543,10 @@ def run_server(
         with gunicorn(app, env, ready_path, log_path) as server:
             warm_up(wrk, options, [row for row in rows if not row.zipf], server)
             server.wait_until_idle()
-            zipf_warm = False
+            filled = False
             for row in rows:
-                if row.zipf and not zipf_warm:
-                    zipf_warm = True
+                if row.fill and not filled:
+                    filled = True
                     fill_zipf(wrk, options, server, row)
                     server.wait_until_idle()
                 result = measure(wrk, options, server, row, group, env)
@@ -680,8 +700,13 @@ def main() -> None:
         print_header(stories, version, options, pages, cache)
         print(f"  Zipf mix: {count:,} story addresses, s = 1 (bench/zipf.lua)")
         pages["zipf"] = str(zipf_file)
+        for name, path in [("scripted story", pages["story"]), ("scripted hello", "/hello/")]:
+            (Path(logs) / name).write_text(f"{path}\n")
+            pages[name] = str(Path(logs) / name)
         results, memory = measure_all(wrk, options, pages, redis_url, Path(logs))
         pages["zipf"] = f"{count:,} story addresses"
+        pages["scripted story"] = f"{pages['story']}, by bench/zipf.lua"
+        pages["scripted hello"] = "/hello/, by bench/zipf.lua"
     add_ratios(
         results, [row for _, group_rows, *_ in servers_of(options, pages) for row in group_rows]
     )
@@ -714,7 +739,11 @@ def servers_of(
         ),
         (
             "Baseline, bare Django",
-            [Row("hello world", "/hello/")] if options.only_zipf else baseline_rows(),
+            (
+                [Row("hello world", "/hello/"), scripted_baseline(pages)]
+                if options.only_zipf
+                else baseline_rows(pages)
+            ),
             "bench.fortunes.wsgi",
             server_env(options.database_url, "bench.fortunes.settings"),
             "/hello/",

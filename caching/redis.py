@@ -20,6 +20,8 @@ Values can also be written with a message published to the processes that listen
 """
 
 import json
+import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -157,6 +159,9 @@ class RedisCacheClient(redis.RedisCacheClient):
         # machines, on the wire), not merely the promise of it.
         self.get_client(None, write=True).ping()
 
+    def publish(self, channel: str, message: str) -> None:
+        self.get_client(None, write=True).publish(channel, message)
+
     def subscribe(self, channel: str) -> "Subscription":
         pool = self.get_client(None).connection_pool
         # Not one of the pool's: a connection that only listens, for as long as it lives.
@@ -177,11 +182,17 @@ class RedisCacheClient(redis.RedisCacheClient):
 class Subscription:
     """A connection of its own listening to one channel, read without waiting: `messages()`
     returns what has arrived (nothing if nothing has). Any failure of the connection raises
-    (redis-py's errors) and leaves it closed: a listener that missed messages must know it."""
+    (redis-py's errors) and leaves it closed: a listener that missed messages must know it.
+
+    A Redis that stops answering (stopped, not gone) closes nothing: `ping()` asks it to
+    answer, and `answered_at` is when the last ping answered was sent (time.monotonic()),
+    Redis known to be listening then (the subscription's confirmation counts as one)."""
 
     def __init__(self, connection: Any, channel: str) -> None:
         self.connection = connection
         self.channel = channel.encode()
+        self.pings: deque[float] = deque()
+        sent = time.monotonic()
         connection.connect()
         try:
             connection.send_command("SUBSCRIBE", channel)
@@ -192,6 +203,15 @@ class Subscription:
         except BaseException:
             connection.disconnect()
             raise
+        self.answered_at = sent
+
+    def ping(self) -> None:
+        try:
+            self.connection.send_command("PING")
+        except BaseException:
+            self.close()
+            raise
+        self.pings.append(time.monotonic())
 
     def messages(self) -> list[bytes]:
         found = []
@@ -200,6 +220,8 @@ class Subscription:
                 message = self.connection.read_response(push_request=True)
                 if isinstance(message, list) and message[:2] == [b"message", self.channel]:
                     found.append(message[2])
+                elif self.pings:  # a ping's answer, in order
+                    self.answered_at = self.pings.popleft()
         except BaseException:
             self.close()
             raise
@@ -272,6 +294,9 @@ class RedisCache(redis.RedisCache):
             self.make_and_validate_key(channel),
             message,
         )
+
+    def publish(self, channel: str, message: str) -> None:
+        self.client.publish(self.make_and_validate_key(channel), message)
 
     def subscribe(self, channel: str) -> Subscription:
         """A subscription to `channel` (named as keys are, with the cache's prefix)."""

@@ -25,13 +25,16 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Model
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from caching.redis import RedisCache
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,8 @@ def bump(names: Iterable[str]) -> int:
             failed("write", error)
             try:  # what a worker cannot read, it reads from the database
                 cache.delete_many(list(values))
+                if publishing is not None:  # and the pages showing it are checked again
+                    cast("RedisCache", cache).publish(watch.CHANNEL, watch.message(version, names))
             except Exception:
                 log.error("topics: the shared cache may hold old versions of %s", sorted(names))
     return version

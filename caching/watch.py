@@ -9,10 +9,13 @@ request: what has arrived is what has changed. A page this process keeps, checke
 Redis after the process began listening, is current while no topic it shows has been heard to
 move past the version it shows — no round trip at all, editors saving or not.
 
-What the watch cannot hear, it does not vouch for: before it listens, after its connection
-fails (until it listens again, `RETRY_SECONDS` later), and for a page not checked against Redis
-in the last `TRUST_SECONDS` (a change whose writer could not reach Redis, or a Redis that
-stopped answering without closing its connections, is then found by the check as before).
+What the watch cannot hear, it does not vouch for: a page checked before it listened; anything
+after its connection fails (until it listens again, `RETRY_SECONDS` later); anything while
+Redis has not answered a ping sent in the last `SILENT_SECONDS` (it pings every
+`PING_SECONDS` while requests come: a Redis stopped without closing its connections sends
+nothing, and is then found by the checks in Redis as before). A writer whose change could not
+be written to Redis publishes it all the same, so that the pages showing it are checked again
+(and find its versions gone from Redis: the database decides).
 """
 
 import json
@@ -30,8 +33,10 @@ if TYPE_CHECKING:
     from caching.redis import Subscription
 
 CHANNEL = "topics:moved"
-# How long a page checked against Redis is served on the watch's word alone.
-TRUST_SECONDS = 1.0
+# While requests come, Redis is pinged this often on the listening connection; the watch
+# vouches for nothing while no ping sent in the last `SILENT_SECONDS` has been answered.
+PING_SECONDS = 0.25
+SILENT_SECONDS = 1.0
 # After the connection fails, the watch listens again after this long.
 RETRY_SECONDS = 5
 # The topics heard to move are remembered (a name and a number each) up to this many; then the
@@ -55,6 +60,7 @@ class Watch:
         self.listening_since = 0.0  # time.monotonic() once subscribed
         self.moved: dict[str, int] = {}
         self.heard = 0
+        self.pinged_at = 0.0
         self.resting_until = 0.0
         self.lock = threading.Lock()
 
@@ -73,6 +79,9 @@ class Watch:
                 self.moved.clear()
             try:
                 arrived = self.subscription.messages()
+                if time.monotonic() - self.pinged_at >= PING_SECONDS:
+                    self.subscription.ping()
+                    self.pinged_at = time.monotonic()
             except Exception as error:
                 self.subscription = None
                 self.failed(error)
@@ -92,12 +101,12 @@ class Watch:
         self, topics: tuple[str, ...], versions: tuple[int, ...], checked_at: float
     ) -> bool:
         """Whether a page showing `versions` of `topics`, found current in Redis at
-        `checked_at` (time.monotonic()), still is: checked while listening, lately, and none of
-        its topics heard to move since. Call `listening()` first."""
+        `checked_at` (time.monotonic()), still is: checked while listening, Redis answering,
+        and none of its topics heard to move since. Call `listening()` first."""
         return (
             self.subscription is not None
             and self.listening_since <= checked_at
-            and time.monotonic() - checked_at < TRUST_SECONDS
+            and time.monotonic() - self.subscription.answered_at < SILENT_SECONDS
             and all(
                 self.moved.get(name, 0) <= version
                 for name, version in zip(topics, versions, strict=True)

@@ -469,12 +469,12 @@ def test_a_page_kept_here_costs_no_round_trip_while_its_worker_listens(
 def test_a_page_kept_here_costs_one_round_trip_while_the_clock_moves(
     story, shared_cache, round_trips, monkeypatch
 ):
-    """A recent page the worker's watch cannot vouch for (not checked in Redis lately, or no
+    """A recent page the worker's watch cannot vouch for (Redis not heard from lately, or no
     watch) is checked by the clock alone between two changes; once the clock has been seen
     moving (editors at work), by the clock and its topics' versions at once, in one
     command."""
     monkeypatch.setattr(pagecache, "MOVING_SECONDS", 3600)  # no test waits on the time
-    monkeypatch.setattr(watch, "TRUST_SECONDS", 0)
+    monkeypatch.setattr(watch, "SILENT_SECONDS", 0)  # the watch vouches for nothing
     worker = Client()
     url = story.get_absolute_url()
     worker.get(url)

@@ -48,11 +48,42 @@ def test_a_page_is_vouched_for_until_a_topic_it_shows_moves(listening):
     assert listening.listening() and not listening.vouches(*page, checked_at)
 
 
-def test_nothing_is_vouched_for_that_was_checked_before_listening_or_long_ago(listening):
+def test_nothing_is_vouched_for_that_was_checked_before_listening(listening):
     page = (("story:1",), (0,))
     assert not listening.vouches(*page, listening.listening_since - 0.001)
-    assert not listening.vouches(*page, time.monotonic() - watch.TRUST_SECONDS)
     assert listening.vouches(*page, time.monotonic())
+
+
+def test_nothing_is_vouched_for_while_redis_does_not_answer(shared, listening, monkeypatch):
+    """A Redis stopped (SIGSTOP) keeps its connections open and sends nothing: the pings go
+    unanswered, and the watch stops vouching within `SILENT_SECONDS`; once Redis answers again,
+    it vouches again."""
+    monkeypatch.setattr(watch, "PING_SECONDS", 0.05)
+    monkeypatch.setattr(watch, "SILENT_SECONDS", 0.3)
+    page = (("story:1",), (0,))
+    checked_at = time.monotonic()
+    shared.freeze()
+    try:
+        deadline = time.monotonic() + 10
+        while listening.listening() and listening.vouches(*page, checked_at):
+            assert time.monotonic() < deadline, "still vouching for a Redis that does not answer"
+            time.sleep(0.05)
+        assert time.monotonic() - checked_at >= watch.SILENT_SECONDS
+    finally:
+        shared.thaw()
+    deadline = time.monotonic() + 10
+    while not (listening.listening() and listening.vouches(*page, checked_at)):
+        assert time.monotonic() < deadline, "not vouching again once Redis answers"
+        time.sleep(0.05)
+
+
+def test_a_change_redis_refused_is_heard_all_the_same(shared, listening):
+    """Redis full: the change's versions cannot be written there; it is published all the
+    same, so the pages showing it are checked again (and read its versions from the
+    database, Redis holding none)."""
+    shared.fill()
+    version = topics.bump(["story:7"])
+    assert listening.listening() and listening.moved["story:7"] == version
 
 
 def test_the_topics_heard_are_bounded(listening, monkeypatch):
