@@ -368,7 +368,8 @@ def run_wrk(
     if counted := re.search(r"page cache: (\d+) hits, (\d+) misses, (\d+) others", result.stdout):
         hits, misses, others = map(int, counted.groups())
         numbers["page_cache"] = {"hits": hits, "misses": misses, "others": others}
-        numbers["hit_rate"] = round(hits / max(1, hits + misses + others), 3)
+        if hits + misses:  # answers from Newsroom's page cache, not another server's
+            numbers["hit_rate"] = round(hits / (hits + misses + others), 3)
     return numbers
 
 

@@ -9,7 +9,9 @@ request: what has arrived is what has changed. A page this process keeps, checke
 Redis after the process began listening, is current while no topic it shows has been heard to
 move past the version it shows — no round trip at all, editors saving or not.
 
-What the watch cannot hear, it does not vouch for: a page checked before it listened; anything
+What the watch cannot hear, it does not vouch for: a page checked before it listened, or more
+than `TRUST_SECONDS` ago (a process that changes data without `REDIS_URL` publishes nothing:
+its changes reach the page when Redis forgets the versions it holds, as before); anything
 after its connection fails (until it listens again, `RETRY_SECONDS` later); anything while
 Redis has not answered a ping sent in the last `SILENT_SECONDS` (it pings every
 `PING_SECONDS` while requests come: a Redis stopped without closing its connections sends
@@ -29,6 +31,8 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from caching.topics import CACHED_SECONDS
+
 if TYPE_CHECKING:
     from caching.redis import Subscription
 
@@ -37,6 +41,9 @@ CHANNEL = "topics:moved"
 # vouches for nothing while no ping sent in the last `SILENT_SECONDS` has been answered.
 PING_SECONDS = 0.25
 SILENT_SECONDS = 1.0
+# A page found fresh in Redis is served on the watch's word for this long at most: as long as
+# Redis keeps a version (caching/topics.py).
+TRUST_SECONDS = CACHED_SECONDS
 # After the connection fails, the watch listens again after this long.
 RETRY_SECONDS = 5
 # The topics heard to move are remembered (a name and a number each) up to this many; then the
@@ -106,6 +113,7 @@ class Watch:
         return (
             self.subscription is not None
             and self.listening_since <= checked_at
+            and time.monotonic() - checked_at < TRUST_SECONDS
             and time.monotonic() - self.subscription.answered_at < SILENT_SECONDS
             and all(
                 self.moved.get(name, 0) <= version

@@ -48,9 +48,12 @@ def test_a_page_is_vouched_for_until_a_topic_it_shows_moves(listening):
     assert listening.listening() and not listening.vouches(*page, checked_at)
 
 
-def test_nothing_is_vouched_for_that_was_checked_before_listening(listening):
+def test_nothing_is_vouched_for_that_was_checked_before_listening_or_long_ago(listening):
+    """Long ago: longer than Redis keeps a version, so that a change made by a process without
+    `REDIS_URL` (which publishes nothing) reaches the page as it did without the watch."""
     page = (("story:1",), (0,))
     assert not listening.vouches(*page, listening.listening_since - 0.001)
+    assert not listening.vouches(*page, time.monotonic() - topics.CACHED_SECONDS)
     assert listening.vouches(*page, time.monotonic())
 
 
