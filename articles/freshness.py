@@ -135,6 +135,12 @@ def story_before(
     instance._listed_before = before  # type: ignore[attr-defined]
 
 
+def listed_before(instance: Article) -> dict[str, Any] | None:
+    """What lists showed of `instance` before the save being made (`LISTED`, as read before
+    it), None for a new story, one loaded raw, or a save this module did not see begin."""
+    return getattr(instance, "_listed_before", None)
+
+
 def story_saved(
     sender: type[Article],
     instance: Article,
@@ -144,7 +150,7 @@ def story_saved(
 ) -> None:
     if raw:
         return
-    before = getattr(instance, "_listed_before", None)
+    before = listed_before(instance)
     now = {field: getattr(instance, field) for field in LISTED}
     was = before is not None and published(before["status"])
     if not (was or published(instance.status)):

@@ -1,13 +1,15 @@
 """The stories a story's page suggests: chosen when the stories change, by the job queue, and
 kept (`RelatedStory`), so that a reader's request reads five rows instead of scoring them.
 
-A story is chosen for again (`RELATE`) when it is saved or deleted, or its people or tags
-change. Its choice can change other stories' too, which are asked again once (`RELATE_AGAIN`,
-which goes no further): the ones it now suggests — a new story about someone is likely related
-to that person's recent stories — and the ones that suggested it (it may have left their lists,
-or been deleted). Other stories' lists catch up when they are next chosen for: what a page shows
-is kept, not exact, and a suggested story that stops being public leaves the pages at once
-(they read only published stories, and depend on each one's freshness).
+A story is chosen for again (`RELATE`) when it is added or deleted, when it becomes public or
+stops being so or changes date, or when its people or tags change; an edit to its text,
+headline or outlet changes no choice and asks for none. Its choice can change other stories'
+too, which are asked again once (`RELATE_AGAIN`, which goes no further): the ones it now
+suggests — a new story about someone is likely related to that person's recent stories — and
+the ones that suggested it (it may have left their lists, or been deleted). Other stories'
+lists catch up when they are next chosen for: what a page shows is kept, not exact, and a
+suggested story that stops being public leaves the pages at once (they read only published
+stories, and depend on each one's freshness).
 
 A story never chosen for (a story older than the job queue, or one whose suggestions are none
 of them public) is scored in the request, as before.
@@ -26,6 +28,7 @@ from jobs.queue import enqueue_at_commit, enqueue_many
 from jobs.registry import job
 from people.models import Person
 
+from .freshness import as_date, listed_before
 from .models import Article, ArticleQuerySet, Mention, RelatedStory, TaggedArticle
 
 RELATE = "relate_story"
@@ -143,9 +146,26 @@ def ask(article_ids: Iterable[int | None], kind: str = RELATE) -> None:
     enqueue_at_commit(kind, article_ids)
 
 
-def story_saved(sender: type, instance: Article, raw: bool = False, **kwargs: object) -> None:
-    if not raw:
+def story_saved(
+    sender: type, instance: Article, raw: bool = False, created: bool = False, **kwargs: object
+) -> None:
+    """A new story is chosen for; a saved one only when what a choice reads of it changed
+    (a typo fixed in its text would otherwise choose for it and for the five it suggests)."""
+    if raw:
+        return
+    before = listed_before(instance)
+    if created or before is None or choice_changed(before, instance):
         ask([instance.pk])
+
+
+def choice_changed(before: dict[str, object], instance: Article) -> bool:
+    """Whether a save moved what a choice reads of the story itself, besides its people and
+    tags (which ask for themselves): whether readers see it, and its date (`published()`, and
+    the order among equals)."""
+    if before["status"] != instance.status:
+        return True
+    day = instance.published_on
+    return before["published_on"] != (None if day is None else as_date(day))
 
 
 def story_deleted(sender: type, instance: Article, **kwargs: object) -> None:

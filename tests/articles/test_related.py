@@ -166,3 +166,36 @@ def test_a_choice_moves_its_story_s_page_and_no_other(seed, neighbours, committi
         RelatedStory.objects.filter(article=seed, related=both).delete()
         choose(seed.pk)  # a row deleted by hand, then chosen again
     assert moved == [{freshness.story(seed.pk)}, {freshness.story(seed.pk)}]
+
+
+def test_a_story_s_text_or_headline_edited_asks_for_no_choice(seed, committing):
+    with committing():
+        seed.body += "\n\nA paragraph added."
+        seed.title += "!"
+        seed.save()
+    assert not Job.objects.filter(kind__in=[RELATE, RELATE_AGAIN]).exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": Article.Status.DRAFT},
+        {"published_on": datetime.date(2020, 1, 1)},
+        # A date written as text, as a story file or the shell may give it: the same day is no
+        # change, another is.
+        {"published_on": "2019-05-04"},
+    ],
+)
+def test_a_story_taken_down_or_redated_is_chosen_for_again(seed, committing, change):
+    with committing():
+        for field, value in change.items():
+            setattr(seed, field, value)
+        seed.save()
+    assert Job.objects.filter(kind=RELATE, target=str(seed.pk)).exists()
+
+
+def test_a_story_saved_with_its_own_date_as_text_asks_for_no_choice(seed, committing):
+    with committing():
+        seed.published_on = seed.published_on.isoformat()
+        seed.save()
+    assert not Job.objects.filter(kind__in=[RELATE, RELATE_AGAIN]).exists()
