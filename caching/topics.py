@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Model
 from django.http import HttpRequest
 
@@ -217,19 +217,31 @@ def read_gone(names: list[str]) -> dict[str, int]:
 
 
 def from_database(names: list[str]) -> dict[str, int]:
+    """The versions of `names` in the database this request reads, by a query written out:
+    every page reads the clock and then its topics, and the ORM spent longer building each
+    of these one-table lookups than the database spent answering it."""
     from caching.models import Topic
 
-    found = dict(Topic.objects.filter(name__in=names).values_list("name", "version"))
+    if not names:
+        return {}
+    connection = connections[router.db_for_read(Topic)]
+    table = connection.ops.quote_name(Topic._meta.db_table)
+    # On PostgreSQL one statement whatever the number of names.
+    postgresql = connection.vendor == "postgresql"
+    among = "= ANY(%s)" if postgresql else f"IN ({', '.join(['%s'] * len(names))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT name, version FROM {table} WHERE name {among}",
+            [names] if postgresql else names,
+        )
+        found = dict(cursor.fetchall())
     return {name: found.get(name, 0) for name in names}
 
 
 def clock_read_here() -> int:
     """The clock as the database this request reads has it: on a replica, how far it has
     replayed the primary's changes (the version of each change commits after the change)."""
-    from caching.models import Topic
-
-    found = Topic.objects.filter(name=CLOCK).values_list("version", flat=True).first()
-    return found or 0
+    return from_database([CLOCK])[CLOCK]
 
 
 def clock() -> int:
