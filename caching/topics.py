@@ -126,11 +126,12 @@ def bump(names: Iterable[str]) -> int:
     if shared():
         values = {CACHE_PREFIX + name: version for name in names}
         values[CACHE_PREFIX + CLOCK] = version
+        publishing = publisher()
+        message = watch.message(version, names)
         try:
-            publishing = getattr(cache, "set_many_and_publish", None)
             if publishing is not None:
                 # Heard at once by every process listening (caching/watch.py).
-                publishing(values, CACHED_SECONDS, watch.CHANNEL, watch.message(version, names))
+                publishing.set_many_and_publish(values, CACHED_SECONDS, watch.CHANNEL, message)
             else:
                 cache.set_many(values, CACHED_SECONDS)
         except Exception as error:
@@ -138,7 +139,7 @@ def bump(names: Iterable[str]) -> int:
             try:  # what a worker cannot read, it reads from the database
                 cache.delete_many(list(values))
                 if publishing is not None:  # and the pages showing it are checked again
-                    cast("RedisCache", cache).publish(watch.CHANNEL, watch.message(version, names))
+                    publishing.publish(watch.CHANNEL, message)
             except Exception:
                 log.error("topics: the shared cache may hold old versions of %s", sorted(names))
     return version
@@ -152,6 +153,12 @@ _resting_until = [0.0]
 def shared() -> bool:
     """Whether the default cache is shared by every worker (not each process's memory)."""
     return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def publisher() -> "RedisCache | None":
+    """The shared cache, when it tells the processes listening what changed (caching/redis.py);
+    None for one that cannot."""
+    return cast("RedisCache", cache) if hasattr(cache, "set_many_and_publish") else None
 
 
 def failed(action: str, error: Exception) -> None:
