@@ -10,7 +10,7 @@ what is left is the site's own cost and its round trips to Redis. `--stories` st
 addresses (those of `bench.http`'s Zipf mix) are rendered and kept once; then
 
 - *long tail*: each asked for by another handler — another worker, whose own recent pages
-  (`PAGE_CACHE_RECENT`, 200) hold none of them by the time it comes back to one;
+  hold none of them;
 - *recent, clock still*: one page asked for again and again, nothing changing;
 - *recent, clock moved*: the same page after each of `--repeat` × 20 changes elsewhere
   (`topics.bump` of a topic no page shows, which moves the clock as an editor's save does).

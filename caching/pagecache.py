@@ -15,7 +15,9 @@ worker, and only on the pages that show what it changed.
   in the cache (Redis when `REDIS_URL` is set, shared by every worker; local memory
   otherwise) and served as it is to the next ones, with `X-Page-Cache: hit` (`miss` when
   rendered). Each process also keeps the last `PAGE_CACHE_RECENT` pages it served in its own
-  memory (`PAGE_CACHE_RECENT_MB` at most).
+  memory (`PAGE_CACHE_RECENT_MB` at most). Pages are kept deflated, in Redis and in memory (a
+  story's 13 KB take under 4): three times as many fit, and Redis sends a third of the bytes;
+  the few served most (`INFLATED`) are kept inflated as well.
 - One round trip to Redis per cached page, whichever worker kept it: in Redis a page is kept
   as a hash, with the keys of its topics' versions and the versions it showed beside it, and
   a script run there (caching/redis.py, EVALSHA) returns it only while every one of them still
@@ -55,6 +57,7 @@ import json
 import logging
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,8 +115,14 @@ MOVING_SECONDS = 2.0
 # them, the key, its topics), about.
 ENTRY_OVERHEAD = 2_000
 
-# A page as kept: its status, its headers and its content.
+# A page as kept: its status, its headers and its content, deflated (`deflated`).
 Page = tuple[int, list[tuple[str, str]], bytes]
+# How hard a page is deflated: once per rendering (150 µs for a story's page at 6, against
+# 80 µs at 1 for a tenth more bytes); inflating costs the same at any level, 20–50 µs.
+DEFLATE_LEVEL = 6
+# How many of the pages a process served last it keeps inflated as well, so that the pages
+# served most cost no inflating (some 30 µs of a 300 µs answer): about 2 MB.
+INFLATED = 64
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +211,8 @@ class RecentPages:
         self.pages: OrderedDict[str, Entry] = OrderedDict()
         self.used = 0
         self.lock = threading.Lock()
+        # The last `INFLATED` pages' content inflated, by key, with the entry it is of.
+        self.inflated: OrderedDict[str, tuple[Entry, bytes]] = OrderedDict()
 
     def get(self, key: str) -> Entry | None:
         with self.lock:
@@ -220,6 +231,22 @@ class RecentPages:
             while len(self.pages) > self.size or (self.used > self.budget and len(self.pages) > 1):
                 _, forgotten = self.pages.popitem(last=False)
                 self.used -= forgotten.size
+
+    def content(self, key: str, entry: Entry) -> bytes:
+        """The content of `entry`'s page (kept under `key`), inflated."""
+        with self.lock:
+            found = self.inflated.get(key)
+            if found is not None and found[0] is entry:
+                self.inflated.move_to_end(key)
+                return found[1]
+        assert entry.page is not None
+        content = inflated(entry.page[2])
+        with self.lock:
+            self.inflated[key] = (entry, content)
+            self.inflated.move_to_end(key)
+            while len(self.inflated) > INFLATED:
+                self.inflated.popitem(last=False)
+        return content
 
 
 class SharedPages:
@@ -320,7 +347,7 @@ class Entry:
 
     @cached_property
     def size(self) -> int:
-        """About the bytes it takes in memory: its page's content and headers."""
+        """About the bytes it takes in memory: its page's content (deflated) and headers."""
         if self.page is None:
             return ENTRY_OVERHEAD
         _, headers, content = self.page
@@ -371,14 +398,10 @@ class Checked:
         # found so (time.monotonic(), taken before it was read).
         self.clocks: OrderedDict[tuple[str, tuple[int, ...]], tuple[int, float]] = OrderedDict()
 
-    def clock_of(self, key: str, entry: Entry) -> int | None:
-        """The clock `entry`, kept under `key`, was last found fresh at (None: not found so)."""
-        found = self.clocks.get((key, entry.versions))
-        return None if found is None else found[0]
-
-    def checked_at(self, key: str, entry: Entry) -> float | None:
-        found = self.clocks.get((key, entry.versions))
-        return None if found is None else found[1]
+    def found(self, key: str, entry: Entry) -> tuple[int, float] | None:
+        """The clock `entry`, kept under `key`, was last found fresh at, and when (None: not
+        found so)."""
+        return self.clocks.get((key, entry.versions))
 
     def note(self, key: str, entry: Entry, clock: int, at: float) -> None:
         self.clocks[key, entry.versions] = (clock, at)
@@ -430,7 +453,7 @@ class PageCacheMiddleware:
             if not_modified is not None:
                 return not_modified
             if fresh.page is not None:
-                response: HttpResponseBase = answer(fresh.page)
+                response: HttpResponseBase = answer(fresh.page, self.recent.content(key, fresh))
                 response["X-Page-Cache"] = "hit"
                 return response
         if reads_a_replica():
@@ -459,7 +482,7 @@ class PageCacheMiddleware:
         # Kept only when asked for by its own address.
         if own_address(request):
             seconds = settings.PAGE_CACHE_SECONDS
-            page = (response.status_code, list(response.items()), response.content)
+            page = (response.status_code, list(response.items()), deflated(response.content))
             entry = Entry(
                 topics=tuple(names),
                 versions=tuple(now[name] for name in names),
@@ -497,10 +520,14 @@ class PageCacheMiddleware:
 
     def heard_fresh(self, key: str, entry: Entry) -> int | None:
         """The clock, if the changes this process heard say that `entry` is still fresh."""
-        at = self.checked.checked_at(key, entry)
-        if at is None or not watch().vouches(entry.topics, entry.versions, at):
+        found = self.checked.found(key, entry)
+        if found is None:
             return None
-        return max(self.checked.clock_of(key, entry) or 0, watch().heard)
+        clock, at = found
+        listening = watch()
+        if not listening.vouches(entry.topics, entry.versions, at):
+            return None
+        return max(clock, listening.heard)
 
     def checked_in_redis(self, key: str, day: str) -> tuple[Entry | None, int]:
         """The entry kept for `key` if it is fresh, and the clock, as Redis (or the database)
@@ -515,7 +542,8 @@ class PageCacheMiddleware:
         clock then the script). Without Redis (or while it rests), the entry is read, then
         the clock (while the page was found fresh at it), then the versions."""
         entry = self.recent.get(key)
-        noted = None if entry is None else self.checked.clock_of(key, entry)
+        checked = None if entry is None else self.checked.found(key, entry)
+        noted = None if checked is None else checked[0]
         if entry is not None and noted is not None and time.monotonic() >= self.moving_until:
             # Between two changes: the clock alone, by a plain read (cheaper than the script).
             clock = topics.clock()
@@ -577,10 +605,19 @@ def conditional(request: HttpRequest, etag: str, last_modified: int) -> HttpResp
     return None
 
 
-def answer(page: Page) -> HttpResponse:
-    """A new response from a stored (status, headers, content): never the same object twice,
-    since the server closes and the handler annotates each response it sends."""
-    status, headers, content = page
+def deflated(content: bytes) -> bytes:
+    return zlib.compress(content, DEFLATE_LEVEL)
+
+
+def inflated(content: bytes) -> bytes:
+    return zlib.decompress(content)
+
+
+def answer(page: Page, content: bytes) -> HttpResponse:
+    """A new response from a kept page (status and headers) and its `content`, inflated: never
+    the same object twice, since the server closes and the handler annotates each response it
+    sends."""
+    status, headers, _ = page
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value

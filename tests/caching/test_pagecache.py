@@ -5,6 +5,7 @@
 import datetime
 import logging
 import threading
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -189,6 +190,41 @@ def test_each_process_keeps_recent_pages_up_to_a_budget_of_bytes():
     assert recent.get("huge") is huge and recent.used == huge.size and len(recent.pages) == 1
 
 
+def test_pages_are_kept_deflated_and_served_as_rendered(client, story, page_cache, monkeypatch):
+    kept = []
+    put = pagecache.RecentPages.put
+    monkeypatch.setattr(
+        pagecache.RecentPages,
+        "put",
+        lambda self, key, entry: kept.append(entry) or put(self, key, entry),
+    )
+    rendered = client.get(story.get_absolute_url())
+    (entry,) = kept
+    _, _, content = entry.page
+    assert len(content) < len(rendered.content) / 2 and zlib.decompress(content) == rendered.content
+    assert entry.size < len(rendered.content)  # what the budget counts
+    served = client.get(story.get_absolute_url())
+    assert served["X-Page-Cache"] == "hit" and served.content == rendered.content
+
+
+def test_the_pages_served_last_are_kept_inflated_too(monkeypatch):
+    from caching.pagecache import RecentPages
+
+    monkeypatch.setattr(pagecache, "INFLATED", 2)
+    recent = RecentPages(10)
+    a, b, c = (kept_page(zlib.compress(letter * 1000)) for letter in (b"a", b"b", b"c"))
+    for key, entry in zip("abc", (a, b, c), strict=True):
+        recent.put(key, entry)
+    first = recent.content("a", a)
+    assert first == b"a" * 1000 and recent.content("a", a) is first  # inflated once
+    assert recent.content("b", b) == b"b" * 1000 and recent.content("c", c) == b"c" * 1000
+    assert list(recent.inflated) == ["b", "c"]  # the last two
+    # Another rendering kept under the same key is inflated afresh, not served the old one.
+    renewed = kept_page(zlib.compress(b"B" * 1000))
+    recent.put("b", renewed)
+    assert recent.content("b", renewed) == b"B" * 1000
+
+
 def test_a_named_release_names_the_etags_of_every_server(settings):
     from caching.pagecache import release
 
@@ -365,17 +401,17 @@ def test_a_page_found_fresh_is_checked_by_the_clock_alone_until_the_clock_moves(
 
     checked = Checked(size=2)
     entry = Entry(("story:1",), (4,), "20261207", "r", 0, None)
-    assert checked.clock_of("page:a", entry) is None
+    assert checked.found("page:a", entry) is None
     checked.note("page:a", entry, 9, at=100.0)
-    assert checked.clock_of("page:a", entry) == 9 and checked.checked_at("page:a", entry) == 100.0
+    assert checked.found("page:a", entry) == (9, 100.0)
     # Another rendering of the page, showing other versions, is not the one found fresh.
     newer = Entry(("story:1",), (10,), "20261207", "r", 1, None)
-    assert checked.clock_of("page:a", newer) is None
+    assert checked.found("page:a", newer) is None
     # The oldest noted pages are forgotten past the size.
     checked.note("page:b", entry, 9, at=101.0)
     checked.note("page:c", entry, 9, at=102.0)
-    assert checked.clock_of("page:a", entry) is None
-    assert checked.clock_of("page:c", entry) == 9
+    assert checked.found("page:a", entry) is None
+    assert checked.found("page:c", entry) == (9, 102.0)
 
 
 # --- a page another worker kept: one round trip to Redis --------------------------------------
