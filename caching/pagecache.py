@@ -482,14 +482,16 @@ class PageCacheMiddleware:
         # Kept only when asked for by its own address.
         if own_address(request):
             seconds = settings.PAGE_CACHE_SECONDS
-            page = (response.status_code, list(response.items()), deflated(response.content))
+            page = None
+            if seconds:
+                page = (response.status_code, list(response.items()), deflated(response.content))
             entry = Entry(
                 topics=tuple(names),
                 versions=tuple(now[name] for name in names),
                 day=day,
                 release=release(),
                 rendered_at=rendered_at,
-                page=page if seconds else None,
+                page=page,
             )
             self.recent.put(key, entry)
             # Fresh at the clock read before it was rendered: nothing it shows has moved since.
