@@ -40,6 +40,7 @@ from .models import (
     Quote,
     RelatedStory,
     SourceLink,
+    StoryCount,
     TaggedArticle,
 )
 
@@ -139,6 +140,17 @@ def listed_before(instance: Article) -> dict[str, Any] | None:
     """What lists showed of `instance` before the save being made (`LISTED`, as read before
     it), None for a new story, one loaded raw, or a save this module did not see begin."""
     return getattr(instance, "_listed_before", None)
+
+
+def seen_or_dated_moved(instance: Article) -> bool:
+    """Whether the save being made changed whether readers see the story, or its date: what the
+    related stories, the people in the news and a person's story count read of a story besides
+    its people and tags. True for a new story, and one whose values before were not read."""
+    before = listed_before(instance)
+    if before is None or before["status"] != instance.status:
+        return True
+    day = instance.published_on
+    return before["published_on"] != (None if day is None else as_date(day))
 
 
 def story_saved(
@@ -372,8 +384,9 @@ def connect() -> None:
     # an editor's dismissals wait in the admin. Tags of other models: none are public.
     covers(FormerAddress, ProposedPerson, Dismissal, TaggedItem)
     # Kept by jobs, which move the pages that show them: a story's related stories move its
-    # page (related.choose), the people in the news the front page (in_the_news.count).
-    covers(RelatedStory, InTheNews)
+    # page (related.choose), the people in the news the front page (in_the_news.count), a
+    # person's story count their lists (story_counts.count).
+    covers(RelatedStory, InTheNews, StoryCount)
 
 
 __all__ = ["OUTLETS", "PEOPLE", "about", "person"]  # the people's topics, for the views here

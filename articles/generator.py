@@ -35,7 +35,7 @@ from common.fulltext import fold, name_keys
 from people.models import Alias, Person, Relationship, Source
 from pictures.generated import generated_pictures
 
-from . import in_the_news
+from . import in_the_news, story_counts
 from .models import Article, Mention, Publication, Quote, SourceLink, TaggedArticle
 
 FIRST = (
@@ -245,6 +245,7 @@ class Generator:
         self.vacuum()
         # What the job queue counts when stories change, counted once for the whole load.
         in_the_news.count("front")
+        story_counts.count_all()
         self.report(f"done in {time.monotonic() - started:.0f} s")
 
     @staticmethod

@@ -2,8 +2,9 @@
 the job queue when the stories change, and kept (`InTheNews`), so that the front page reads
 eight rows instead of counting the mentions of two hundred stories.
 
-Counted again (`COUNT`, one job however many changes wait) when a story is saved or deleted
-or its people change. Until it has been counted once, the front page counts in the request.
+Counted again (`COUNT`, one job however many changes wait) when a story is added or deleted,
+becomes public or stops being so or changes date, or when its people change (not for an edit
+to its text). Until it has been counted once, the front page counts in the request.
 """
 
 from typing import Any
@@ -17,6 +18,7 @@ from jobs.queue import enqueue_at_commit
 from jobs.registry import job
 from people.models import Person
 
+from .freshness import seen_or_dated_moved
 from .models import Article, InTheNews, Mention
 
 COUNT = "count_people_in_the_news"
@@ -62,9 +64,15 @@ def ask(sender: type, raw: bool = False, action: str = "post_", **kwargs: object
         enqueue_at_commit(COUNT, ["front"])
 
 
+def story_saved(sender: type, instance: Article, raw: bool = False, **kwargs: object) -> None:
+    if not raw and seen_or_dated_moved(instance):
+        ask(sender)
+
+
 def connect() -> None:
+    post_save.connect(story_saved, sender=Article, dispatch_uid="in-the-news-Article-save")
+    post_save.connect(ask, sender=Mention, dispatch_uid="in-the-news-Mention-save")
     for model in (Article, Mention):
         uid = f"in-the-news-{model._meta.label}"
-        post_save.connect(ask, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(ask, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(ask, sender=Article.people.through, dispatch_uid="in-the-news-people")

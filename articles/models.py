@@ -669,6 +669,28 @@ class RelatedStory(models.Model):
         return f"{self.related_id} after {self.article_id} (#{self.position})"
 
 
+class StoryCount(models.Model):
+    """How many public stories are about a person, up to one past what their page's list
+    reaches (`common.paging.CAP` + 1, as the page counts them): counted when their stories
+    change (a job of articles/story_counts.py), so that their page does not count up to a
+    thousand stories in the request."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="story_count"
+    )
+    stories = models.PositiveIntegerField()
+    # The day the first story about them scheduled at the count appears: from then on, the
+    # count is short of one and the page counts in the request until they are counted again.
+    until = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.stories} stories"
+
+    def holds(self) -> bool:
+        """Whether the count is still right today (no story scheduled since has appeared)."""
+        return self.until is None or timezone.localdate() < self.until
+
+
 class InTheNews(models.Model):
     """One of the people the latest stories are most about, as the front page lists them:
     counted when the stories change (a job of articles/in_the_news.py)."""

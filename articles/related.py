@@ -28,7 +28,7 @@ from jobs.queue import enqueue_at_commit, enqueue_many
 from jobs.registry import job
 from people.models import Person
 
-from .freshness import as_date, listed_before
+from .freshness import seen_or_dated_moved
 from .models import Article, ArticleQuerySet, Mention, RelatedStory, TaggedArticle
 
 RELATE = "relate_story"
@@ -146,26 +146,11 @@ def ask(article_ids: Iterable[int | None], kind: str = RELATE) -> None:
     enqueue_at_commit(kind, article_ids)
 
 
-def story_saved(
-    sender: type, instance: Article, raw: bool = False, created: bool = False, **kwargs: object
-) -> None:
+def story_saved(sender: type, instance: Article, raw: bool = False, **kwargs: object) -> None:
     """A new story is chosen for; a saved one only when what a choice reads of it changed
     (a typo fixed in its text would otherwise choose for it and for the five it suggests)."""
-    if raw:
-        return
-    before = listed_before(instance)
-    if created or before is None or choice_changed(before, instance):
+    if not raw and seen_or_dated_moved(instance):
         ask([instance.pk])
-
-
-def choice_changed(before: dict[str, object], instance: Article) -> bool:
-    """Whether a save moved what a choice reads of the story itself, besides its people and
-    tags (which ask for themselves): whether readers see it, and its date (`published()`, and
-    the order among equals)."""
-    if before["status"] != instance.status:
-        return True
-    day = instance.published_on
-    return before["published_on"] != (None if day is None else as_date(day))
 
 
 def story_deleted(sender: type, instance: Article, **kwargs: object) -> None:

@@ -74,6 +74,7 @@ def ensure_archive(database_url: str, articles: int, seed: int = 1) -> int:
     subprocess.run(
         [*manage, "relate_stories", "--newest", str(RELATED_NEWEST)], env=env, check=True
     )
+    subprocess.run([*manage, "count_stories"], env=env, check=True)
     return count
 
 

@@ -119,12 +119,18 @@ def is_large(model: type[Model]) -> bool:
 
 
 def page_of(
-    request: HttpRequest, queryset: QuerySet, per_page: int, capped: bool = True, **chosen: Any
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int,
+    capped: bool = True,
+    counted: int | None = None,
+    **chosen: Any,
 ) -> Page:
     """The page the request asks for (`?page=`); out of range or not a number gives the
     nearest page (`CappedPaginator.get_page`), never an error. Noted for the canonical
-    address with the parameters that chose the list (`note_listing`)."""
-    paginator = CappedPaginator(queryset, per_page, cap=CAP if capped else None)
+    address with the parameters that chose the list (`note_listing`). `counted`: the rows
+    of the list, counted beforehand up to one past the cap (else they are counted here)."""
+    paginator = CappedPaginator(queryset, per_page, cap=CAP if capped else None, counted=counted)
     page = paginator.get_page(request.GET.get("page"))
     note_listing(request, page.number, **chosen)
     return page

@@ -41,7 +41,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(
-        Person.objects.select_related("portrait").prefetch_related("aliases", "sources"), slug=slug
+        Person.objects.select_related("portrait", "story_count").prefetch_related(
+            "aliases", "sources"
+        ),
+        slug=slug,
     )
     # Only what a source supports: a relationship with none waits for the editors.
     relationships = list(person.relationships().sourced().prefetch_related("sources"))
@@ -67,11 +70,14 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         freshness.OUTLETS,
         *(freshness.person(pk) for pk in relatives),
     )
-    # Reverse relations keep `people` free of imports from `articles`.
+    # Reverse relations keep `people` free of imports from `articles`. The stories counted
+    # when they changed, while that count holds (articles/story_counts.py); else here.
+    kept = getattr(person, "story_count", None)
     stories = page_of(
         request,
         person.articles.published().listed().order_by("-published_on", "-id"),
         STORIES_PER_PAGE,
+        counted=kept.stories if kept is not None and kept.holds() else None,
     )
     # Said alone or with others (a joint statement); the quote model through the reverse
     # relation, so that `people` imports nothing from `articles`.
