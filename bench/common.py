@@ -47,12 +47,17 @@ def ensure_database(database_url: str) -> None:
 
 
 def ensure_archive(database_url: str, articles: int, seed: int = 1) -> int:
-    """Reuse the generated archive when it is big enough; otherwise build it afresh."""
+    """Reuse the generated archive when it is big enough; otherwise build it afresh. What the
+    commands print goes to stderr: stdout is the benchmark's (`bench.plans > file`)."""
     ensure_database(database_url)
     env = {**os.environ, "DATABASE_URL": database_url}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=env, check=True)
+
+    def manage(*arguments: str) -> None:
+        command = [sys.executable, str(ROOT / "manage.py"), *arguments]
+        subprocess.run(command, env=env, check=True, stdout=sys.stderr)
+
+    manage("migrate", "--no-input", "-v0")
+    manage("collectstatic", "--no-input", "-v0")
     import psycopg
 
     with psycopg.connect(database_url) as conn:
@@ -61,20 +66,15 @@ def ensure_archive(database_url: str, articles: int, seed: int = 1) -> int:
         print(f"reusing the generated archive: {count:,} stories", file=sys.stderr)
     else:
         if count:
-            subprocess.run([*manage, "flush", "--no-input"], env=env, check=True)
-        subprocess.run(
-            [*manage, "generate_archive", "--articles", str(articles), "--seed", str(seed)],
-            env=env,
-            check=True,
-        )
+            manage("flush", "--no-input")
+        manage("generate_archive", "--articles", str(articles), "--seed", str(seed))
         count = articles
-    # What the job queue keeps as stories change, for the stories the benchmarks read first:
-    # a generated archive is loaded in bulk, past the jobs (a story never chosen for is
-    # scored in the request, one query more).
-    subprocess.run(
-        [*manage, "relate_stories", "--newest", str(RELATED_NEWEST)], env=env, check=True
-    )
-    subprocess.run([*manage, "count_stories"], env=env, check=True)
+    # What the job queue keeps as stories change: a generated archive is loaded in bulk, past
+    # the jobs. Related stories for the stories the benchmarks read first (a story never
+    # chosen for is scored in the request, one query more); everyone's story count (an
+    # archive generated before the counts were kept has none).
+    manage("relate_stories", "--newest", str(RELATED_NEWEST))
+    manage("count_stories")
     return count
 
 
