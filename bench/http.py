@@ -18,7 +18,8 @@ settings (DEBUG off, a random secret key, no HTTPS), and loads one URL at a time
    story and the front page, as cached; then the "Zipf mix": 10,000 story addresses drawn
    with a Zipf popularity (`bench/zipf.lua`, s = 1: the address of rank k read in proportion
    to 1/k), after a run that asks for each of them in turn to fill the cache (`--zipf-fill`
-   seconds, long enough to reach them all), once alone and once while `bench/editor.py` saves
+   seconds, long enough to reach them all) and one of the mix itself, unmeasured (each worker
+   then keeps the pages asked for most), once alone and once while `bench/editor.py` saves
    one of those stories every second in another process. Its `hits` column is the share of
    answers that came from the page cache (`X-Page-Cache: hit`). Last, "story, by script": the
    cached story asked for through the same script (wrk runs it for every request and answer,
@@ -448,18 +449,21 @@ def describe(row: Row, group: str) -> Result:
 
 
 def fill_zipf(wrk: str, options: argparse.Namespace, server: Server, row: Row) -> None:
-    """Every address of the Zipf mix asked for in turn, for `--zipf-fill` seconds: the cache
-    as a site's would be after a while, not empty."""
-    command = [*wrk_command(wrk, options, options.zipf_fill), "-s", ZIPF_SCRIPT, server.url]
-    env = {"ZIPF_PATHS": row.path, "ZIPF_WALK": str(min(WRK_THREADS, options.connections))}
-    result = subprocess.run(
-        command,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=options.zipf_fill + 60,
-    )
-    print(f"  filled for {options.zipf_fill} s: {result.stdout.strip().splitlines()[-1]}")
+    """Every address of the Zipf mix asked for in turn, for `--zipf-fill` seconds, then the mix
+    itself, unmeasured, for as long as a row: the cache as a site's would be after a while, not
+    empty, and each worker keeping in its own memory the pages readers ask for most, not the
+    last ones of the walk."""
+    walk = {"ZIPF_WALK": str(min(WRK_THREADS, options.connections))}
+    for seconds, how, env in [(options.zipf_fill, "filled", walk), (options.duration, "drawn", {})]:
+        command = [*wrk_command(wrk, options, seconds), "-s", ZIPF_SCRIPT, server.url]
+        result = subprocess.run(
+            command,
+            env={**os.environ, "ZIPF_PATHS": row.path, **env},
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
+        print(f"  {how} for {seconds} s: {result.stdout.strip().splitlines()[-1]}")
 
 
 def measure_zipf(

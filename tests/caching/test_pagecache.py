@@ -201,7 +201,10 @@ def test_pages_are_kept_deflated_and_served_as_rendered(client, story, page_cach
     rendered = client.get(story.get_absolute_url())
     (entry,) = kept
     _, _, content = entry.page
-    assert len(content) < len(rendered.content) / 2 and zlib.decompress(content) == rendered.content
+    # The first page a process keeps is the dictionary the pages it keeps are deflated against.
+    dictionary = rendered.content[-pagecache.DICTIONARY_BYTES :]
+    assert len(content) < len(rendered.content) / 2
+    assert pagecache.inflated(content, dictionary) == rendered.content
     assert entry.size < len(rendered.content)  # what the budget counts
     served = client.get(story.get_absolute_url())
     assert served["X-Page-Cache"] == "hit" and served.content == rendered.content
@@ -223,6 +226,53 @@ def test_the_pages_served_last_are_kept_inflated_too(monkeypatch):
     renewed = kept_page(zlib.compress(b"B" * 1000))
     recent.put("b", renewed)
     assert recent.content("b", renewed) == b"B" * 1000
+
+
+def page_text(number: int) -> bytes:
+    """A page of the frame all pages share around a text of its own, some 8 KB."""
+    frame = b"".join(b"<li><a href='/section/%d/'>Section %d</a></li>" % (n, n) for n in range(150))
+    own = b" ".join(b"word%d" % (number * 7919 + n) for n in range(200))
+    return frame[: len(frame) // 2] + own + frame[len(frame) // 2 :]
+
+
+def test_a_process_deflates_its_pages_against_the_first_it_kept():
+    from caching.pagecache import RecentPages
+
+    recent = RecentPages(10)
+    small = recent.keep(
+        "small", kept_page(b"not enough to learn from"), b"not enough to learn from"
+    )
+    assert recent.dictionary is None  # a page too small to be the dictionary
+    first, second = page_text(1), page_text(2)
+    recent.keep("first", kept_page(b""), first)
+    assert recent.dictionary == first
+    # A page kept from the shared cache comes plainly deflated: it is kept deflated against
+    # the dictionary, in far fewer bytes, and served as it was.
+    kept = recent.keep("second", kept_page(zlib.compress(second)))
+    assert recent.get("second") is kept
+    _, _, content = kept.page
+    assert len(content) < len(zlib.compress(second)) / 2
+    assert pagecache.inflated(content, recent.dictionary) == second
+    recent.inflated.clear()
+    assert recent.content("second", kept) == second
+    # A page kept before the dictionary was chosen is still read.
+    assert recent.content("small", small) == b"not enough to learn from"
+
+
+def test_the_headers_pages_share_are_kept_once():
+    from caching.pagecache import RecentPages
+
+    def entry(etag: str) -> pagecache.Entry:
+        headers = [("Content-Security-Policy", "default-src " + "'self'"), ("ETag", etag)]
+        return pagecache.Entry(("story:1",), (1,), "20261207", "r", 0, (200, headers, b""))
+
+    recent = RecentPages(10)
+    a = recent.keep("a", entry('"a"'), page_text(1))
+    b = recent.keep("b", entry('"b"'), page_text(2))
+    (a_policy, a_etag), (b_policy, b_etag) = a.page[1], b.page[1]
+    assert a_policy is b_policy and (a_etag, b_etag) == (("ETag", '"a"'), ("ETag", '"b"'))
+    # What the budget counts of the headers: only a page's own.
+    assert a.size == pagecache.ENTRY_OVERHEAD + len(a.page[2]) + len("ETag") + len('"a"')
 
 
 def test_a_named_release_names_the_etags_of_every_server(settings):
