@@ -239,9 +239,8 @@ def test_a_process_deflates_its_pages_against_the_first_it_kept():
     from caching.pagecache import RecentPages
 
     recent = RecentPages(10)
-    small = recent.keep(
-        "small", kept_page(b"not enough to learn from"), b"not enough to learn from"
-    )
+    tiny = b"not enough to learn from"
+    small = recent.keep("small", kept_page(tiny), tiny)
     assert recent.dictionary is None  # a page too small to be the dictionary
     first, second = page_text(1), page_text(2)
     recent.keep("first", kept_page(b""), first)
@@ -256,7 +255,7 @@ def test_a_process_deflates_its_pages_against_the_first_it_kept():
     recent.inflated.clear()
     assert recent.content("second", kept) == second
     # A page kept before the dictionary was chosen is still read.
-    assert recent.content("small", small) == b"not enough to learn from"
+    assert recent.content("small", small) == tiny
 
 
 def test_the_headers_pages_share_are_kept_once():
