@@ -235,6 +235,9 @@ def page_text(number: int) -> bytes:
     return frame[: len(frame) // 2] + own + frame[len(frame) // 2 :]
 
 
+JSON = ("Content-Type", "application/json")
+
+
 def test_a_process_deflates_its_pages_against_the_first_it_kept():
     from caching.pagecache import RecentPages
 
@@ -242,6 +245,9 @@ def test_a_process_deflates_its_pages_against_the_first_it_kept():
     tiny = b"not enough to learn from"
     small = recent.keep("small", kept_page(tiny), tiny)
     assert recent.dictionary is None  # a page too small to be the dictionary
+    answer = pagecache.Entry(("all",), (1,), "20261207", "r", 0, (200, [JSON], b""))
+    recent.keep("api", answer, b'{"stories": []}' * 1000)
+    assert recent.dictionary is None  # the API's JSON would teach it little of the pages
     first, second = page_text(1), page_text(2)
     recent.keep("first", kept_page(b""), first)
     assert recent.dictionary == first
